@@ -1,0 +1,117 @@
+"""Bill of materials and capex from a design.
+
+Every quantity is derived from the design's own tables, so BOM lengths equal
+geometry lengths: trench metres are the trench edges' lengths, cable metres
+are the cable rows' lengths times their cable counts, drop metres the drops'.
+Each line carries its catalogue layer, phase (to pass / to connect) and the
+source of its unit price.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from fttx_planner.catalogue import Catalogue
+from fttx_planner.network import CivilCosts, DesignGraph
+from fttx_planner.params import DesignParams
+
+#: PON ports per OLT line card and line cards per chassis.
+PORTS_PER_CARD = 16
+CARDS_PER_CHASSIS = 16
+#: A splitter site with at least this many splitters gets a street cabinet.
+CABINET_MIN_SPLITTERS = 3
+
+BOM_COLUMNS = [
+    "item", "layer", "phase", "unit", "quantity", "unit_cost_eur", "cost_eur", "source",
+]  # fmt: skip
+
+
+def trench_table(trenches: pd.DataFrame, civil: CivilCosts, graph: DesignGraph) -> pd.DataFrame:
+    """Trench rows with the civil method split (new trench, duct reuse, aerial) and cost."""
+    edge = trenches["edge"].to_numpy()
+    street = graph.edge_street[edge]
+    length = graph.edge_length_m[edge]
+    duct = length * civil.duct_share[street]
+    aerial = length * civil.aerial_share[street]
+    new = length - duct - aerial
+    item = civil.trench_item[street]
+    method = np.where(
+        new >= np.maximum(duct, aerial), item, np.where(duct >= aerial, "duct_reuse", "aerial")
+    )
+    return pd.DataFrame(
+        {
+            "edge": edge,
+            "length_m": length,
+            "trench_m": new,
+            "duct_m": duct,
+            "aerial_m": aerial,
+            "trench_item": item,
+            "method": method,
+            "cost_eur": length * civil.cost_per_m[street],
+        }
+    )
+
+
+def build_bom(
+    params: DesignParams,
+    catalogue: Catalogue,
+    splitters: pd.DataFrame,
+    buildings: pd.DataFrame,
+    cables: pd.DataFrame,
+    trenches: pd.DataFrame,
+    civil: CivilCosts,
+    graph: DesignGraph,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bill of materials and the priced trench table of a design."""
+    trenches = trench_table(trenches, civil, graph)
+    qty: Counter[str] = Counter()
+    for item, metres in trenches.groupby("trench_item")["trench_m"].sum().items():
+        qty[str(item)] += float(metres)
+    qty["duct_reuse"] += float(trenches["duct_m"].sum())
+    qty["aerial"] += float(trenches["aerial_m"].sum())
+
+    for sizes, length in zip(cables["sizes"], cables["length_m"], strict=True):
+        for s in str(sizes).split("+"):
+            qty[f"cable_{s}f"] += float(length)
+            qty["cable_install"] += float(length)
+
+    for ratio, count in splitters.groupby("ratio").size().items():
+        qty[catalogue.splitter_item(int(ratio))] += int(count)
+    per_site = splitters.groupby("node").size()
+    qty["street_cabinet"] += int((per_site >= CABINET_MIN_SPLITTERS).sum())
+    qty["splice_closure"] += int((per_site < CABINET_MIN_SPLITTERS).sum())
+
+    served = buildings[buildings["served"]]
+    homes = int(served["homes"].sum())
+    qty["fibre_splice"] += 2 * homes + 2 * len(splitters)
+    qty["drop_cable"] += float(served["drop_m"].sum())
+    qty["drop_install"] += len(served)
+    qty["building_entry"] += len(served)
+    qty["home_connect"] += homes
+    qty["ont"] += homes
+    qty["ont_install"] += homes
+
+    ports = int((splitters["stage"] == 1).sum())
+    cards = math.ceil(ports / PORTS_PER_CARD)
+    qty["olt_card"] += cards
+    qty["olt_chassis"] += math.ceil(cards / CARDS_PER_CHASSIS)
+    optic = "olt_optic_c_plus" if params.optical_class.value == "C+" else "olt_optic_b_plus"
+    qty[optic] += ports
+
+    rows = []
+    for name, quantity in qty.items():
+        if quantity <= 0:
+            continue
+        it = catalogue[name]
+        rows.append(
+            (name, it.layer, it.phase, it.unit, quantity, it.unit_cost_eur,
+             quantity * it.unit_cost_eur, it.source)
+        )  # fmt: skip
+    bom = pd.DataFrame(rows, columns=BOM_COLUMNS)
+    layer_order = {name: i for i, name in enumerate(catalogue.items)}
+    bom = bom.sort_values("item", key=lambda s: s.map(layer_order)).reset_index(drop=True)
+    return bom, trenches

@@ -1,0 +1,179 @@
+"""The cost catalogue: one row per item with unit, unit cost and source.
+
+Prices are data, not code: ``data/catalogue.csv`` ships the defaults, each
+with the public source it came from or ``assumed``; a user may pass a
+catalogue of their own. Items are looked up by name; an unknown name is an
+error listing the known names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from fttx_planner._errors import CatalogueError
+
+#: Capex layers of the business models, in report order.
+LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
+#: Passive layers (owned by the infrastructure provider).
+PASSIVE_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops")
+#: Phases: paid to pass a home, or when a home connects.
+PHASES = ("pass", "connect")
+_COLUMNS = ("item", "layer", "phase", "unit", "unit_cost_eur", "source")
+#: Items every design needs.
+REQUIRED_ITEMS = (
+    "trench_carriageway", "trench_footway", "trench_unpaved", "microtrench", "duct_reuse",
+    "aerial", "cable_12f", "cable_24f", "cable_48f", "cable_96f", "cable_144f", "cable_288f",
+    "cable_install", "splice_closure", "fibre_splice", "street_cabinet", "drop_cable",
+    "drop_install", "building_entry", "home_connect", "ont", "ont_install", "olt_chassis",
+    "olt_card", "olt_optic_b_plus", "olt_optic_c_plus",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CatalogueItem:
+    """One priced item."""
+
+    item: str
+    layer: str
+    phase: str
+    unit: str
+    unit_cost_eur: float
+    source: str
+
+
+class Catalogue:
+    """A validated cost catalogue.
+
+    Examples
+    --------
+    >>> cat = Catalogue.default()
+    >>> cat.cost("trench_footway") > 0
+    True
+    >>> cat.cost("gold_plated_duct")
+    Traceback (most recent call last):
+    ...
+    fttx_planner._errors.CatalogueError: Unknown catalogue item 'gold_plated_duct'. ...
+    """
+
+    def __init__(self, items: list[CatalogueItem], where: str = "catalogue") -> None:
+        self.where = where
+        self.items = {it.item: it for it in items}
+        missing = [name for name in REQUIRED_ITEMS if name not in self.items]
+        if missing:
+            msg = f"{where}: missing required items: {', '.join(missing)}"
+            raise CatalogueError(msg)
+
+    def __getitem__(self, name: str) -> CatalogueItem:
+        try:
+            return self.items[name]
+        except KeyError:
+            msg = (
+                f"Unknown catalogue item {name!r}. Known items: "
+                + ", ".join(sorted(self.items))
+            )
+            raise CatalogueError(msg) from None
+
+    def cost(self, name: str) -> float:
+        """Unit cost of an item in EUR."""
+        return self[name].unit_cost_eur
+
+    def splitter_item(self, ratio: int) -> str:
+        """Catalogue name of a 1:ratio splitter (``splitter_1x32``)."""
+        name = f"splitter_1x{ratio}"
+        self[name]
+        return name
+
+    @classmethod
+    def default(cls) -> Catalogue:
+        """The shipped catalogue with sourced default prices."""
+        text = resources.files("fttx_planner.data").joinpath("catalogue.csv").read_text("utf-8")
+        return cls.from_csv_text(text, where="default catalogue")
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> Catalogue:
+        """Read a catalogue CSV file (columns: item, layer, phase, unit, unit_cost_eur, source)."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            msg = f"Cannot read catalogue {path}: {exc}"
+            raise CatalogueError(msg) from None
+        return cls.from_csv_text(text, where=str(path))
+
+    @classmethod
+    def from_csv_text(cls, text: str, where: str = "catalogue") -> Catalogue:
+        """Parse and validate catalogue CSV text, reporting every bad row."""
+        reader = csv.DictReader(io.StringIO(text))
+        missing_cols = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+        if missing_cols:
+            msg = f"{where}: missing columns: {', '.join(missing_cols)}"
+            raise CatalogueError(msg)
+        items: list[CatalogueItem] = []
+        problems: list[str] = []
+        seen: set[str] = set()
+        for line, row in enumerate(reader, start=2):
+            problems.extend(_check_row(row, line, seen))
+            if not problems:
+                items.append(
+                    CatalogueItem(
+                        item=row["item"].strip(),
+                        layer=row["layer"].strip(),
+                        phase=row["phase"].strip(),
+                        unit=row["unit"].strip(),
+                        unit_cost_eur=float(row["unit_cost_eur"]),
+                        source=row["source"].strip(),
+                    )
+                )
+        if problems:
+            msg = f"{where}: invalid rows:\n" + "\n".join(f"  {p}" for p in problems)
+            raise CatalogueError(msg)
+        return cls(items, where=where)
+
+    def to_csv_text(self) -> str:
+        """The catalogue as CSV text (round-trips through :meth:`from_csv_text`)."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(_COLUMNS)
+        for it in self.items.values():
+            writer.writerow([it.item, it.layer, it.phase, it.unit, it.unit_cost_eur, it.source])
+        return out.getvalue()
+
+    def with_cost(self, name: str, unit_cost_eur: float) -> Catalogue:
+        """A copy with one unit cost changed (validated)."""
+        old = self[name]
+        if not math.isfinite(unit_cost_eur) or unit_cost_eur < 0:
+            msg = f"{self.where}: unit cost of {name!r} must be a non-negative number"
+            raise CatalogueError(msg)
+        new = CatalogueItem(old.item, old.layer, old.phase, old.unit, unit_cost_eur, old.source)
+        items = [new if it.item == name else it for it in self.items.values()]
+        return Catalogue(items, where=self.where)
+
+
+def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
+    problems = []
+    name = (row.get("item") or "").strip()
+    if not name:
+        problems.append(f"line {line}: empty item name")
+    elif name in seen:
+        problems.append(f"line {line}: duplicate item {name!r}")
+    seen.add(name)
+    if (row.get("layer") or "").strip() not in LAYERS:
+        problems.append(f"line {line} ({name}): layer must be one of {', '.join(LAYERS)}")
+    if (row.get("phase") or "").strip() not in PHASES:
+        problems.append(f"line {line} ({name}): phase must be 'pass' or 'connect'")
+    try:
+        cost = float(row.get("unit_cost_eur") or "")
+    except ValueError:
+        problems.append(f"line {line} ({name}): unit_cost_eur {row.get('unit_cost_eur')!r} "
+                        "is not a number")
+    else:
+        if not math.isfinite(cost) or cost < 0:
+            problems.append(f"line {line} ({name}): negative or invalid cost {cost}")
+    if not (row.get("source") or "").strip():
+        problems.append(f"line {line} ({name}): source is empty (write 'assumed' if unknown)")
+    return problems

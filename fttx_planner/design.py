@@ -1,0 +1,438 @@
+"""Plan a district: demand, OLT site, trench tree, splitters, fibres, loss, BOM.
+
+:func:`plan_district` is a plain function of its inputs plus optional
+progress and cancel callbacks, so the CLI, the GUI worker and tests all call
+it the same way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import dijkstra
+
+from fttx_planner._errors import DesignError
+from fttx_planner.bom import build_bom
+from fttx_planner.cables import CableSizer, depth_lengths, subtree_sums
+from fttx_planner.catalogue import Catalogue
+from fttx_planner.demand import estimate_demand
+from fttx_planner.district import District
+from fttx_planner.network import (
+    Access,
+    CivilCosts,
+    DesignGraph,
+    build_design_graph,
+    civil_costs,
+)
+from fttx_planner.params import Deployment, DesignParams
+from fttx_planner.plan import Plan, PlanCancelled
+from fttx_planner.splitters import Group, Item, partition_tree
+from fttx_planner.steiner import mehlhorn_tree, prune_tree, root_tree
+
+Progress = Callable[[float, str], None]
+Cancelled = Callable[[], bool]
+
+#: Candidate OLT sites examined when the planner chooses the OLT.
+OLT_CANDIDATES = 24
+
+
+def plan_district(
+    district: District,
+    params: DesignParams | None = None,
+    catalogue: Catalogue | None = None,
+    infra: tuple[np.ndarray, np.ndarray] | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Plan:
+    """Plan a GPON network for a district.
+
+    Parameters
+    ----------
+    district
+        The loaded district.
+    params
+        Design parameters (defaults if ``None``).
+    catalogue
+        Cost catalogue (the shipped defaults if ``None``).
+    infra
+        Brownfield only: ``(duct_m, aerial_m)`` per street edge, the length
+        of each edge covered by existing ducts and by existing pole routes
+        (see :func:`fttx_planner.infra.match_to_streets`).
+    progress
+        Called with ``(fraction, stage)``.
+    cancelled
+        Polled between stages; when it returns True, :class:`PlanCancelled`
+        is raised.
+
+    Returns
+    -------
+    Plan
+        The design. In brownfield the plan never costs more than the
+        greenfield design of the same district.
+
+    Raises
+    ------
+    DesignError
+        When no design can meet the parameters (loss budget, OLT unreachable).
+    """
+    params = params or DesignParams()
+    catalogue = catalogue or Catalogue.default()
+    _check_budget(params)
+    brownfield = params.deployment == Deployment.BROWNFIELD
+    if brownfield and infra is None:
+        msg = "A brownfield plan needs an existing-infrastructure layer (ducts or poles)."
+        raise DesignError(msg)
+    if not brownfield:
+        return _plan_once(district, params, catalogue, None, progress, cancelled)
+    # Brownfield: plan with reuse, and also price the greenfield design with
+    # reuse; keep the cheaper, so brownfield never costs more than greenfield.
+    green_params = params.model_copy(update={"deployment": Deployment.GREENFIELD})
+    brown = _plan_once(district, params, catalogue, infra, _scaled(progress, 0, 0.5), cancelled)
+    green = _plan_once(
+        district, green_params, catalogue, None, _scaled(progress, 0.5, 1.0), cancelled
+    )
+    duct_m, aerial_m = infra
+    repriced = _reprice(
+        green, params, catalogue, civil_costs(district, catalogue, duct_m, aerial_m)
+    )
+    if repriced.total_cost_eur < brown.total_cost_eur:
+        repriced.warnings.append(
+            "The greenfield trench layout priced with existing ducts/poles was cheaper than "
+            "the reuse-driven layout; it is kept."
+        )
+        return repriced
+    return brown
+
+
+def _check_budget(params: DesignParams) -> None:
+    if params.fixed_loss_db >= params.budget_db:
+        msg = (
+            f"Impossible loss budget: splitters ({params.splitter_loss_db:.1f} dB), splices, "
+            f"connectors and margin already lose {params.fixed_loss_db:.1f} dB, at or over the "
+            f"class {params.optical_class.value} budget of {params.budget_db:.1f} dB. Use class "
+            "C+, a smaller split ratio, or fewer splices/connectors."
+        )
+        raise DesignError(msg)
+
+
+def _scaled(progress: Progress | None, lo: float, hi: float) -> Progress | None:
+    if progress is None:
+        return None
+    p = progress
+    return lambda f, stage: p(lo + (hi - lo) * f, stage)
+
+
+class _Stages:
+    """Timing, progress and cancel checks between stages."""
+
+    def __init__(self, progress: Progress | None, cancelled: Cancelled | None) -> None:
+        self.progress = progress
+        self.cancelled = cancelled
+        self.timings: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def done(self, name: str, fraction: float) -> None:
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self._t
+        self._t = now
+        self.check()
+        if self.progress is not None:
+            self.progress(fraction, name)
+
+    def check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise PlanCancelled
+
+
+def _plan_once(
+    district: District,
+    params: DesignParams,
+    catalogue: Catalogue,
+    infra: tuple[np.ndarray, np.ndarray] | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> Plan:
+    st = _Stages(progress, cancelled)
+    st.check()
+    demand = estimate_demand(district.buildings)
+    homes = demand.homes
+    if homes.sum() == 0:
+        msg = f"District {district.name!r} has no building with homes to serve."
+        raise DesignError(msg)
+    st.done("demand", 0.1)
+
+    duct_m, aerial_m = infra if infra is not None else (None, None)
+    civil = civil_costs(district, catalogue, duct_m, aerial_m)
+    olt_xy = (
+        (params.olt_x_m, params.olt_y_m)
+        if params.olt_x_m is not None and params.olt_y_m is not None
+        else district.olt_xy
+    )
+    graph, access = build_design_graph(district, homes, civil, params.max_drop_m, olt_xy)
+    if olt_xy is None:
+        graph = replace(graph, olt_node=_choose_olt(graph, access, homes))
+    st.done("access", 0.25)
+
+    # Homes no design can serve within the loss budget, even on the shortest route.
+    sp_m = dijkstra(graph.matrix(graph.edge_length_m), directed=False, indices=graph.olt_node)
+    served = access.node >= 0
+    reason = access.reason.copy()
+    path_min = np.where(served, sp_m[np.maximum(access.node, 0)] + access.drop_m, np.inf)
+    over = served & (path_min > params.max_fibre_m)
+    for b in np.flatnonzero(over):
+        loss = params.fixed_loss_db + params.fibre_loss_db_per_km * path_min[b] / 1000
+        reason[b] = (
+            f"loss {loss:.1f} dB over the {params.budget_db:.0f} dB budget even on the "
+            f"shortest route ({path_min[b]:.0f} m of fibre)"
+        )
+    node = np.where(over, -1, access.node)
+    access = Access(node=node, drop_m=access.drop_m, tap_xy=access.tap_xy, reason=reason)
+    served = node >= 0
+    if not served.any():
+        msg = "No home can be served within the optical loss budget."
+        raise DesignError(msg)
+
+    terminals = np.unique(np.append(node[served], graph.olt_node))
+    tree = mehlhorn_tree(
+        graph.n_nodes, graph.edge_u, graph.edge_v, graph.edge_cost_eur, terminals
+    )
+    st.done("trench tree", 0.5)
+    warnings = list(district.warnings)
+    design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
+    if design is None:
+        # Some home's path along the cost-optimal tree breaks the loss budget:
+        # re-plan on the shortest-path tree, which meets it for every home.
+        tree = _shortest_path_tree(graph, terminals)
+        warnings.append(
+            "Some homes exceeded the loss budget along the cheapest trench tree; the network "
+            "was re-planned along shortest routes from the OLT."
+        )
+        design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
+        if design is None:  # pragma: no cover - guaranteed by the shortest-path check
+            msg = "Internal error: shortest-path tree violates the loss budget."
+            raise DesignError(msg)
+    splitters, buildings, cables, trenches = design
+    st.done("splitters and fibres", 0.8)
+
+    unserved = int((~buildings["served"]).sum())
+    if unserved:
+        warnings.append(
+            f"{unserved} buildings ({int(buildings.loc[~buildings['served'], 'homes'].sum())} "
+            "homes) cannot be served; see their reasons."
+        )
+    bom, trenches = build_bom(
+        params, catalogue, splitters, buildings, cables, trenches, civil, graph
+    )
+    st.done("bill of materials", 1.0)
+    return Plan(
+        district=district,
+        params=params,
+        catalogue=catalogue,
+        demand=demand,
+        graph=graph,
+        access=access,
+        trench_edges=tree,
+        splitters=splitters,
+        buildings=buildings,
+        cables=cables,
+        trenches=trenches,
+        bom=bom,
+        timings_s=st.timings,
+        warnings=warnings,
+    )
+
+
+def _choose_olt(graph: DesignGraph, access: Access, homes: np.ndarray) -> int:
+    """The candidate node with the least homes-weighted street distance."""
+    served = access.node >= 0
+    weights = np.bincount(access.node[served], weights=homes[served], minlength=graph.n_nodes)
+    xy = graph.node_xy
+    centre = (weights[:, None] * xy).sum(axis=0) / max(weights.sum(), 1)
+    median = np.array(
+        [np.median(np.repeat(xy[:, i], weights.astype(np.int64))) for i in (0, 1)]
+    )
+    d_c = np.hypot(*(xy - centre).T)
+    d_m = np.hypot(*(xy - median).T)
+    cand = np.unique(
+        np.concatenate([np.argsort(d_c)[: OLT_CANDIDATES // 2], np.argsort(d_m)[: OLT_CANDIDATES // 2]])
+    )
+    dist = dijkstra(graph.matrix(graph.edge_length_m), directed=False, indices=cand)
+    score = np.where(np.isfinite(dist), dist, 1e12) @ weights
+    return int(cand[np.argmin(score)])
+
+
+def _shortest_path_tree(graph: DesignGraph, terminals: np.ndarray) -> np.ndarray:
+    """Edges of the shortest-path tree from the OLT, pruned to the terminals."""
+    _, pred = dijkstra(
+        graph.matrix(graph.edge_length_m),
+        directed=False,
+        indices=graph.olt_node,
+        return_predecessors=True,
+    )
+    lookup: dict[tuple[int, int], int] = {}
+    for i, (a, b) in enumerate(zip(graph.edge_u.tolist(), graph.edge_v.tolist(), strict=True)):
+        key = (a, b) if a < b else (b, a)
+        if key not in lookup or graph.edge_length_m[i] < graph.edge_length_m[lookup[key]]:
+            lookup[key] = i
+    used = set()
+    for t in terminals.tolist():
+        x = t
+        while pred[x] >= 0:
+            p = int(pred[x])
+            e = lookup[(x, p) if x < p else (p, x)]
+            if e in used:
+                break
+            used.add(e)
+            x = p
+    edges = np.array(sorted(used), dtype=np.int64)
+    return prune_tree(
+        graph.n_nodes, graph.edge_u, graph.edge_v, graph.edge_length_m, edges, terminals
+    )
+
+
+def _design_on_tree(
+    graph: DesignGraph,
+    access: Access,
+    homes: np.ndarray,
+    params: DesignParams,
+    catalogue: Catalogue,
+    tree: np.ndarray,
+    st: _Stages,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """Splitters, per-building results, cables and trenches on a trench tree.
+
+    Returns ``None`` if a served home's loss along the tree exceeds the budget.
+    """
+    n = graph.n_nodes
+    order, parent, parent_edge = root_tree(n, graph.edge_u, graph.edge_v, tree, graph.olt_node)
+    depth_m = depth_lengths(order, parent, graph.edge_length_m, parent_edge, n)
+    node = access.node
+    served = node >= 0
+    path_m = np.where(served, depth_m[np.maximum(node, 0)] + access.drop_m, np.nan)
+    if np.nanmax(path_m[served]) > params.max_fibre_m + 1e-6:
+        return None
+
+    # Last-stage splitters: buildings bigger than a splitter get whole
+    # splitters of their own at their tap; the rest are grouped on the tree.
+    cap = params.homes_per_splitter
+    groups: list[Group] = []
+    items_at: dict[int, list[Item]] = {}
+    for b in np.flatnonzero(served).tolist():
+        h = int(homes[b])
+        full, rest = divmod(h, cap)
+        groups.extend(Group(node=int(node[b]), members=[(b, cap)]) for _ in range(full))
+        if rest:
+            items_at.setdefault(int(node[b]), []).append((b, rest))
+    groups.extend(partition_tree(order, parent, items_at, cap, st.cancelled))
+    st.check()
+    groups.sort(key=lambda g: (g.node, min(k for k, _ in g.members)))
+    last_ratio = params.stage2_ratio
+    last_stage = 2 if params.two_stage else 1
+
+    rows = []
+    for i, g in enumerate(groups):
+        rows.append((i, last_stage, last_ratio, g.node, g.load, -1))
+    if params.two_stage:
+        s_items: dict[int, list[Item]] = {}
+        for i, g in enumerate(groups):
+            s_items.setdefault(g.node, []).append((i, 1))
+        firsts = partition_tree(order, parent, s_items, params.stage1_ratio, st.cancelled)
+        st.check()
+        firsts.sort(key=lambda g: (g.node, min(k for k, _ in g.members)))
+        base = len(groups)
+        for j, f in enumerate(firsts):
+            sid = base + j
+            rows.append((sid, 1, params.stage1_ratio, f.node, f.load, -1))
+            for k, _ in f.members:
+                r = rows[k]
+                rows[k] = (*r[:5], sid)
+    splitters = pd.DataFrame(
+        rows, columns=["splitter_id", "stage", "ratio", "node", "ports_used", "parent_id"]
+    )
+    splitters["x"] = graph.node_xy[splitters["node"], 0]
+    splitters["y"] = graph.node_xy[splitters["node"], 1]
+    homes_of = np.zeros(len(splitters), dtype=np.int64)
+    for i, g in enumerate(groups):
+        homes_of[i] = g.load
+    if params.two_stage:
+        np.add.at(homes_of, splitters["parent_id"].to_numpy()[: len(groups)], homes_of[: len(groups)])
+    splitters["homes"] = homes_of
+    splitters["label"] = [
+        f"S{s}-{i + 1:04d}" for s, i in zip(splitters["stage"], splitters["splitter_id"], strict=True)
+    ]
+
+    # Per-building results.
+    b_split = np.full(len(homes), -1, dtype=np.int64)
+    for i, g in enumerate(groups):
+        for b, _ in g.members:
+            if b_split[b] < 0:
+                b_split[b] = i
+    loss_db = np.where(
+        served, params.fixed_loss_db + params.fibre_loss_db_per_km * path_m / 1000, np.nan
+    )
+    has = homes > 0
+    buildings = pd.DataFrame(
+        {
+            "building": np.flatnonzero(has),
+            "homes": homes[has],
+            "served": served[has],
+            "splitter_id": b_split[has],
+            "path_m": path_m[has],
+            "drop_m": np.where(served, access.drop_m, np.nan)[has],
+            "loss_db": loss_db[has],
+            "reason": access.reason[has],
+        }
+    )
+
+    # Fibre counts per tree edge (edge into each non-root tree node).
+    homes_at = np.bincount(node[served], weights=homes[served], minlength=n).astype(np.int64)
+    last = splitters["stage"] == last_stage
+    lastload_at = np.bincount(
+        splitters.loc[last, "node"], weights=splitters.loc[last, "ports_used"], minlength=n
+    ).astype(np.int64)
+    first_at = np.bincount(splitters.loc[splitters["stage"] == 1, "node"], minlength=n)
+    dist_vals = homes_at - lastload_at
+    if params.two_stage:
+        s2 = splitters.loc[last]
+        s2_at = np.bincount(s2["node"], minlength=n)
+        par_node = splitters.set_index("splitter_id").loc[s2["parent_id"], "node"].to_numpy()
+        s2_parent_at = np.bincount(par_node, minlength=n)
+        dist_vals = dist_vals + s2_at - s2_parent_at
+    feeder = subtree_sums(order, parent, first_at)
+    dist = subtree_sums(order, parent, dist_vals)
+    child = order[1:]
+    edges = parent_edge[child]
+    sizer = CableSizer(catalogue)
+    cable_rows = []
+    for layer, counts in (("feeder", feeder[child]), ("distribution", dist[child])):
+        for e, c in zip(edges.tolist(), counts.tolist(), strict=True):
+            if c > 0:
+                sizes = sizer.sizes(c)
+                length = float(graph.edge_length_m[e])
+                cable_rows.append(
+                    (e, layer, c, "+".join(str(s) for s in sizes), len(sizes), length,
+                     length * sizer.cost_per_metre(c))
+                )
+    cables = pd.DataFrame(
+        cable_rows,
+        columns=["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"],
+    )
+    trenches = pd.DataFrame(
+        {"edge": np.sort(tree), "length_m": graph.edge_length_m[np.sort(tree)]}
+    )
+    return splitters, buildings, cables, trenches
+
+
+def _reprice(
+    plan: Plan, params: DesignParams, catalogue: Catalogue, civil: CivilCosts
+) -> Plan:
+    """Price a plan's trench layout with other civil costs (existing ducts and poles)."""
+    bom, trenches = build_bom(
+        params, catalogue, plan.splitters, plan.buildings, plan.cables, plan.trenches, civil,
+        plan.graph,
+    )
+    return replace(plan, params=params, bom=bom, trenches=trenches, warnings=list(plan.warnings))

@@ -1,0 +1,385 @@
+"""The design graph: trenchable streets split at every building's tap point.
+
+Each served building connects to the street network at a *tap*: the point of
+the nearest trenchable street edge (reachable from the OLT) closest to the
+building's centroid. Street edges are split at the taps, so buildings are
+nodes of the graph and routing is exact along streets. Each sub-edge keeps
+the street edge it came from and its position along it, so its geometry can
+be cut out for export, and its cost per metre (new trench by surface, or
+reuse of existing ducts and poles in brownfield).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+from fttx_planner._errors import DesignError
+from fttx_planner.catalogue import Catalogue
+from fttx_planner.district import District
+
+#: Street classes whose trenches cut the carriageway (else footway or verge).
+CARRIAGEWAY_HIGHWAYS = frozenset(
+    {"primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link"}
+)
+#: Street classes without a paved surface.
+UNPAVED_HIGHWAYS = frozenset({"track"})
+#: Taps closer than this to each other on an edge share a node (m).
+TAP_MERGE_M = 0.5
+#: An OLT location farther than this from any trenchable street is refused (m).
+MAX_OLT_OFFSET_M = 1000.0
+
+
+@dataclass(frozen=True)
+class CivilCosts:
+    """Per-street-edge civil cost per metre and the covered shares.
+
+    Parameters
+    ----------
+    trench_item
+        ``(m,)`` catalogue item of a new trench on each street edge.
+    duct_share, aerial_share
+        ``(m,)`` share of each street edge covered by existing ducts / poles.
+    cost_per_m
+        ``(m,)`` cheapest civil cost per metre along each street edge.
+    """
+
+    trench_item: np.ndarray
+    duct_share: np.ndarray
+    aerial_share: np.ndarray
+    cost_per_m: np.ndarray
+
+
+def civil_costs(
+    district: District,
+    catalogue: Catalogue,
+    duct_m: np.ndarray | None = None,
+    aerial_m: np.ndarray | None = None,
+    microtrench: bool = False,
+) -> CivilCosts:
+    """Civil cost per metre of every street edge.
+
+    In brownfield, the part of an edge covered by an existing duct costs
+    ``duct_reuse`` and the part on existing poles ``aerial`` when that is
+    cheaper than a new trench; the rest is trenched.
+    """
+    streets = district.streets
+    hw = streets.edge_highway
+    item = np.full(streets.n_edges, "trench_footway", dtype=object)
+    item[np.isin(hw, list(CARRIAGEWAY_HIGHWAYS))] = "trench_carriageway"
+    item[np.isin(hw, list(UNPAVED_HIGHWAYS))] = "trench_unpaved"
+    if microtrench:
+        item[item != "trench_unpaved"] = "microtrench"
+    trench_cost = np.array([catalogue.cost(str(i)) for i in item])
+    length = np.maximum(streets.edge_length_m, 1e-9)
+    duct_share = np.zeros(streets.n_edges) if duct_m is None else np.clip(duct_m / length, 0, 1)
+    aerial_share = (
+        np.zeros(streets.n_edges) if aerial_m is None else np.clip(aerial_m / length, 0, 1)
+    )
+    duct_cost = catalogue.cost("duct_reuse")
+    aerial_cost = catalogue.cost("aerial")
+    # Use each existing asset only where it is cheaper than a trench.
+    duct_share = np.where(duct_cost < trench_cost, duct_share, 0.0)
+    aerial_share = np.where(aerial_cost < trench_cost, aerial_share, 0.0)
+    # Where ducts and poles overlap, prefer the cheaper one for the overlap.
+    if duct_cost <= aerial_cost:
+        aerial_share = np.minimum(aerial_share, 1.0 - duct_share)
+    else:
+        duct_share = np.minimum(duct_share, 1.0 - aerial_share)
+    rest = 1.0 - duct_share - aerial_share
+    cost = rest * trench_cost + duct_share * duct_cost + aerial_share * aerial_cost
+    return CivilCosts(item, duct_share, aerial_share, cost)
+
+
+@dataclass(frozen=True)
+class Access:
+    """How each building reaches the design graph.
+
+    Parameters
+    ----------
+    node
+        ``(k,)`` design-graph node of each building's tap, ``-1`` if unserved.
+    drop_m
+        ``(k,)`` straight drop length from the tap to the footprint (m).
+    tap_xy
+        ``(k, 2)`` tap point coordinates (NaN when unserved).
+    reason
+        ``(k,)`` why a building with homes is not served (``""`` if served
+        or without homes).
+    """
+
+    node: np.ndarray
+    drop_m: np.ndarray
+    tap_xy: np.ndarray
+    reason: np.ndarray
+
+
+@dataclass(frozen=True)
+class DesignGraph:
+    """Trenchable streets reachable from the OLT, split at taps.
+
+    Parameters
+    ----------
+    node_xy
+        ``(n, 2)`` node coordinates.
+    edge_u, edge_v
+        ``(e,)`` end nodes of each sub-edge.
+    edge_length_m
+        ``(e,)`` sub-edge lengths.
+    edge_street
+        ``(e,)`` index of the street edge each sub-edge lies on.
+    edge_start_m, edge_end_m
+        ``(e,)`` position of the sub-edge along its street edge.
+    edge_cost_eur
+        ``(e,)`` civil cost of opening the sub-edge.
+    olt_node
+        The OLT's node.
+    """
+
+    node_xy: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_length_m: np.ndarray
+    edge_street: np.ndarray
+    edge_start_m: np.ndarray
+    edge_end_m: np.ndarray
+    edge_cost_eur: np.ndarray
+    olt_node: int
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of nodes."""
+        return int(self.node_xy.shape[0])
+
+    def matrix(self, weight: np.ndarray) -> csr_matrix:
+        """Symmetric sparse adjacency matrix with the given edge weights."""
+        n = self.n_nodes
+        # scipy treats explicit zeros as missing edges: keep weights positive.
+        w = np.maximum(weight, 1e-6)
+        rows = np.concatenate([self.edge_u, self.edge_v])
+        cols = np.concatenate([self.edge_v, self.edge_u])
+        return coo_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n)).tocsr()
+
+    def edge_geometry(self, district: District, edges: np.ndarray) -> np.ndarray:
+        """Geometries of the given sub-edges, cut from their street edges."""
+        from shapely.ops import substring
+
+        geoms = district.streets.edge_geometry
+        out = np.empty(len(edges), dtype=object)
+        for k, e in enumerate(edges):
+            out[k] = substring(
+                geoms[self.edge_street[e]], self.edge_start_m[e], self.edge_end_m[e]
+            )
+        return out
+
+
+def _trench_components(district: District) -> tuple[np.ndarray, np.ndarray]:
+    """Component label of every node over trenchable edges, and the edge mask."""
+    s = district.streets
+    ok = s.edge_trench & (s.edge_length_m > 0) & (s.edge_u != s.edge_v)
+    n = s.n_nodes
+    mat = coo_matrix(
+        (np.ones(int(ok.sum())), (s.edge_u[ok], s.edge_v[ok])), shape=(n, n)
+    ).tocsr()
+    _, labels = connected_components(mat, directed=False)
+    return labels, ok
+
+
+def build_design_graph(
+    district: District,
+    homes: np.ndarray,
+    civil: CivilCosts,
+    max_drop_m: float,
+    olt_xy: tuple[float, float] | None,
+) -> tuple[DesignGraph, Access]:
+    """Attach buildings and the OLT to the streets and split edges at taps.
+
+    Parameters
+    ----------
+    district
+        The district.
+    homes
+        ``(k,)`` homes per building; buildings with none are not attached.
+    civil
+        Civil cost per metre of each street edge.
+    max_drop_m
+        Buildings farther from every reachable street are unserved.
+    olt_xy
+        OLT location, or ``None``: the OLT goes on the street component with
+        the most homes (its exact site is chosen later).
+
+    Raises
+    ------
+    DesignError
+        No trenchable street, an OLT far from every street, or an OLT whose
+        street network reaches less than half of the homes.
+    """
+    streets = district.streets
+    labels, ok = _trench_components(district)
+    if not ok.any():
+        msg = f"District {district.name!r} has no street that can carry fibre trenches."
+        raise DesignError(msg)
+    edge_ids = np.flatnonzero(ok)
+    edge_comp = labels[streets.edge_u[edge_ids]]
+    tree = shapely.STRtree(streets.edge_geometry[edge_ids])
+
+    k = len(homes)
+    wanted = np.flatnonzero(homes > 0)
+    pts = shapely.points(district.buildings.centroid_xy[wanted]) if k else np.array([])
+    near_idx = np.full(k, -1, dtype=np.int64)
+    near_dist = np.full(k, np.inf)
+    if len(wanted):
+        pairs, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        near_idx[wanted[pairs[0]]] = pairs[1]
+        near_dist[wanted[pairs[0]]] = dist
+
+    # Which street component the OLT sits on.
+    if olt_xy is not None:
+        olt_pt = shapely.Point(olt_xy)
+        olt_local = int(tree.nearest(olt_pt))
+        olt_off = float(shapely.distance(olt_pt, streets.edge_geometry[edge_ids[olt_local]]))
+        if olt_off > MAX_OLT_OFFSET_M:
+            msg = (
+                f"The OLT at ({olt_xy[0]:.0f}, {olt_xy[1]:.0f}) is {olt_off:.0f} m from the "
+                f"nearest street that can carry fibre (limit {MAX_OLT_OFFSET_M:.0f} m): "
+                "move it into the district or let the planner choose."
+            )
+            raise DesignError(msg)
+        comp = int(edge_comp[olt_local])
+    else:
+        served_now = near_idx >= 0
+        weight = np.bincount(
+            edge_comp[near_idx[served_now]], weights=homes[served_now], minlength=labels.max() + 1
+        )
+        comp = int(np.argmax(weight)) if weight.sum() > 0 else int(np.bincount(edge_comp).argmax())
+
+    in_comp = edge_comp == comp
+    comp_local = np.flatnonzero(in_comp)
+    comp_tree = shapely.STRtree(streets.edge_geometry[edge_ids[comp_local]])
+    reason = np.full(k, "", dtype=object)
+    street_of = np.full(k, -1, dtype=np.int64)
+    drop_dist = np.full(k, np.inf)
+    if len(wanted):
+        pairs, dist = comp_tree.query_nearest(pts, return_distance=True, all_matches=False)
+        b = wanted[pairs[0]]
+        street_of[b] = edge_ids[comp_local[pairs[1]]]
+        drop_dist[b] = dist
+    too_far = (homes > 0) & (drop_dist > max_drop_m)
+    other_comp = too_far & (near_dist <= max_drop_m)
+    reason[too_far] = [
+        f"no fibre street within the maximum drop of {max_drop_m:.0f} m "
+        f"(nearest {d:.0f} m)" for d in drop_dist[too_far]
+    ]
+    reason[other_comp] = "its street is not connected to the OLT's street network"
+    street_of[too_far] = -1
+    served = street_of >= 0
+    reachable_homes = int(homes[served].sum())
+    if olt_xy is not None and reachable_homes < 0.5 * homes.sum():
+        msg = (
+            f"The OLT at ({olt_xy[0]:.0f}, {olt_xy[1]:.0f}) is unreachable from most of the "
+            f"district: its street network reaches {reachable_homes} of {int(homes.sum())} "
+            "homes. Move the OLT onto the main street network or let the planner choose."
+        )
+        raise DesignError(msg)
+    if reachable_homes == 0:
+        msg = f"No building of {district.name!r} is within {max_drop_m:.0f} m of a fibre street."
+        raise DesignError(msg)
+
+    # Tap positions along street edges: buildings, then the OLT.
+    tap_street = street_of[served]
+    tap_pos = shapely.line_locate_point(
+        streets.edge_geometry[tap_street], shapely.points(district.buildings.centroid_xy[served])
+    )
+    if olt_xy is not None:
+        olt_street = int(edge_ids[comp_local[comp_tree.nearest(shapely.Point(olt_xy))]])
+        olt_pos = float(
+            shapely.line_locate_point(streets.edge_geometry[olt_street], shapely.Point(olt_xy))
+        )
+    else:
+        olt_street, olt_pos = int(edge_ids[comp_local[0]]), 0.0
+    all_street = np.append(tap_street, olt_street)
+    all_pos = np.append(tap_pos, olt_pos)
+
+    graph, tap_node = _split_edges(district, edge_ids[comp_local], civil, all_street, all_pos)
+    node = np.full(k, -1, dtype=np.int64)
+    node[served] = tap_node[:-1]
+    tap_xy = np.full((k, 2), np.nan)
+    tap_xy[served] = graph.node_xy[tap_node[:-1]]
+    drop_m = np.zeros(k)
+    if served.any():
+        drop_m[served] = shapely.distance(
+            district.buildings.footprint[served], shapely.points(tap_xy[served])
+        )
+    graph = DesignGraph(**{**graph.__dict__, "olt_node": int(tap_node[-1])})
+    return graph, Access(node=node, drop_m=drop_m, tap_xy=tap_xy, reason=reason)
+
+
+def _split_edges(
+    district: District,
+    street_ids: np.ndarray,
+    civil: CivilCosts,
+    tap_street: np.ndarray,
+    tap_pos: np.ndarray,
+) -> tuple[DesignGraph, np.ndarray]:
+    """Split the given street edges at tap positions; return graph and tap nodes."""
+    streets = district.streets
+    length = streets.edge_length_m
+    # Street nodes used by these edges keep their own node, renumbered.
+    used_nodes = np.unique(np.concatenate([streets.edge_u[street_ids], streets.edge_v[street_ids]]))
+    renum = np.full(streets.n_nodes, -1, dtype=np.int64)
+    renum[used_nodes] = np.arange(len(used_nodes))
+    n_base = len(used_nodes)
+
+    pos = np.round(np.clip(tap_pos, 0.0, length[tap_street]) / TAP_MERGE_M) * TAP_MERGE_M
+    at_start = pos < TAP_MERGE_M
+    at_end = pos > length[tap_street] - TAP_MERGE_M
+    inner = ~(at_start | at_end)
+    tap_node = np.empty(len(tap_street), dtype=np.int64)
+    tap_node[at_start] = renum[streets.edge_u[tap_street[at_start]]]
+    tap_node[at_end & ~at_start] = renum[streets.edge_v[tap_street[at_end & ~at_start]]]
+    keys = np.column_stack([tap_street[inner], pos[inner]])
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    tap_node[inner] = n_base + inverse
+    new_street = uniq[:, 0].astype(np.int64)
+    new_pos = uniq[:, 1]
+    new_xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(streets.edge_geometry[new_street], new_pos)
+    ).reshape(-1, 2)
+    node_xy = np.vstack([streets.node_xy[used_nodes], new_xy])
+
+    # Break points per street edge: start, inner taps (sorted), end.
+    bp_street = np.concatenate([street_ids, street_ids, new_street])
+    bp_pos = np.concatenate([np.zeros(len(street_ids)), length[street_ids], new_pos])
+    bp_node = np.concatenate(
+        [
+            renum[streets.edge_u[street_ids]],
+            renum[streets.edge_v[street_ids]],
+            n_base + np.arange(len(new_street)),
+        ]
+    )
+    order = np.lexsort((bp_pos, bp_street))
+    bp_street, bp_pos, bp_node = bp_street[order], bp_pos[order], bp_node[order]
+    same = bp_street[1:] == bp_street[:-1]
+    e_street = bp_street[:-1][same]
+    e_start = bp_pos[:-1][same]
+    e_end = bp_pos[1:][same]
+    e_u = bp_node[:-1][same]
+    e_v = bp_node[1:][same]
+    e_len = e_end - e_start
+    graph = DesignGraph(
+        node_xy=node_xy,
+        edge_u=e_u,
+        edge_v=e_v,
+        edge_length_m=e_len,
+        edge_street=e_street,
+        edge_start_m=e_start,
+        edge_end_m=e_end,
+        edge_cost_eur=e_len * civil.cost_per_m[e_street],
+        olt_node=-1,
+    )
+    return graph, tap_node

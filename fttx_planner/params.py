@@ -1,0 +1,254 @@
+"""Design parameters, declared once with title, unit and bounds.
+
+The GUI generates its parameter panels from these declarations and a project
+or parameter file is validated by the same model, so the two cannot drift.
+Each field's ``json_schema_extra`` carries its ``unit``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from fttx_planner._errors import ParameterError
+
+#: Standard cable sizes in fibres.
+CABLE_SIZES = (12, 24, 48, 96, 144, 288)
+
+#: Typical maximum insertion loss per splitter ratio (dB), from vendor data
+#: sheets (see docs/economics.md of the shared docs).
+SPLITTER_LOSS_DB = {2: 3.7, 4: 7.3, 8: 10.5, 16: 13.7, 32: 17.1, 64: 21.0}
+
+#: GPON optical budget classes (ITU-T G.984.2 amendments).
+OPTICAL_CLASS_BUDGET_DB = {"B+": 28.0, "C+": 32.0}
+
+
+class OpticalClass(StrEnum):
+    """GPON optical budget class."""
+
+    B_PLUS = "B+"
+    C_PLUS = "C+"
+
+
+class Deployment(StrEnum):
+    """Greenfield (all trenches new) or brownfield (reuse existing ducts/poles)."""
+
+    GREENFIELD = "greenfield"
+    BROWNFIELD = "brownfield"
+
+
+def _f(default: Any, title: str, unit: str, description: str, **kw: Any) -> Any:
+    return Field(
+        default=default,
+        title=title,
+        description=description,
+        json_schema_extra={"unit": unit},
+        **kw,
+    )
+
+
+class DesignParams(BaseModel):
+    """Architecture and optical parameters of a GPON design.
+
+    Examples
+    --------
+    >>> p = DesignParams(split_ratio=64, stage1_ratio=4)
+    >>> p.stage2_ratio, p.budget_db
+    (16, 28.0)
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+    split_ratio: int = _f(
+        32,
+        "Total split ratio",
+        "homes/PON",
+        "Homes served by one OLT port (1:32 or 1:64).",
+        ge=2,
+        le=128,
+    )
+    stage1_ratio: int = _f(
+        1,
+        "First-stage split",
+        "ratio",
+        "Ratio of the first splitter stage in a two-stage cascade; 1 for a single stage.",
+        ge=1,
+        le=64,
+    )
+    spare_share: float = _f(
+        0.1,
+        "Spare capacity",
+        "share",
+        "Share of splitter ports kept free for growth (0.1 = 10 %).",
+        ge=0.0,
+        le=0.5,
+    )
+    max_drop_m: float = _f(
+        250.0,
+        "Maximum drop length",
+        "m",
+        "Buildings farther than this from any fibre street are reported unserved.",
+        gt=0,
+        le=2000,
+    )
+    optical_class: OpticalClass = _f(
+        OpticalClass.B_PLUS, "Optical class", "", "GPON budget class: B+ (28 dB) or C+ (32 dB)."
+    )
+    fibre_loss_db_per_km: float = _f(
+        0.35,
+        "Fibre attenuation",
+        "dB/km",
+        "Worst-case attenuation (1310 nm, G.652).",
+        ge=0.0,
+        le=2.0,
+    )
+    splice_loss_db: float = _f(0.1, "Splice loss", "dB", "Loss per fusion splice.", ge=0.0, le=1.0)
+    splices_per_path: int = _f(
+        6, "Splices per path", "count", "Fusion splices between OLT and ONT.", ge=0, le=50
+    )
+    connector_loss_db: float = _f(
+        0.5, "Connector loss", "dB", "Loss per mated connector pair.", ge=0.0, le=2.0
+    )
+    connectors_per_path: int = _f(
+        4, "Connectors per path", "count", "Connector pairs between OLT and ONT.", ge=0, le=20
+    )
+    safety_margin_db: float = _f(
+        1.0, "Safety margin", "dB", "Margin kept free for ageing and repairs.", ge=0.0, le=10.0
+    )
+    deployment: Deployment = _f(
+        Deployment.GREENFIELD,
+        "Deployment",
+        "",
+        "Greenfield: all trenches new. Brownfield: reuse existing ducts/poles.",
+    )
+    olt_x_m: float | None = _f(
+        None, "OLT x", "m", "OLT easting in the district CRS; empty to let the planner choose."
+    )
+    olt_y_m: float | None = _f(
+        None, "OLT y", "m", "OLT northing in the district CRS; empty to let the planner choose."
+    )
+    take_rate_design: float = _f(
+        1.0,
+        "Design take-up",
+        "share",
+        "Share of homes the OLT ports and per-home items are sized for (1 = all homes passed).",
+        gt=0.0,
+        le=1.0,
+    )
+
+    @model_validator(mode="after")
+    def _check_ratios(self) -> DesignParams:
+        problems = []
+        if self.split_ratio not in SPLITTER_LOSS_DB:
+            problems.append(
+                f"split_ratio {self.split_ratio} is not a standard ratio "
+                f"({', '.join(str(r) for r in SPLITTER_LOSS_DB)})"
+            )
+        if self.stage1_ratio > 1:
+            if self.stage1_ratio not in SPLITTER_LOSS_DB:
+                problems.append(f"stage1_ratio {self.stage1_ratio} is not a standard ratio")
+            elif self.split_ratio % self.stage1_ratio or self.split_ratio == self.stage1_ratio:
+                problems.append(
+                    f"stage1_ratio {self.stage1_ratio} must divide split_ratio "
+                    f"{self.split_ratio} and be smaller"
+                )
+        if (self.olt_x_m is None) != (self.olt_y_m is None):
+            problems.append("give both olt_x_m and olt_y_m, or neither")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def two_stage(self) -> bool:
+        """Whether the design uses two cascaded splitter stages."""
+        return self.stage1_ratio > 1
+
+    @property
+    def stage2_ratio(self) -> int:
+        """Ratio of the splitter next to the homes."""
+        return self.split_ratio // self.stage1_ratio if self.two_stage else self.split_ratio
+
+    @property
+    def budget_db(self) -> float:
+        """Optical budget of the class in dB."""
+        return OPTICAL_CLASS_BUDGET_DB[self.optical_class.value]
+
+    @property
+    def splitter_loss_db(self) -> float:
+        """Total insertion loss of the splitter chain in dB."""
+        if self.two_stage:
+            return SPLITTER_LOSS_DB[self.stage1_ratio] + SPLITTER_LOSS_DB[self.stage2_ratio]
+        return SPLITTER_LOSS_DB[self.split_ratio]
+
+    @property
+    def fixed_loss_db(self) -> float:
+        """Loss independent of fibre length: splitters, splices, connectors, margin."""
+        return (
+            self.splitter_loss_db
+            + self.splices_per_path * self.splice_loss_db
+            + self.connectors_per_path * self.connector_loss_db
+            + self.safety_margin_db
+        )
+
+    @property
+    def max_fibre_m(self) -> float:
+        """Longest OLT-to-home fibre path the budget allows, in metres."""
+        spare_db = self.budget_db - self.fixed_loss_db
+        if self.fibre_loss_db_per_km <= 0:
+            return float("inf")
+        return max(spare_db, 0.0) / self.fibre_loss_db_per_km * 1000.0
+
+    @property
+    def homes_per_splitter(self) -> int:
+        """Usable ports of the last-stage splitter after the spare share."""
+        return max(1, int(self.stage2_ratio * (1.0 - self.spare_share)))
+
+    def describe(self) -> str:
+        """One line, e.g. ``"GPON 1:64, two stages 1:4 + 1:16, class C+, brownfield"``."""
+        stages = (
+            f"two stages 1:{self.stage1_ratio} + 1:{self.stage2_ratio}"
+            if self.two_stage
+            else "one stage"
+        )
+        return (
+            f"GPON 1:{self.split_ratio}, {stages}, class {self.optical_class.value}, "
+            f"{self.deployment.value}"
+        )
+
+
+def params_from_dict(data: dict[str, Any], where: str = "parameters") -> DesignParams:
+    """Validate a mapping into :class:`DesignParams`, gathering every problem.
+
+    Raises
+    ------
+    ParameterError
+        Naming each bad key with the reason.
+    """
+    try:
+        return DesignParams(**data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(all)"
+            lines.append(f"  {loc}: {err['msg']}")
+        msg = f"Invalid {where}:\n" + "\n".join(lines)
+        raise ParameterError(msg) from None
+
+
+def load_params(path: str | Path) -> DesignParams:
+    """Read design parameters from a TOML file (section ``[design]`` or top level)."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"Parameter file not found: {path}"
+        raise ParameterError(msg) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        msg = f"Parameter file {path} is not valid TOML: {exc}"
+        raise ParameterError(msg) from None
+    section = data.get("design", data)
+    return params_from_dict(section, where=f"parameters in {path}")

@@ -12,8 +12,8 @@ number of levels and a note saying where the figure comes from. Rules:
     ``building:flats`` when tagged, else one.
 ``area``
     untyped buildings (``building=yes``): none under the minimum footprint
-    (sheds), one home up to 200 m2 of floor area, else floor area / area
-    per unit.
+    (sheds); one home for a footprint up to 200 m2 with at most two levels
+    (a house); else floor area / area per unit (a block).
 ``business``
     business units: floor area / area per unit, at least one.
 ``none``
@@ -33,8 +33,10 @@ import numpy as np
 
 from fttx_planner.district import Buildings
 
-#: Floor area up to which an untyped building counts as one home (m2).
-SINGLE_HOME_MAX_FLOOR_M2 = 200.0
+#: Footprint up to which an untyped building of at most two levels is one house (m2).
+SINGLE_HOME_MAX_FOOTPRINT_M2 = 200.0
+#: Levels up to which an untyped building may be one house.
+SINGLE_HOME_MAX_LEVELS = 2.0
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,12 @@ def estimate_demand(buildings: Buildings) -> Demand:
     homes[is_area] = np.where(
         area[is_area] < min_area[is_area],
         0,
-        np.where(floor[is_area] <= SINGLE_HOME_MAX_FLOOR_M2, 1, by_area[is_area]),
+        np.where(
+            (area[is_area] <= SINGLE_HOME_MAX_FOOTPRINT_M2)
+            & (levels[is_area] <= SINGLE_HOME_MAX_LEVELS),
+            1,
+            by_area[is_area],
+        ),
     )
     tagged = np.isfinite(buildings.flats) & (buildings.flats >= 0)
     homes[tagged] = np.rint(buildings.flats[tagged]).astype(np.int64)

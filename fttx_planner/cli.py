@@ -1,0 +1,225 @@
+"""Command line: ``fttx-planner plan | finance | report | samples``.
+
+Input errors (:class:`FttxError` and the finance module's parameter errors)
+are printed as one clear message with exit status 2; anything else is a bug
+and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from fttx_planner._errors import FttxError
+
+_PLAN_HELP = """\
+Plan a GPON/FTTH network for a district and write its outputs.
+
+DISTRICT is a sample city name (see `fttx-planner samples`) or an OpenStreetMap
+file (.osm, .osm.gz, .osm.bz2 or .osm.pbf). The planner estimates homes per
+building, connects every building to its nearest street, places splitters,
+routes feeder and distribution fibre in shared trenches along streets, checks
+the optical loss of every home against the budget and prices the bill of
+materials.
+
+Outputs in --out DIR: geojson/*.geojson (one layer per file, WGS84),
+plan.gpkg (all layers, opens in QGIS), bom.csv, splitters.csv, summary.json
+(and report.pdf with --pdf).
+"""
+
+_PARAMS_HELP = """\
+TOML file of design parameters, e.g.
+  [design]
+  split_ratio = 64        # homes per OLT port: 32 or 64
+  stage1_ratio = 4        # 1 = one splitter stage; 4 = 1:4 then 1:16
+  optical_class = "C+"    # B+ (28 dB) or C+ (32 dB)
+  max_drop_m = 250
+Unknown keys and out-of-range values are refused with the reason.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``fttx-planner``."""
+    parser = argparse.ArgumentParser(
+        prog="fttx-planner",
+        description="Plan FTTH/GPON access networks on OpenStreetMap districts and compare "
+        "who should own them.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "plan", help="plan a district and write GeoJSON, GeoPackage, BOM and summary",
+        description=_PLAN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    p.add_argument("district", help="sample city name or OSM file")
+    p.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
+    p.add_argument("--params", type=Path, help=_PARAMS_HELP)
+    p.add_argument(
+        "--deployment", choices=["greenfield", "brownfield"],
+        help="override the scenario's deployment (brownfield needs --infra or a sample "
+        "city that ships an infrastructure layer)",
+    )  # fmt: skip
+    p.add_argument(
+        "--infra", type=Path,
+        help="existing infrastructure (GeoJSON/GeoPackage of ducts and aerial pole routes) "
+        "for brownfield",
+    )  # fmt: skip
+    p.add_argument("--catalogue", type=Path, help="cost catalogue CSV (default: shipped prices)")
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    sub.add_parser("samples", help="list the sample cities")
+
+    f = sub.add_parser(
+        "finance", help="compare the four ownership models on a plan's capex",
+        description="Compare Verticalized, Passive Shared, Active Shared and Separated "
+        "ownership models: NPV, IRR, payback and revenue split per actor.",
+    )  # fmt: skip
+    from models.cli import add_finance_arguments
+
+    add_finance_arguments(f)
+
+    r = sub.add_parser("report", help="write the PDF report of a district's plan")
+    r.add_argument("district", help="sample city name or OSM file")
+    r.add_argument("--out", required=True, type=Path, help="output PDF file or folder")
+    r.add_argument("--params", type=Path, help="design parameters (TOML)")
+    r.add_argument("--finance-params", type=Path, help="finance parameters (TOML or YAML)")
+    r.add_argument("--paper", choices=["A4", "Letter"], default="A4")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``fttx-planner`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "plan":
+            return _cmd_plan(args)
+        if args.command == "samples":
+            return _cmd_samples()
+        if args.command == "finance":
+            from models.cli import run_finance
+
+            return run_finance(args)
+        if args.command == "report":
+            return _cmd_report(args)
+    except FttxError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        # The finance module's parameter errors are ValueErrors too.
+        if type(exc).__module__.startswith("models"):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise
+    parser.error(f"unknown command {args.command}")
+    return 2  # pragma: no cover
+
+
+def _cmd_samples() -> int:
+    from fttx_planner.samples import list_samples
+
+    for sc in list_samples():
+        print(f"{sc.slug:28s} {sc.name} ({sc.deployment}) - {sc.description}")
+    return 0
+
+
+class _Bar:
+    """A tqdm progress bar driven by ``(fraction, stage)`` callbacks."""
+
+    def __init__(self, quiet: bool) -> None:
+        from tqdm import tqdm
+
+        self.bar = None if quiet else tqdm(total=100, unit="%", file=sys.stderr, leave=False)
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description(stage)
+            self.bar.update(max(0, round(100 * fraction) - self.bar.n))
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from fttx_planner.export import write_all
+    from fttx_planner.pipeline import run_plan
+
+    bar = _Bar(args.quiet)
+    try:
+        plan = run_plan(
+            args.district,
+            params_file=args.params,
+            deployment=args.deployment,
+            infra_file=args.infra,
+            catalogue_file=args.catalogue,
+            progress=bar,
+        )
+        paths = write_all(plan, args.out)
+        if args.pdf:
+            from fttx_planner.report import write_report
+
+            paths.append(write_report(plan, args.out / "report.pdf"))
+    finally:
+        bar.close()
+    _print_plan(plan, args.out, paths)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from fttx_planner.pipeline import run_plan
+    from fttx_planner.report import write_report
+
+    bar = _Bar(args.quiet)
+    try:
+        plan = run_plan(args.district, params_file=args.params, progress=bar)
+        target = args.out if args.out.suffix.lower() == ".pdf" else args.out / "report.pdf"
+        path = write_report(
+            plan, target, finance_params_file=args.finance_params, paper=args.paper
+        )
+    finally:
+        bar.close()
+    print(f"Report written to {path}")
+    return 0
+
+
+def _print_plan(plan: object, out: Path, paths: list[Path]) -> None:
+    from fttx_planner.plan import Plan
+
+    assert isinstance(plan, Plan)
+    s = plan.summary()
+    h = s["homes"]
+    c = s["capex_eur"]
+    km = s["lengths_km"]
+    print(f"{s['district']}: {s['architecture']}")
+    print(
+        f"  homes passed {h['passed']:,} of {h['demand']:,} "
+        f"({h['unserved']:,} unserved in {h['buildings_unserved']} buildings)"
+    )
+    print(
+        f"  splitters {s['splitters']['count']:,}, OLT ports {s['splitters']['olt_ports']:,}; "
+        f"trench {km['trench_new_km']:.1f} km new, {km['duct_reuse_km']:.1f} km duct reuse, "
+        f"{km['aerial_km']:.1f} km aerial"
+    )
+    print(
+        f"  loss: max {s['loss_db']['max']:.1f} dB of {s['loss_db']['budget']:.0f} dB budget"
+    )
+    print(
+        f"  capex {c['total']:,.0f} EUR; per home passed {c['per_home_passed']:,.0f} EUR, "
+        f"per home connected {c['per_home_connected']:,.0f} EUR"
+    )
+    if s.get("lower_bound_eur"):
+        print(
+            f"  lower bound {s['lower_bound_eur']:,.0f} EUR: design within "
+            f"{100 * s['gap_to_lower_bound']:.1f} % of the best possible"
+        )
+    for w in s["warnings"]:
+        print(f"  warning: {w}")
+    print(f"Outputs in {out.resolve()}:")
+    for p in paths:
+        print(f"  {p}")
+    print(f"Map data: {plan.district.attribution}")

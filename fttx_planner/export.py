@@ -1,0 +1,213 @@
+"""Plan layers as GeoDataFrames, and their export to GeoJSON, GeoPackage, CSV, JSON.
+
+All files are written atomically: to a temporary file beside the target,
+then renamed over it, so a crash never leaves a half-written file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from fttx_planner.plan import Plan
+
+WGS84 = "EPSG:4326"
+#: Layers written by :func:`write_all`, in drawing order.
+LAYER_NAMES = ("streets", "trenches", "cables", "drops", "buildings", "splitters", "olt", "unserved")
+
+
+def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
+    """The plan's map layers, in WGS84 (exports) or the district's metric CRS (drawing).
+
+    Layers: ``streets``, ``trenches``, ``cables`` (one row per trench edge
+    and layer, with ``layer, fibres, cable_size, cable_count, length_m``),
+    ``drops``, ``buildings`` (with ``homes, served, splitter_id, splitter,
+    loss_db, reason``), ``splitters``, ``olt``, ``unserved``.
+    """
+    d = plan.district
+    g = plan.graph
+    crs = d.crs
+    s = d.streets
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    layers["streets"] = gpd.GeoDataFrame(
+        {"highway": s.edge_highway.astype(str), "carries_fibre": s.edge_trench,
+         "length_m": s.edge_length_m},
+        geometry=s.edge_geometry, crs=crs,
+    )  # fmt: skip
+
+    tr = plan.trenches
+    edge_geom = dict(
+        zip(tr["edge"].tolist(), g.edge_geometry(d, tr["edge"].to_numpy()), strict=True)
+    )
+    layers["trenches"] = gpd.GeoDataFrame(
+        tr[["edge", "method", "length_m", "trench_m", "duct_m", "aerial_m", "cost_eur"]],
+        geometry=[edge_geom[e] for e in tr["edge"]], crs=crs,
+    )  # fmt: skip
+    c = plan.cables
+    cables = pd.DataFrame(
+        {
+            "edge": c["edge"], "layer": c["layer"], "fibres": c["fibres"],
+            "cable_size": c["sizes"], "cable_count": c["cable_count"],
+            "length_m": c["length_m"], "cost_eur": c["cost_eur"],
+        }
+    )  # fmt: skip
+    layers["cables"] = gpd.GeoDataFrame(
+        cables, geometry=[edge_geom[e] for e in c["edge"]], crs=crs
+    )
+
+    b = plan.buildings
+    idx = b["building"].to_numpy()
+    labels = plan.splitters.set_index("splitter_id")["label"]
+    split_label = [labels.get(int(x), "") if x >= 0 else "" for x in b["splitter_id"]]
+    fp = d.buildings.footprint[idx]
+    served = b["served"].to_numpy()
+    tap = plan.access.tap_xy[idx]
+    drop_geom = np.empty(len(idx), dtype=object)
+    if served.any():
+        tap_pts = shapely.points(tap[served])
+        drop_geom[served] = shapely.shortest_line(tap_pts, fp[served])
+    layers["drops"] = gpd.GeoDataFrame(
+        {
+            "building_osm_id": d.buildings.osm_id[idx][served],
+            "homes": b["homes"].to_numpy()[served],
+            "layer": "drop",
+            "length_m": b["drop_m"].to_numpy()[served],
+        },
+        geometry=list(drop_geom[served]), crs=crs,
+    )  # fmt: skip
+    layers["buildings"] = gpd.GeoDataFrame(
+        {
+            "osm_id": d.buildings.osm_id[idx],
+            "building": d.buildings.building[idx].astype(str),
+            "name": d.buildings.name[idx].astype(str),
+            "homes": b["homes"].to_numpy(),
+            "homes_from_tag": plan.demand.from_tag[idx],
+            "served": served,
+            "splitter_id": b["splitter_id"].to_numpy(),
+            "splitter": split_label,
+            "path_m": b["path_m"].to_numpy(),
+            "drop_m": b["drop_m"].to_numpy(),
+            "loss_db": b["loss_db"].to_numpy(),
+            "reason": b["reason"].astype(str).to_numpy(),
+        },
+        geometry=list(fp), crs=crs,
+    )  # fmt: skip
+    sp = plan.splitters
+    layers["splitters"] = gpd.GeoDataFrame(
+        sp[["splitter_id", "label", "stage", "ratio", "homes", "ports_used", "parent_id"]],
+        geometry=shapely.points(sp[["x", "y"]].to_numpy()), crs=crs,
+    )  # fmt: skip
+    olt_xy = g.node_xy[g.olt_node]
+    layers["olt"] = gpd.GeoDataFrame(
+        {"name": ["OLT"], "ports": [int((sp["stage"] == 1).sum())]},
+        geometry=[shapely.Point(olt_xy)], crs=crs,
+    )  # fmt: skip
+    uns = ~served
+    layers["unserved"] = gpd.GeoDataFrame(
+        {
+            "osm_id": d.buildings.osm_id[idx][uns],
+            "homes": b["homes"].to_numpy()[uns],
+            "reason": b["reason"].astype(str).to_numpy()[uns],
+        },
+        geometry=list(shapely.point_on_surface(fp[uns])), crs=crs,
+    )  # fmt: skip
+    if wgs84:
+        layers = {k: v.to_crs(WGS84) for k, v in layers.items()}
+    return layers
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path (same name) beside ``target``; move it over ``target`` on success.
+
+    The temporary file lives in a hidden folder in the target's folder, so the
+    final rename is atomic and drivers that record the file name (GeoJSON)
+    see the real one.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    tmp_path = tmp_dir / target.name
+    try:
+        yield tmp_path
+        os.chmod(tmp_path, 0o644)
+        os.replace(tmp_path, target)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write text to ``target`` atomically."""
+    with atomic_path(target) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def write_geojson(layers: dict[str, gpd.GeoDataFrame], out_dir: Path) -> list[Path]:
+    """One GeoJSON FeatureCollection per layer (WGS84)."""
+    paths = []
+    for name, gdf in layers.items():
+        target = out_dir / f"{name}.geojson"
+        with atomic_path(target) as tmp:
+            gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+        paths.append(target)
+    return paths
+
+
+def write_geopackage(layers: dict[str, gpd.GeoDataFrame], target: Path) -> Path:
+    """All layers in one GeoPackage (opens in QGIS)."""
+    with atomic_path(target) as tmp:
+        for name, gdf in layers.items():
+            if len(gdf):
+                gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+    return target
+
+
+def write_summary(plan: Plan, target: Path) -> Path:
+    """The summary JSON (see docs/architecture.md)."""
+    write_text_atomic(target, json.dumps(plan.summary(), indent=2, default=_json_default))
+    return target
+
+
+def write_bom_csv(plan: Plan, target: Path) -> Path:
+    """The bill of materials as CSV."""
+    write_text_atomic(target, plan.bom.to_csv(index=False))
+    return target
+
+
+def write_all(
+    plan: Plan, out_dir: str | Path, progress: Callable[[float, str], None] | None = None
+) -> list[Path]:
+    """Write every output of a plan into ``out_dir``; return the files written."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    step = progress or (lambda f, s: None)
+    step(0.0, "layers")
+    layers = plan_layers(plan, wgs84=True)
+    step(0.3, "GeoJSON")
+    paths = write_geojson(layers, out / "geojson")
+    step(0.6, "GeoPackage")
+    paths.append(write_geopackage(layers, out / "plan.gpkg"))
+    paths.append(write_bom_csv(plan, out / "bom.csv"))
+    paths.append(write_summary(plan, out / "summary.json"))
+    sp = plan.splitters.drop(columns=["node"])
+    write_text_atomic(out / "splitters.csv", sp.to_csv(index=False))
+    paths.append(out / "splitters.csv")
+    step(1.0, "done")
+    return paths
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    msg = f"Not JSON serialisable: {type(obj).__name__}"
+    raise TypeError(msg)

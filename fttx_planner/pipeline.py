@@ -1,0 +1,87 @@
+"""From names and files to a plan: the one path the CLI, GUI and report share.
+
+:func:`run_plan` resolves a district (sample city or OSM file), reads the
+parameter and catalogue files, loads and matches the brownfield layer when
+the deployment needs it, and calls :func:`plan_district`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from fttx_planner._errors import DesignError
+from fttx_planner.catalogue import Catalogue
+from fttx_planner.design import Cancelled, Progress, plan_district
+from fttx_planner.district import District
+from fttx_planner.params import Deployment, DesignParams, load_params
+from fttx_planner.plan import Plan
+
+
+def infra_lengths(district: District, infra_file: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Per street edge, metres covered by existing ducts and by aerial pole routes."""
+    from fttx_planner.infra import load_infrastructure, match_to_streets
+
+    layer = load_infrastructure(infra_file, district.crs)
+    match = match_to_streets(district.streets, layer)
+    return np.asarray(match.duct_m, dtype=float), np.asarray(match.aerial_m, dtype=float)
+
+
+def run_plan(
+    district_arg: str | District,
+    params: DesignParams | None = None,
+    params_file: str | Path | None = None,
+    deployment: str | None = None,
+    infra_file: str | Path | None = None,
+    catalogue: Catalogue | None = None,
+    catalogue_file: str | Path | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Plan:
+    """Resolve inputs and plan.
+
+    Parameters
+    ----------
+    district_arg
+        A sample city slug, an OSM file path, or a loaded district.
+    params, params_file
+        Design parameters, or a TOML file of them (defaults otherwise).
+    deployment
+        ``"greenfield"`` or ``"brownfield"``; overrides the parameters and
+        the sample city's scenario.
+    infra_file
+        Existing-infrastructure layer; a sample city's own layer is used
+        when none is given.
+    catalogue, catalogue_file
+        Cost catalogue or a CSV of one (shipped defaults otherwise).
+    progress, cancelled
+        Progress and cancel callbacks (see :func:`plan_district`).
+    """
+    scenario = None
+    if isinstance(district_arg, District):
+        district = district_arg
+    else:
+        from fttx_planner.samples import resolve_district
+
+        district, scenario = resolve_district(str(district_arg))
+    if params is None:
+        params = load_params(params_file) if params_file else DesignParams()
+        if scenario is not None and "deployment" not in params.model_fields_set:
+            params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
+    if deployment is not None:
+        params = params.model_copy(update={"deployment": Deployment(deployment)})
+    if catalogue is None:
+        catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
+
+    infra = None
+    if params.deployment == Deployment.BROWNFIELD:
+        path = infra_file or (scenario.infrastructure_path if scenario is not None else None)
+        if path is None:
+            msg = (
+                f"Brownfield planning of {district.name!r} needs an existing-infrastructure "
+                "layer: pass --infra FILE (GeoJSON/GeoPackage of ducts and pole routes)."
+            )
+            raise DesignError(msg)
+        infra = infra_lengths(district, path)
+    return plan_district(district, params, catalogue, infra, progress, cancelled)

@@ -1,0 +1,118 @@
+"""Parameters, catalogue and demand rules: validation and defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from fttx_planner import CatalogueError, ParameterError
+from fttx_planner.catalogue import LAYERS, Catalogue
+from fttx_planner.demand import demand_rules, estimate_demand
+from fttx_planner.district import Buildings
+from fttx_planner.params import DesignParams, load_params, params_from_dict
+
+
+def test_every_default_price_has_a_source() -> None:
+    cat = Catalogue.default()
+    for item in cat.items.values():
+        assert item.source.strip(), item.item
+        assert item.layer in LAYERS
+        assert item.unit_cost_eur >= 0
+
+
+def test_negative_cost_is_refused_with_line_and_item() -> None:
+    text = Catalogue.default().to_csv_text().replace("trench_footway,civil,pass,m,49.0",
+                                                     "trench_footway,civil,pass,m,-49.0")
+    with pytest.raises(CatalogueError, match=r"line 3 \(trench_footway\): negative"):
+        Catalogue.from_csv_text(text)
+
+
+def test_catalogue_round_trip_and_unknown_item() -> None:
+    cat = Catalogue.default()
+    again = Catalogue.from_csv_text(cat.to_csv_text())
+    assert again.cost("aerial") == cat.cost("aerial")
+    with pytest.raises(CatalogueError, match="Known items"):
+        cat.cost("unobtainium")
+    with pytest.raises(CatalogueError, match="non-negative"):
+        cat.with_cost("aerial", -1.0)
+
+
+def test_catalogue_missing_item(tmp_path: Path) -> None:
+    lines = Catalogue.default().to_csv_text().splitlines()
+    f = tmp_path / "cat.csv"
+    f.write_text("\n".join(x for x in lines if not x.startswith("ont,")) + "\n")
+    with pytest.raises(CatalogueError, match="missing required items: ont"):
+        Catalogue.from_csv(f)
+
+
+def test_params_gather_all_problems() -> None:
+    with pytest.raises(ParameterError) as info:
+        params_from_dict({"spare_share": -0.1, "colour": "red", "max_drop_m": 0})
+    text = str(info.value)
+    assert "spare_share" in text and "colour" in text and "max_drop_m" in text
+
+
+def test_params_ratio_rules() -> None:
+    with pytest.raises(ParameterError, match="must divide"):
+        params_from_dict({"split_ratio": 32, "stage1_ratio": 64})
+    with pytest.raises(ParameterError, match="standard ratio"):
+        params_from_dict({"split_ratio": 48})
+    p = DesignParams(split_ratio=64, stage1_ratio=4, optical_class="C+", deployment="brownfield")
+    assert p.describe() == "GPON 1:64, two stages 1:4 + 1:16, class C+, brownfield"
+    assert p.homes_per_splitter == 14  # 16 ports less 10 % spare
+
+
+def test_params_file(tmp_path: Path) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text('[design]\nsplit_ratio = 64\noptical_class = "C+"\n')
+    assert load_params(f).split_ratio == 64
+    f.write_text("[design]\nsplit_ratio = \n")
+    with pytest.raises(ParameterError, match="not valid TOML"):
+        load_params(f)
+    with pytest.raises(ParameterError, match="not found"):
+        load_params(tmp_path / "missing.toml")
+
+
+def test_every_field_declares_title_unit_and_description() -> None:
+    for name, field in DesignParams.model_fields.items():
+        assert field.title and field.description, name
+        assert isinstance(field.json_schema_extra, dict) and "unit" in field.json_schema_extra
+
+
+def _buildings(kinds: list[str], area_m2: float, levels: float = np.nan,
+               flats: float = np.nan) -> Buildings:
+    side = area_m2**0.5
+    n = len(kinds)
+    return Buildings(
+        osm_id=np.arange(n),
+        footprint=np.array([shapely.box(0, 0, side, side)] * n),
+        building=np.array(kinds, dtype=object),
+        levels=np.full(n, levels),
+        flats=np.full(n, flats),
+        name=np.array([""] * n, dtype=object),
+    )
+
+
+def test_demand_rules_by_type() -> None:
+    d = estimate_demand(_buildings(["house", "garage", "church", "shed", "yes", "office"], 150))
+    assert d.homes.tolist() == [1, 0, 0, 0, 1, 1]
+    big = estimate_demand(_buildings(["apartments", "yes"], 400, levels=5))
+    assert big.homes.tolist() == [25, 20]  # 2000 m2 / 80 and / 100
+    tiny = estimate_demand(_buildings(["yes"], 20))
+    assert tiny.homes.tolist() == [0]
+
+
+def test_flats_tag_wins_and_is_counted() -> None:
+    d = estimate_demand(_buildings(["apartments", "house"], 300, flats=7))
+    assert d.homes.tolist() == [7, 7]
+    s = d.summary()
+    assert s["buildings_from_tag"] == 2 and s["buildings_estimated"] == 0
+
+
+def test_demand_table_is_documented() -> None:
+    rules = demand_rules()
+    assert {"house", "apartments", "yes", "garage", "church"} <= set(rules)
+    assert all(r.note for r in rules.values())

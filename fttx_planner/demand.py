@@ -12,7 +12,7 @@ number of levels and a note saying where the figure comes from. Rules:
     ``building:flats`` when tagged, else one.
 ``area``
     untyped buildings (``building=yes``): none under the minimum footprint
-    (sheds); one home for a footprint up to 200 m2 with at most two levels
+    (sheds); one home for a footprint up to 200 m2 with at most three levels
     (a house); else floor area / area per unit (a block).
 ``business``
     business units: floor area / area per unit, at least one.
@@ -36,7 +36,7 @@ from fttx_planner.district import Buildings
 #: Footprint up to which an untyped building of at most two levels is one house (m2).
 SINGLE_HOME_MAX_FOOTPRINT_M2 = 200.0
 #: Levels up to which an untyped building may be one house.
-SINGLE_HOME_MAX_LEVELS = 2.0
+SINGLE_HOME_MAX_LEVELS = 3.0  # OSM levels often count an attic
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,58 @@
+"""Every sample city plans into a valid design, greenfield and (where shipped) brownfield."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from fttx_planner.design import plan_district
+from fttx_planner.params import DesignParams
+from fttx_planner.pipeline import infra_lengths, run_plan
+from fttx_planner.plan import Plan
+from fttx_planner.samples import list_samples, load_sample
+
+from .test_design import check_plan
+
+SLUGS = [s.slug for s in list_samples()]
+BROWNFIELD = [s.slug for s in list_samples() if s.infrastructure_path is not None]
+
+
+@pytest.fixture(scope="module", params=SLUGS)
+def sample_plan(request: pytest.FixtureRequest) -> Plan:
+    return run_plan(request.param, deployment="greenfield")
+
+
+def test_four_sample_cities_ship() -> None:
+    assert len(SLUGS) >= 4
+    assert BROWNFIELD, "one sample city must ship an existing-infrastructure layer"
+
+
+def test_sample_plan_is_valid(sample_plan: Plan) -> None:
+    check_plan(sample_plan)
+    assert sample_plan.homes_passed > 1000
+    # Nearly every home is served; the rest carry reasons (checked above).
+    assert sample_plan.homes_unserved <= 0.02 * sample_plan.homes_passed
+
+
+def test_sample_plan_is_deterministic(sample_plan: Plan) -> None:
+    again = plan_district(sample_plan.district, sample_plan.params)
+    pd.testing.assert_frame_equal(again.bom, sample_plan.bom)
+    pd.testing.assert_frame_equal(again.buildings, sample_plan.buildings)
+
+
+@pytest.mark.parametrize("slug", BROWNFIELD)
+def test_brownfield_sample_never_costs_more(slug: str) -> None:
+    district = load_sample(slug)
+    infra = infra_lengths(district, next(s for s in list_samples() if s.slug == slug).infrastructure_path)
+    green = plan_district(district, DesignParams())
+    brown = plan_district(district, DesignParams(deployment="brownfield"), infra=infra)
+    check_plan(brown)
+    assert brown.total_cost_eur <= green.total_cost_eur
+    assert brown.trenches["duct_m"].sum() + brown.trenches["aerial_m"].sum() > 0
+
+
+@pytest.mark.parametrize("slug", SLUGS[:1])
+def test_two_stage_c_plus(slug: str) -> None:
+    plan = run_plan(slug, params=DesignParams(split_ratio=64, stage1_ratio=4, optical_class="C+"))
+    check_plan(plan)
+    assert set(plan.splitters["stage"]) == {1, 2}

@@ -72,8 +72,10 @@ def main() -> None:
 
     cases = [("sample", s) for s in (args.samples if args.samples is not None else sample_slugs())]
     cases += [("synthetic", str(n)) for n in args.sizes]
-    print(f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
-          f"Python {platform.python_version()}, date {date.today()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
+        f"Python {platform.python_version()}, date {date.today()}"
+    )
     head = ["case", "buildings", "homes", "load s"] + [STAGES[s] + " s" for s in STAGES]
     head += ["plan total s", "peak MB"]
     print("| " + " | ".join(head) + " |")

@@ -10,7 +10,7 @@ source of its unit price.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import defaultdict
 
 import numpy as np
 import pandas as pd
@@ -68,7 +68,7 @@ def build_bom(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bill of materials and the priced trench table of a design."""
     trenches = trench_table(trenches, civil, graph)
-    qty: Counter[str] = Counter()
+    qty: dict[str, float] = defaultdict(float)
     for item, metres in trenches.groupby("trench_item")["trench_m"].sum().items():
         qty[str(item)] += float(metres)
     qty["duct_reuse"] += float(trenches["duct_m"].sum())

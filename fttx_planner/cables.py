@@ -37,8 +37,13 @@ def subtree_sums(order: np.ndarray, parent: np.ndarray, values: np.ndarray) -> n
     return acc
 
 
-def depth_lengths(order: np.ndarray, parent: np.ndarray, edge_len: np.ndarray,
-                  parent_edge: np.ndarray, n_nodes: int) -> np.ndarray:
+def depth_lengths(
+    order: np.ndarray,
+    parent: np.ndarray,
+    edge_len: np.ndarray,
+    parent_edge: np.ndarray,
+    n_nodes: int,
+) -> np.ndarray:
     """Distance from the root along the tree for every tree node (NaN elsewhere)."""
     dist = np.full(n_nodes, np.nan)
     dist[order[0]] = 0.0

@@ -72,10 +72,7 @@ class Catalogue:
         try:
             return self.items[name]
         except KeyError:
-            msg = (
-                f"Unknown catalogue item {name!r}. Known items: "
-                + ", ".join(sorted(self.items))
-            )
+            msg = f"Unknown catalogue item {name!r}. Known items: " + ", ".join(sorted(self.items))
             raise CatalogueError(msg) from None
 
     def cost(self, name: str) -> float:
@@ -169,8 +166,9 @@ def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
     try:
         cost = float(row.get("unit_cost_eur") or "")
     except ValueError:
-        problems.append(f"line {line} ({name}): unit_cost_eur {row.get('unit_cost_eur')!r} "
-                        "is not a number")
+        problems.append(
+            f"line {line} ({name}): unit_cost_eur {row.get('unit_cost_eur')!r} is not a number"
+        )
     else:
         if not math.isfinite(cost) or cost < 0:
             problems.append(f"line {line} ({name}): negative or invalid cost {cost}")

@@ -178,9 +178,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     try:
         plan = run_plan(args.district, params_file=args.params, progress=bar)
         target = args.out if args.out.suffix.lower() == ".pdf" else args.out / "report.pdf"
-        path = write_report(
-            plan, target, finance_params_file=args.finance_params, paper=args.paper
-        )
+        path = write_report(plan, target, finance_params_file=args.finance_params, paper=args.paper)
     finally:
         bar.close()
     print(f"Report written to {path}")
@@ -205,9 +203,7 @@ def _print_plan(plan: object, out: Path, paths: list[Path]) -> None:
         f"trench {km['trench_new_km']:.1f} km new, {km['duct_reuse_km']:.1f} km duct reuse, "
         f"{km['aerial_km']:.1f} km aerial"
     )
-    print(
-        f"  loss: max {s['loss_db']['max']:.1f} dB of {s['loss_db']['budget']:.0f} dB budget"
-    )
+    print(f"  loss: max {s['loss_db']['max']:.1f} dB of {s['loss_db']['budget']:.0f} dB budget")
     print(
         f"  capex {c['total']:,.0f} EUR; per home passed {c['per_home_passed']:,.0f} EUR, "
         f"per home connected {c['per_home_connected']:,.0f} EUR"

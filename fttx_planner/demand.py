@@ -135,8 +135,9 @@ def estimate_demand(buildings: Buildings) -> Demand:
     min_area = np.array([r.min_area_m2 for r in rule_of], dtype=float)
     rule = np.array([r.rule for r in rule_of], dtype=object)
 
-    levels = np.where(np.isfinite(buildings.levels) & (buildings.levels > 0),
-                      buildings.levels, default_levels)
+    levels = np.where(
+        np.isfinite(buildings.levels) & (buildings.levels > 0), buildings.levels, default_levels
+    )
     floor = area * np.maximum(levels, 1.0)
     safe_unit = np.where(per_unit > 0, per_unit, 1.0)
     by_area = np.maximum(1, np.rint(floor / safe_unit)).astype(np.int64)

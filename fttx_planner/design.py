@@ -95,7 +95,7 @@ def plan_district(
     green = _plan_once(
         district, green_params, catalogue, None, _scaled(progress, 0.5, 1.0), cancelled
     )
-    duct_m, aerial_m = infra
+    duct_m, aerial_m = infra  # type: ignore[misc]  # brownfield checked above
     repriced = _reprice(
         green, params, catalogue, civil_costs(district, catalogue, duct_m, aerial_m)
     )
@@ -197,9 +197,7 @@ def _plan_once(
         raise DesignError(msg)
 
     terminals = np.unique(np.append(node[served], graph.olt_node))
-    tree = mehlhorn_tree(
-        graph.n_nodes, graph.edge_u, graph.edge_v, graph.edge_cost_eur, terminals
-    )
+    tree = mehlhorn_tree(graph.n_nodes, graph.edge_u, graph.edge_v, graph.edge_cost_eur, terminals)
     st.done("trench tree", 0.5)
     warnings = list(district.warnings)
     design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
@@ -252,13 +250,13 @@ def _choose_olt(graph: DesignGraph, access: Access, homes: np.ndarray) -> int:
     weights = np.bincount(access.node[served], weights=homes[served], minlength=graph.n_nodes)
     xy = graph.node_xy
     centre = (weights[:, None] * xy).sum(axis=0) / max(weights.sum(), 1)
-    median = np.array(
-        [np.median(np.repeat(xy[:, i], weights.astype(np.int64))) for i in (0, 1)]
-    )
+    median = np.array([np.median(np.repeat(xy[:, i], weights.astype(np.int64))) for i in (0, 1)])
     d_c = np.hypot(*(xy - centre).T)
     d_m = np.hypot(*(xy - median).T)
     cand = np.unique(
-        np.concatenate([np.argsort(d_c)[: OLT_CANDIDATES // 2], np.argsort(d_m)[: OLT_CANDIDATES // 2]])
+        np.concatenate(
+            [np.argsort(d_c)[: OLT_CANDIDATES // 2], np.argsort(d_m)[: OLT_CANDIDATES // 2]]
+        )
     )
     dist = dijkstra(graph.matrix(graph.edge_length_m), directed=False, indices=cand)
     score = np.where(np.isfinite(dist), dist, 1e12) @ weights
@@ -359,10 +357,13 @@ def _design_on_tree(
     for i, g in enumerate(groups):
         homes_of[i] = g.load
     if params.two_stage:
-        np.add.at(homes_of, splitters["parent_id"].to_numpy()[: len(groups)], homes_of[: len(groups)])
+        np.add.at(
+            homes_of, splitters["parent_id"].to_numpy()[: len(groups)], homes_of[: len(groups)]
+        )
     splitters["homes"] = homes_of
     splitters["label"] = [
-        f"S{s}-{i + 1:04d}" for s, i in zip(splitters["stage"], splitters["splitter_id"], strict=True)
+        f"S{s}-{i + 1:04d}"
+        for s, i in zip(splitters["stage"], splitters["splitter_id"], strict=True)
     ]
 
     # Per-building results.
@@ -414,25 +415,34 @@ def _design_on_tree(
                 sizes = sizer.sizes(c)
                 length = float(graph.edge_length_m[e])
                 cable_rows.append(
-                    (e, layer, c, "+".join(str(s) for s in sizes), len(sizes), length,
-                     length * sizer.cost_per_metre(c))
+                    (
+                        e,
+                        layer,
+                        c,
+                        "+".join(str(s) for s in sizes),
+                        len(sizes),
+                        length,
+                        length * sizer.cost_per_metre(c),
+                    )
                 )
     cables = pd.DataFrame(
         cable_rows,
         columns=["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"],
     )
-    trenches = pd.DataFrame(
-        {"edge": np.sort(tree), "length_m": graph.edge_length_m[np.sort(tree)]}
-    )
+    trenches = pd.DataFrame({"edge": np.sort(tree), "length_m": graph.edge_length_m[np.sort(tree)]})
     return splitters, buildings, cables, trenches
 
 
-def _reprice(
-    plan: Plan, params: DesignParams, catalogue: Catalogue, civil: CivilCosts
-) -> Plan:
+def _reprice(plan: Plan, params: DesignParams, catalogue: Catalogue, civil: CivilCosts) -> Plan:
     """Price a plan's trench layout with other civil costs (existing ducts and poles)."""
     bom, trenches = build_bom(
-        params, catalogue, plan.splitters, plan.buildings, plan.cables, plan.trenches, civil,
+        params,
+        catalogue,
+        plan.splitters,
+        plan.buildings,
+        plan.cables,
+        plan.trenches,
+        civil,
         plan.graph,
     )
     return replace(plan, params=params, bom=bom, trenches=trenches, warnings=list(plan.warnings))

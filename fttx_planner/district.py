@@ -23,9 +23,19 @@ OSM_ATTRIBUTION = "(c) OpenStreetMap contributors, ODbL 1.0"
 #: Motorways, trunks and their links are excluded: no operator digs there.
 TRENCH_HIGHWAYS = frozenset(
     {
-        "primary", "primary_link", "secondary", "secondary_link", "tertiary",
-        "tertiary_link", "unclassified", "residential", "living_street",
-        "service", "road", "pedestrian", "track",
+        "primary",
+        "primary_link",
+        "secondary",
+        "secondary_link",
+        "tertiary",
+        "tertiary_link",
+        "unclassified",
+        "residential",
+        "living_street",
+        "service",
+        "road",
+        "pedestrian",
+        "track",
     }
 )
 #: Highway classes that may carry drops only (short final links to a building).
@@ -82,10 +92,12 @@ class StreetGraph:
     def validate(self) -> None:
         """Raise :class:`OsmLoadError` if the arrays are inconsistent."""
         m = self.n_edges
-        problems = []
-        for name in ("edge_v", "edge_length_m", "edge_highway", "edge_geometry", "edge_trench"):
-            if getattr(self, name).shape[0] != m:
-                problems.append(f"{name} has {getattr(self, name).shape[0]} rows, expected {m}")
+        columns = ("edge_v", "edge_length_m", "edge_highway", "edge_geometry", "edge_trench")
+        problems = [
+            f"{name} has {getattr(self, name).shape[0]} rows, expected {m}"
+            for name in columns
+            if getattr(self, name).shape[0] != m
+        ]
         if m and (self.edge_u.max() >= self.n_nodes or self.edge_v.max() >= self.n_nodes):
             problems.append("an edge references a node index out of range")
         if m and (self.edge_length_m < 0).any():

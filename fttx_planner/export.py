@@ -24,7 +24,16 @@ from fttx_planner.plan import Plan
 
 WGS84 = "EPSG:4326"
 #: Layers written by :func:`write_all`, in drawing order.
-LAYER_NAMES = ("streets", "trenches", "cables", "drops", "buildings", "splitters", "olt", "unserved")
+LAYER_NAMES = (
+    "streets",
+    "trenches",
+    "cables",
+    "drops",
+    "buildings",
+    "splitters",
+    "olt",
+    "unserved",
+)
 
 
 def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
@@ -62,9 +71,7 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
             "length_m": c["length_m"], "cost_eur": c["cost_eur"],
         }
     )  # fmt: skip
-    layers["cables"] = gpd.GeoDataFrame(
-        cables, geometry=[edge_geom[e] for e in c["edge"]], crs=crs
-    )
+    layers["cables"] = gpd.GeoDataFrame(cables, geometry=[edge_geom[e] for e in c["edge"]], crs=crs)
 
     b = plan.buildings
     idx = b["building"].to_numpy()

@@ -171,9 +171,7 @@ class DesignGraph:
         geoms = district.streets.edge_geometry
         out = np.empty(len(edges), dtype=object)
         for k, e in enumerate(edges):
-            out[k] = substring(
-                geoms[self.edge_street[e]], self.edge_start_m[e], self.edge_end_m[e]
-            )
+            out[k] = substring(geoms[self.edge_street[e]], self.edge_start_m[e], self.edge_end_m[e])
         return out
 
 
@@ -182,9 +180,7 @@ def _trench_components(district: District) -> tuple[np.ndarray, np.ndarray]:
     s = district.streets
     ok = s.edge_trench & (s.edge_length_m > 0) & (s.edge_u != s.edge_v)
     n = s.n_nodes
-    mat = coo_matrix(
-        (np.ones(int(ok.sum())), (s.edge_u[ok], s.edge_v[ok])), shape=(n, n)
-    ).tocsr()
+    mat = coo_matrix((np.ones(int(ok.sum())), (s.edge_u[ok], s.edge_v[ok])), shape=(n, n)).tocsr()
     _, labels = connected_components(mat, directed=False)
     return labels, ok
 
@@ -271,8 +267,8 @@ def build_design_graph(
     too_far = (homes > 0) & (drop_dist > max_drop_m)
     other_comp = too_far & (near_dist <= max_drop_m)
     reason[too_far] = [
-        f"no fibre street within the maximum drop of {max_drop_m:.0f} m "
-        f"(nearest {d:.0f} m)" for d in drop_dist[too_far]
+        f"no fibre street within the maximum drop of {max_drop_m:.0f} m (nearest {d:.0f} m)"
+        for d in drop_dist[too_far]
     ]
     reason[other_comp] = "its street is not connected to the OLT's street network"
     street_of[too_far] = -1

@@ -24,7 +24,7 @@ from fttx_planner.params import DesignParams
 SUMMARY_VERSION = 1
 
 
-class PlanCancelled(Exception):  # noqa: N818 - reads better at the call site
+class PlanCancelled(Exception):
     """Raised inside :func:`plan_district` when the caller cancelled it."""
 
 
@@ -143,9 +143,9 @@ class Plan:
         }
         for layer in ("feeder", "distribution"):
             sel = c["layer"] == layer
-            out[f"{layer}_cable_km"] = float(
-                (c.loc[sel, "length_m"] * c.loc[sel, "cable_count"]).sum()
-            ) / 1000
+            out[f"{layer}_cable_km"] = (
+                float((c.loc[sel, "length_m"] * c.loc[sel, "cable_count"]).sum()) / 1000
+            )
         out["drop_km"] = float(self.buildings.loc[self.buildings["served"], "drop_m"].sum()) / 1000
         return out
 

@@ -106,8 +106,11 @@ def prune_tree(
     mst = minimum_spanning_tree(mat).tocoo()
     edge_of = _edge_lookup(n_nodes, edge_u[edges], edge_v[edges], w)
     tree = np.array(
-        sorted(edges[edge_of[(min(x, y), max(x, y))]] for x, y in zip(mst.row, mst.col, strict=True))
-    , dtype=np.int64)
+        sorted(
+            edges[edge_of[(min(x, y), max(x, y))]] for x, y in zip(mst.row, mst.col, strict=True)
+        ),
+        dtype=np.int64,
+    )
     is_term = np.zeros(n_nodes, dtype=bool)
     is_term[terminals] = True
     while True:

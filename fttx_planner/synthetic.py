@@ -103,9 +103,7 @@ def _drop_edges_keep_connected(
     mat = coo_matrix((weights, (edges[:, 0], edges[:, 1])), shape=(n_nodes, n_nodes)).tocsr()
     tree = minimum_spanning_tree(mat).tocoo()
     in_tree = {(min(a, b), max(a, b)) for a, b in zip(tree.row, tree.col, strict=True)}
-    keep = np.array(
-        [(min(a, b), max(a, b)) in in_tree or rng.random() > share for a, b in edges]
-    )
+    keep = np.array([(min(a, b), max(a, b)) in in_tree or rng.random() > share for a, b in edges])
     return edges[keep]
 
 

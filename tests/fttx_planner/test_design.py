@@ -11,8 +11,8 @@ import shapely
 
 from fttx_planner import DesignError
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.district import Buildings, District
 from fttx_planner.design import plan_district
+from fttx_planner.district import Buildings, District
 from fttx_planner.params import DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.synthetic import grid_district
@@ -94,7 +94,10 @@ def test_feeder_fibres_leave_the_olt(plan: Plan) -> None:
     away = int((firsts["node"] != g.olt_node).sum())
     at_olt = plan.cables[
         (plan.cables["layer"] == "feeder")
-        & ((g.edge_u[plan.cables["edge"]] == g.olt_node) | (g.edge_v[plan.cables["edge"]] == g.olt_node))
+        & (
+            (g.edge_u[plan.cables["edge"]] == g.olt_node)
+            | (g.edge_v[plan.cables["edge"]] == g.olt_node)
+        )
     ]
     assert int(at_olt["fibres"].sum()) == away
 
@@ -155,7 +158,7 @@ def test_unreachable_olt(district) -> None:
 def with_far_building(district: District) -> District:
     """The district plus one house 800 m beyond its streets."""
     b = district.buildings
-    x0, y0, x1, y1 = district.bounds_xy
+    _x0, _y0, x1, y1 = district.bounds_xy
     far = shapely.box(x1 + 800, y1 + 800, x1 + 810, y1 + 810)
     buildings = Buildings(
         osm_id=np.append(b.osm_id, 999999),

@@ -24,8 +24,11 @@ def test_every_default_price_has_a_source() -> None:
 
 
 def test_negative_cost_is_refused_with_line_and_item() -> None:
-    text = Catalogue.default().to_csv_text().replace("trench_footway,civil,pass,m,49.0",
-                                                     "trench_footway,civil,pass,m,-49.0")
+    text = (
+        Catalogue.default()
+        .to_csv_text()
+        .replace("trench_footway,civil,pass,m,49.0", "trench_footway,civil,pass,m,-49.0")
+    )
     with pytest.raises(CatalogueError, match=r"line 3 \(trench_footway\): negative"):
         Catalogue.from_csv_text(text)
 
@@ -82,8 +85,9 @@ def test_every_field_declares_title_unit_and_description() -> None:
         assert isinstance(field.json_schema_extra, dict) and "unit" in field.json_schema_extra
 
 
-def _buildings(kinds: list[str], area_m2: float, levels: float = np.nan,
-               flats: float = np.nan) -> Buildings:
+def _buildings(
+    kinds: list[str], area_m2: float, levels: float = np.nan, flats: float = np.nan
+) -> Buildings:
     side = area_m2**0.5
     n = len(kinds)
     return Buildings(

@@ -43,7 +43,9 @@ def test_sample_plan_is_deterministic(sample_plan: Plan) -> None:
 @pytest.mark.parametrize("slug", BROWNFIELD)
 def test_brownfield_sample_never_costs_more(slug: str) -> None:
     district = load_sample(slug)
-    infra = infra_lengths(district, next(s for s in list_samples() if s.slug == slug).infrastructure_path)
+    infra = infra_lengths(
+        district, next(s for s in list_samples() if s.slug == slug).infrastructure_path
+    )
     green = plan_district(district, DesignParams())
     brown = plan_district(district, DesignParams(deployment="brownfield"), infra=infra)
     check_plan(brown)

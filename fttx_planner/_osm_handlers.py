@@ -1,0 +1,212 @@
+"""The pyosmium pass over an OSM file: raw highway ways and building areas.
+
+One :class:`osmium.FileProcessor` with a node-location index and libosmium's
+multipolygon assembler reads the file (two passes inside libosmium: relations
+first, then everything). C++ filters hand only highway and building objects to
+Python, which copies node ids and integer coordinates into flat lists; all
+geometry work is done afterwards, vectorised, in :mod:`fttx_planner._osm_geometry`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import osmium
+from osmium.filter import EntityFilter, KeyFilter
+
+from fttx_planner.district import DROP_ONLY_HIGHWAYS, TRENCH_HIGHWAYS
+
+#: Integer coordinate libosmium gives a node reference whose node is not in the file.
+UNDEFINED_COORDINATE = 2147483647
+
+#: Highway classes kept in the street graph.
+STREET_HIGHWAYS = TRENCH_HIGHWAYS | DROP_ONLY_HIGHWAYS
+
+#: File name endings understood, and the libosmium format of each.
+OSM_FORMATS = {
+    ".osm": "osm",
+    ".osm.gz": "osm.gz",
+    ".osm.bz2": "osm.bz2",
+    ".xml": "osm",
+    ".xml.gz": "osm.gz",
+    ".xml.bz2": "osm.bz2",
+    ".osm.pbf": "pbf",
+    ".pbf": "pbf",
+}
+
+#: How often (in objects handed to Python) the read pass reports progress.
+_PROGRESS_EVERY = 2000
+
+
+@dataclass
+class RawOsm:
+    """What the read pass collects, before any geometry is built.
+
+    Coordinates are libosmium's fixed-point integers (1e-7 degrees); a node
+    missing from the file has both coordinates equal to
+    :data:`UNDEFINED_COORDINATE`.
+    """
+
+    #: OSM id and highway class of each kept highway way.
+    way_id: list[int] = field(default_factory=list)
+    way_highway: list[str] = field(default_factory=list)
+    #: Number of node references of each kept highway way.
+    way_n_nodes: list[int] = field(default_factory=list)
+    #: ``(ref, x, y)`` of every node reference of the kept highway ways, in order.
+    way_nodes: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Highway ways left out, by reason (``"motorway"``, ``"area=yes"``...).
+    highways_excluded: Counter[str] = field(default_factory=Counter)
+
+    #: Building areas: id (way id, or minus the relation id), WKB and tags.
+    building_id: list[int] = field(default_factory=list)
+    building_wkb: list[str] = field(default_factory=list)  # hex WKB
+    building_value: list[str] = field(default_factory=list)
+    building_levels: list[str] = field(default_factory=list)
+    building_flats: list[str] = field(default_factory=list)
+    building_name: list[str] = field(default_factory=list)
+    #: Building ways that reference nodes missing from the file.
+    building_ways_missing_nodes: int = 0
+    #: Building ways that are not closed rings.
+    building_ways_not_closed: int = 0
+    #: Building ways that are closed and have all their nodes.
+    building_ways_complete: int = 0
+    #: Building areas assembled from ways and from multipolygon relations.
+    building_way_areas: int = 0
+    building_relation_areas: int = 0
+    #: Ids of building multipolygon relations in the file.
+    building_relation_ids: set[int] = field(default_factory=set)
+    #: Building areas libosmium assembled but could not turn into geometry.
+    building_areas_broken: int = 0
+
+    def highway_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return ``(nodes, way_index)``: an ``(n, 3)`` int64 array of ``(ref, x, y)``
+        and the ``(n,)`` index of the way each row belongs to."""
+        nodes = np.asarray(self.way_nodes, dtype=np.int64).reshape(-1, 3)
+        way_index = np.repeat(np.arange(len(self.way_n_nodes)), self.way_n_nodes)
+        return nodes, way_index
+
+
+def osm_file(path: Path) -> osmium.io.File:
+    """Return the :class:`osmium.io.File` for ``path``, format from its name ending.
+
+    Raises ``KeyError`` when the ending is not one of :data:`OSM_FORMATS`.
+    """
+    name = path.name.lower()
+    for ending in sorted(OSM_FORMATS, key=len, reverse=True):
+        if name.endswith(ending):
+            return osmium.io.File(str(path), OSM_FORMATS[ending])
+    raise KeyError(name)
+
+
+def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -> RawOsm:
+    """Read highway ways and building areas from an OSM file.
+
+    Parameters
+    ----------
+    path
+        The OSM file (format from its name ending, see :data:`OSM_FORMATS`).
+    progress
+        Called as ``progress(fraction, stage)`` with ``fraction`` in 0..1 of
+        this pass (a rough estimate: the file is streamed, its length in
+        objects is unknown).
+
+    Returns
+    -------
+    RawOsm
+        The raw data.
+
+    Raises
+    ------
+    RuntimeError
+        From pyosmium, when the file is truncated or corrupt.
+    """
+    raw = RawOsm()
+    wkb_factory = osmium.geom.WKBFactory()
+    processor = (
+        osmium.FileProcessor(osm_file(path))
+        .with_locations()
+        .with_areas(KeyFilter("building"))
+        .with_filter(EntityFilter(osmium.osm.WAY | osmium.osm.RELATION | osmium.osm.AREA))
+        .with_filter(KeyFilter("highway", "building"))
+    )
+    fraction = 0.0
+    for count, obj in enumerate(processor):
+        if progress is not None and count % _PROGRESS_EVERY == 0:
+            # Ways come before relations and areas trickle in with the ways:
+            # creep towards 0.95, the exact figure is unknowable while streaming.
+            fraction += (0.95 - fraction) * 0.1
+            progress(fraction, "Reading streets and buildings")
+        if isinstance(obj, osmium.osm.Area):
+            _add_area(raw, obj, wkb_factory)
+        elif isinstance(obj, osmium.osm.Way):
+            _add_way(raw, obj)
+        elif isinstance(obj, osmium.osm.Relation):
+            tags = obj.tags
+            if tags.get("type") == "multipolygon" and tags.get("building", "no") != "no":
+                raw.building_relation_ids.add(obj.id)
+    if progress is not None:
+        progress(1.0, "Read streets and buildings")
+    return raw
+
+
+def _add_way(raw: RawOsm, way: osmium.osm.Way) -> None:
+    """Collect a highway way's nodes; count broken building ways."""
+    tags = way.tags
+    highway = tags.get("highway")
+    if highway is not None:
+        if highway not in STREET_HIGHWAYS:
+            raw.highways_excluded[highway] += 1
+        elif tags.get("area") == "yes":
+            raw.highways_excluded["area=yes"] += 1
+        else:
+            nodes = [(n.ref, n.x, n.y) for n in way.nodes]
+            raw.way_id.append(way.id)
+            raw.way_highway.append(highway)
+            raw.way_n_nodes.append(len(nodes))
+            raw.way_nodes.extend(nodes)
+    if tags.get("building", "no") != "no":
+        way_nodes = way.nodes
+        if any(n.x == UNDEFINED_COORDINATE for n in way_nodes):
+            raw.building_ways_missing_nodes += 1
+        elif len(way_nodes) < 4 or way_nodes[0].ref != way_nodes[len(way_nodes) - 1].ref:
+            raw.building_ways_not_closed += 1
+        else:
+            raw.building_ways_complete += 1
+
+
+def _add_area(raw: RawOsm, area: osmium.osm.Area, wkb_factory: osmium.geom.WKBFactory) -> None:
+    """Collect a building area's geometry (WKB) and demand tags."""
+    tags = area.tags
+    value = tags.get("building")
+    if value is None or value == "no":
+        return
+    try:
+        wkb = wkb_factory.create_multipolygon(area)
+    except RuntimeError:  # libosmium could not build rings (invalid area)
+        raw.building_areas_broken += 1
+        return
+    if area.from_way():
+        raw.building_way_areas += 1
+        raw.building_id.append(area.orig_id())
+    else:
+        raw.building_relation_areas += 1
+        raw.building_id.append(-area.orig_id())
+    raw.building_wkb.append(wkb)
+    raw.building_value.append(value)
+    raw.building_levels.append(tags.get("building:levels") or "")
+    raw.building_flats.append(tags.get("building:flats") or "")
+    raw.building_name.append(_display_name(tags))
+
+
+def _display_name(tags: osmium.osm.TagList) -> str:
+    """Name, else street and house number, else ``""``."""
+    name = tags.get("name")
+    if name:
+        return str(name)
+    street = tags.get("addr:street") or ""
+    number = tags.get("addr:housenumber") or ""
+    return f"{street} {number}".strip()

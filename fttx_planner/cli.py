@@ -193,7 +193,14 @@ def _print_plan(plan: object, out: Path, paths: list[Path]) -> None:
     h = s["homes"]
     c = s["capex_eur"]
     km = s["lengths_km"]
+    dm = s["demand"]
     print(f"{s['district']}: {s['architecture']}")
+    print(
+        f"  demand {dm['homes']:,} homes in {dm['buildings_with_homes']:,} buildings "
+        f"({dm['buildings_from_tag']:,} from building:flats tags, "
+        f"{dm['buildings_estimated']:,} estimated; {dm['buildings_without_homes']:,} "
+        "buildings without homes)"
+    )
     print(
         f"  homes passed {h['passed']:,} of {h['demand']:,} "
         f"({h['unserved']:,} unserved in {h['buildings_unserved']} buildings)"

@@ -1,0 +1,368 @@
+"""Network capex by layer: the input the business models take from a plan.
+
+A :class:`NetworkCapex` holds the cost of building the network for one
+district, split by layer the way the planner's ``summary.json`` reports it
+(see ``docs/architecture.md``): the passive layer to pass homes (civil works,
+cables, splitters, cabinets), the passive cost to connect them (drops), the
+active cost to pass (OLT) and to connect (ONT). The "to connect" amounts are
+for *every* home passed connecting; the business models scale them by
+take-up. A finance user without a plan types these figures by hand or starts
+from :meth:`NetworkCapex.example`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from models._data import default_source, default_value
+from models._errors import FinanceParameterError
+
+#: Keys of ``capex_eur.by_layer`` in the plan summary, in order.
+SUMMARY_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
+
+#: Formats of plan summary this module reads.
+SUMMARY_FORMAT = "fttx-planner-summary"
+SUMMARY_MAX_VERSION = 1
+
+
+def _eur(title: str, description: str) -> Any:
+    return Field(
+        default=0.0,
+        ge=0.0,
+        title=title,
+        description=description,
+        json_schema_extra={"unit": "EUR"},
+    )
+
+
+class NetworkCapex(BaseModel):
+    """Capex of one district's network, by layer.
+
+    Examples
+    --------
+    >>> capex = NetworkCapex(homes_passed=100, civil_eur=50_000.0, drops_eur=40_000.0)
+    >>> capex.passive_to_pass_eur, capex.drop_per_connection_eur
+    (50000.0, 400.0)
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    homes_passed: int = Field(
+        gt=0,
+        title="Homes passed",
+        description="Homes the network serves, each of which can connect.",
+        json_schema_extra={"unit": "homes"},
+    )
+    civil_eur: float = _eur(
+        "Civil works", "Trenches, micro-trenches, duct reuse, aerial (passive, to pass)."
+    )
+    cables_eur: float = _eur(
+        "Cables", "Feeder and distribution cable and its installation (passive, to pass)."
+    )
+    splitters_eur: float = _eur("Splitters", "Splitters and closures (passive, to pass).")
+    cabinets_eur: float = _eur("Cabinets", "Street cabinets / FDH (passive, to pass).")
+    drops_eur: float = _eur(
+        "Drops",
+        "Drop cable, installation and wall box for ALL homes passed connecting "
+        "(passive, to connect).",
+    )
+    olt_eur: float = _eur("OLT", "OLT chassis, line cards and ports (active, to pass).")
+    ont_eur: float = _eur(
+        "ONT", "ONTs and their installation for ALL homes passed connecting (active, to connect)."
+    )
+    route_length_km: float = Field(
+        default=0.0,
+        ge=0.0,
+        title="Route length",
+        description="Length of the trench/duct route, for passive opex per km (0 if unknown).",
+        json_schema_extra={"unit": "km"},
+    )
+    label: str = Field(
+        default="",
+        title="Label",
+        description="Where these figures come from (a district name, 'example', ...).",
+        json_schema_extra={"unit": ""},
+    )
+
+    @property
+    def passive_to_pass_eur(self) -> float:
+        """Civil works, cables, splitters and cabinets."""
+        return self.civil_eur + self.cables_eur + self.splitters_eur + self.cabinets_eur
+
+    @property
+    def passive_to_connect_eur(self) -> float:
+        """Drops for all homes passed."""
+        return self.drops_eur
+
+    @property
+    def active_to_pass_eur(self) -> float:
+        """OLT."""
+        return self.olt_eur
+
+    @property
+    def active_to_connect_eur(self) -> float:
+        """ONTs for all homes passed."""
+        return self.ont_eur
+
+    @property
+    def total_eur(self) -> float:
+        """Capex to pass and connect every home passed."""
+        return (
+            self.passive_to_pass_eur
+            + self.passive_to_connect_eur
+            + self.active_to_pass_eur
+            + self.active_to_connect_eur
+        )
+
+    @property
+    def drop_per_connection_eur(self) -> float:
+        """Drop capex per connected home."""
+        return self.drops_eur / self.homes_passed
+
+    @property
+    def ont_per_connection_eur(self) -> float:
+        """ONT capex per connected home."""
+        return self.ont_eur / self.homes_passed
+
+    @property
+    def per_home_passed_eur(self) -> float:
+        """Capex to pass per home passed (passive and OLT)."""
+        return (self.passive_to_pass_eur + self.active_to_pass_eur) / self.homes_passed
+
+    def scaled(self, **factors: float) -> NetworkCapex:
+        """Return a copy with some ``*_eur`` fields multiplied by a factor.
+
+        Parameters
+        ----------
+        **factors
+            ``field name -> factor``, e.g. ``civil_eur=1.2``.
+
+        Returns
+        -------
+        NetworkCapex
+            The scaled copy.
+
+        Examples
+        --------
+        >>> NetworkCapex(homes_passed=10, civil_eur=100.0).scaled(civil_eur=1.5).civil_eur
+        150.0
+        """
+        unknown = sorted(set(factors) - {n for n in type(self).model_fields if n.endswith("_eur")})
+        if unknown:
+            msg = f"cannot scale {', '.join(unknown)}: not a capex amount in EUR"
+            raise FinanceParameterError(msg)
+        update = {name: getattr(self, name) * factor for name, factor in factors.items()}
+        return self.model_copy(update=update)
+
+    @classmethod
+    def example(cls) -> NetworkCapex:
+        """Return an example urban EU district of 5,000 homes.
+
+        The figures and their sources are in ``models/data/defaults.toml``
+        (``example_capex``): 650 EUR per home to pass, 550 EUR per home to
+        connect, civil works 70 % of the cost to pass.
+
+        Examples
+        --------
+        >>> capex = NetworkCapex.example()
+        >>> capex.homes_passed, round(capex.per_home_passed_eur)
+        (5000, 650)
+        """
+        values = {name: default_value(f"example_capex.{name}") for name in _EXAMPLE_FIELDS}
+        return cls(**values, label="example district (assumed figures)")
+
+    @classmethod
+    def example_sources(cls) -> dict[str, str]:
+        """Return the source of each figure of :meth:`example`."""
+        return {name: default_source(f"example_capex.{name}") for name in _EXAMPLE_FIELDS}
+
+    @classmethod
+    def from_summary(cls, summary: Mapping[str, Any]) -> NetworkCapex:
+        """Read the ``homes`` and ``capex_eur`` blocks of a plan summary.
+
+        Parameters
+        ----------
+        summary
+            The parsed ``summary.json`` written by ``fttx-planner plan``.
+
+        Returns
+        -------
+        NetworkCapex
+            Capex by layer and homes passed of the plan.
+
+        Raises
+        ------
+        FinanceParameterError
+            With every problem found: a missing block or key, a value that is
+            not a non-negative number, a format or version this module does not
+            read, a total that disagrees with the layers.
+
+        Examples
+        --------
+        >>> layers = dict(civil=7e5, cables=1e5, splitters=2e4, cabinets=3e4,
+        ...               drops=2e5, olt=5e4, ont=8e4)
+        >>> summary = {"homes": {"passed": 1000}, "capex_eur": {"by_layer": layers}}
+        >>> NetworkCapex.from_summary(summary).passive_to_pass_eur
+        850000.0
+        """
+        problems: list[str] = []
+        if not isinstance(summary, Mapping):
+            msg = f"plan summary must be a JSON object, got {type(summary).__name__}"
+            raise FinanceParameterError(msg)
+        fmt = summary.get("format", SUMMARY_FORMAT)
+        if fmt != SUMMARY_FORMAT:
+            problems.append(f"format is {fmt!r}, expected {SUMMARY_FORMAT!r}")
+        version = summary.get("version", 1)
+        if not isinstance(version, int) or version > SUMMARY_MAX_VERSION:
+            problems.append(
+                f"version {version!r} is newer than this module reads "
+                f"(up to {SUMMARY_MAX_VERSION}); update fttx-planner"
+            )
+        homes = summary.get("homes")
+        passed: Any = None
+        if not isinstance(homes, Mapping):
+            problems.append("missing block 'homes'")
+        elif "passed" not in homes:
+            problems.append("missing key 'homes.passed'")
+        else:
+            passed = homes["passed"]
+            if not _is_number(passed) or passed <= 0 or passed != int(passed):
+                problems.append(f"homes.passed must be a positive whole number, got {passed!r}")
+        capex = summary.get("capex_eur")
+        by_layer: Any = capex.get("by_layer") if isinstance(capex, Mapping) else None
+        values: dict[str, float] = {}
+        if not isinstance(capex, Mapping):
+            problems.append("missing block 'capex_eur'")
+        elif not isinstance(by_layer, Mapping):
+            problems.append("missing block 'capex_eur.by_layer'")
+        else:
+            for layer in SUMMARY_LAYERS:
+                if layer not in by_layer:
+                    problems.append(f"missing key 'capex_eur.by_layer.{layer}'")
+                    continue
+                value = by_layer[layer]
+                if not _is_number(value) or value < 0:
+                    problems.append(
+                        f"capex_eur.by_layer.{layer} must be a non-negative number, got {value!r}"
+                    )
+                    continue
+                values[f"{layer}_eur"] = float(value)
+            unknown = sorted(set(by_layer) - set(SUMMARY_LAYERS))
+            if unknown:
+                problems.append(
+                    f"unknown layer(s) in capex_eur.by_layer: {', '.join(unknown)} "
+                    f"(known: {', '.join(SUMMARY_LAYERS)})"
+                )
+            total: Any = capex.get("total")
+            if len(values) == len(SUMMARY_LAYERS) and _is_number(total):
+                layers_sum = sum(values.values())
+                if abs(layers_sum - float(total)) > max(10.0, 1e-4 * abs(float(total))):
+                    problems.append(
+                        f"capex_eur.total = {total:,.2f} but its layers add up to {layers_sum:,.2f}"
+                    )
+        if problems:
+            msg = "invalid plan summary:\n  - " + "\n  - ".join(problems)
+            raise FinanceParameterError(msg)
+        lengths = summary.get("lengths_km")
+        route_km = 0.0
+        if isinstance(lengths, Mapping) and _is_number(lengths.get("route_km")):
+            route_km = float(lengths["route_km"])
+        label = summary.get("district", "")
+        return cls(
+            homes_passed=int(passed),
+            route_length_km=max(route_km, 0.0),
+            label=str(label) if label else "plan",
+            **values,
+        )
+
+    @classmethod
+    def from_summary_file(cls, path: str | Path) -> NetworkCapex:
+        """Read a plan's ``summary.json``, or the one in a plan directory.
+
+        Parameters
+        ----------
+        path
+            The ``summary.json`` file, or the plan directory holding it.
+
+        Returns
+        -------
+        NetworkCapex
+            Capex by layer and homes passed of the plan.
+
+        Raises
+        ------
+        FinanceParameterError
+            If the file is missing, is not JSON, or is not a valid summary.
+        """
+        path = Path(path)
+        if path.is_dir():
+            path = path / "summary.json"
+        if not path.is_file():
+            msg = f"no plan summary at {path} (run 'fttx-planner plan ... --out DIR' first)"
+            raise FinanceParameterError(msg)
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            msg = f"cannot read plan summary {path}: {exc}"
+            raise FinanceParameterError(msg) from exc
+        try:
+            return cls.from_summary(summary)
+        except FinanceParameterError as exc:
+            msg = f"{path}: {exc}"
+            raise FinanceParameterError(msg) from exc
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> NetworkCapex:
+        """Validate capex typed by hand (e.g. a ``[capex]`` table of a parameter file).
+
+        Raises
+        ------
+        FinanceParameterError
+            With every problem found.
+
+        Examples
+        --------
+        >>> NetworkCapex.from_mapping({"homes_passed": 10, "civil_eur": -1.0})
+        Traceback (most recent call last):
+        ...
+        models._errors.FinanceParameterError: invalid capex:
+          - capex.civil_eur = -1.0: must not be negative
+        """
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as exc:
+            lines = []
+            for err in exc.errors():
+                loc = "capex." + ".".join(str(p) for p in err["loc"])
+                if err["type"] == "extra_forbidden":
+                    known = ", ".join(cls.model_fields)
+                    lines.append(f"unknown key '{loc}' (known: {known})")
+                elif err["type"] == "greater_than_equal":
+                    lines.append(f"{loc} = {err['input']!r}: must not be negative")
+                else:
+                    lines.append(f"{loc}: {err['msg']}")
+            msg = "invalid capex:\n  - " + "\n  - ".join(lines)
+            raise FinanceParameterError(msg) from exc
+
+
+_EXAMPLE_FIELDS = (
+    "homes_passed",
+    "civil_eur",
+    "cables_eur",
+    "splitters_eur",
+    "cabinets_eur",
+    "drops_eur",
+    "olt_eur",
+    "ont_eur",
+    "route_length_km",
+)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,0 +1,280 @@
+"""Command line of the business models: ``fttx-planner finance`` and ``python -m models``.
+
+``finance [--plan PLAN_DIR] [--params FILE] --out DIR`` compares the four
+models and writes into ``DIR``:
+
+- ``comparison.csv``: NPV, IRR, payback, peak funding and revenue share per
+  model and actor (also printed);
+- ``cashflows.csv``: yearly cash flows per model and actor, by kind;
+- ``engagement_models.csv``: the Private / Exclusive / Managed / Open presets;
+- ``breakeven.csv``: cost-based wholesale fees and break-even take-up;
+- ``tornado.csv`` and ``montecarlo.csv``: sensitivity and NPV distribution;
+- ``claims.csv``: the directional checks of Table 5;
+- charts as PNG and SVG.
+
+Capex comes from ``PLAN_DIR/summary.json`` if ``--plan`` is given, else from
+a ``[capex]`` table of the parameter file, else the example district.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from models._errors import FinanceParameterError
+from models.capex import NetworkCapex
+from models.claims import check_claims
+from models.comparison import Comparison, compare, format_rows, write_csv
+from models.montecarlo import monte_carlo
+from models.ownership import EACH_SP, MODELS
+from models.paramfile import finance_params_template, load_finance_file
+from models.params import FinanceParams
+from models.presets import engagement_table
+from models.sensitivity import tornado
+from models.solvers import breakeven_bitstream_fee, breakeven_passive_fee, breakeven_takeup
+
+
+def add_finance_arguments(parser: argparse.ArgumentParser, *, require_out: bool = True) -> None:
+    """Add the ``finance`` options to `parser`.
+
+    Parameters
+    ----------
+    parser
+        The (sub)command parser.
+    require_out
+        Make ``--out`` required (``python -m models`` relaxes it for
+        ``--write-params``).
+    """
+    parser.add_argument(
+        "--plan",
+        type=Path,
+        metavar="PLAN_DIR",
+        help="plan directory with summary.json (from 'fttx-planner plan'); "
+        "default: the [capex] table of --params, else an example district",
+    )
+    parser.add_argument(
+        "--params",
+        type=Path,
+        metavar="FILE",
+        help="finance parameters (.toml, .yaml or .json); default: the documented defaults",
+    )
+    parser.add_argument(
+        "--out", type=Path, metavar="DIR", required=require_out, help="output directory"
+    )
+    parser.add_argument(
+        "--draws",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="Monte Carlo draws (0 to skip; default 10000)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="Monte Carlo seed (default 1)")
+    parser.add_argument("--no-charts", action="store_true", help="write tables only")
+
+
+def load_inputs(
+    plan: Path | None, params_file: Path | None
+) -> tuple[NetworkCapex, FinanceParams, str]:
+    """Capex, finance inputs and a note of where the capex came from.
+
+    Raises
+    ------
+    FinanceParameterError
+        If the plan summary or the parameter file is missing or invalid.
+    """
+    params, file_capex = FinanceParams(), None
+    if params_file is not None:
+        params, file_capex = load_finance_file(params_file)
+    if plan is not None:
+        capex = NetworkCapex.from_summary_file(plan)
+        note = f"capex from plan {plan}"
+        if file_capex is not None:
+            note += f" (the [capex] table of {params_file} is ignored)"
+    elif file_capex is not None:
+        capex, note = file_capex, f"capex from the [capex] table of {params_file}"
+    else:
+        capex, note = NetworkCapex.example(), "capex of the example district (assumed figures)"
+    return capex, params, note
+
+
+def breakeven_rows(capex: NetworkCapex, params: FinanceParams) -> list[dict[str, Any]]:
+    """Cost-based wholesale fees and the break-even take-up of every actor."""
+    rows: list[dict[str, Any]] = []
+
+    def add(quantity: str, model: str, actor: str, value: float | None, unit: str) -> None:
+        rows.append(
+            {"quantity": quantity, "model": model, "actor": actor, "value": value, "unit": unit}
+        )
+
+    for model in ("passive_shared", "separated"):
+        fee = breakeven_passive_fee(capex, params, model=model, actor="PIP")
+        add("cost-based passive fee", model, "PIP", fee, "EUR/line/month")
+    fee = breakeven_bitstream_fee(capex, params, model="active_shared", actor="PIP+NP")
+    add("cost-based bitstream fee", "active_shared", "PIP+NP", fee, "EUR/line/month")
+    fee = breakeven_bitstream_fee(capex, params, model="separated", actor="NP")
+    add("cost-based bitstream fee", "separated", "NP", fee, "EUR/line/month")
+    for name, spec in MODELS.items():
+        actors = [spec.passive] if spec.passive != EACH_SP else []
+        if spec.active not in (EACH_SP, spec.passive):
+            actors.append(spec.active)
+        actors += [n for n, _ in spec.retail_entities(params) if n not in actors]
+        for actor in [*actors, None]:
+            value = breakeven_takeup(capex, params, model=name, actor=actor)
+            add(
+                "break-even take-up",
+                name,
+                actor or "value chain",
+                value,
+                "fraction of homes passed",
+            )
+    return rows
+
+
+def _infrastructure_owner(model: str) -> str:
+    spec = MODELS[model]
+    return spec.passive
+
+
+def run_finance(args: argparse.Namespace) -> int:
+    """Run the finance comparison described by parsed arguments.
+
+    Returns
+    -------
+    int
+        Exit status 0.
+
+    Raises
+    ------
+    FinanceParameterError
+        If an input is missing or invalid (the caller prints the message).
+    """
+    if args.out is None:
+        msg = "--out DIR is required"
+        raise FinanceParameterError(msg)
+    if args.draws < 0:
+        msg = f"--draws must not be negative, got {args.draws}"
+        raise FinanceParameterError(msg)
+    capex, params, note = load_inputs(args.plan, args.params)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    print(
+        f"{note}: {capex.homes_passed:,} homes passed; {capex.total_eur:,.0f} EUR to pass and "
+        "connect every home (the models scale the cost to connect by take-up)"
+    )
+
+    comparison = compare(capex, params)
+    written += comparison.to_csv(out)
+    print("\nBusiness models (NPV at each actor's discount rate; years from 0):")
+    print(comparison.format_table())
+
+    presets = engagement_table(capex, params)
+    path = out / "engagement_models.csv"
+    write_csv(path, presets, list(presets[0]))
+    written.append(path)
+    print("\nEngagement models (seed 001):")
+    print(format_rows([{**r, "model": f"{r['preset']} ({r['model']})"} for r in presets]))
+
+    breakeven = breakeven_rows(capex, params)
+    path = out / "breakeven.csv"
+    write_csv(path, breakeven, ["quantity", "model", "actor", "value", "unit"])
+    written.append(path)
+    print("\nBreak-even:")
+    for row in breakeven:
+        value = "never (below 0 at 100 %)" if row["value"] is None else f"{row['value']:.3f}"
+        print(
+            f"  {row['quantity']:<26} {row['model']:<15} {row['actor']:<12} {value} {row['unit']}"
+        )
+
+    tornados = [tornado(capex, params, model=m, actor=_infrastructure_owner(m)) for m in MODELS]
+    path = out / "tornado.csv"
+    rows = [r for t in tornados for r in t.rows()]
+    write_csv(path, rows, list(rows[0]) if rows else ["model"])
+    written.append(path)
+
+    mc = None
+    if args.draws > 0:
+        mc = monte_carlo(capex, params, n_draws=args.draws, seed=args.seed)
+        written.append(mc.to_csv(out))
+        print(f"\nMonte Carlo ({args.draws:,} draws, seed {args.seed}):")
+        print(_format_mc(mc.summary()))
+
+    claims = check_claims(capex, params)
+    path = out / "claims.csv"
+    write_csv(path, [c.row() for c in claims], ["claim", "holds", "measure", "condition", "source"])
+    written.append(path)
+    print("\nClaims of Table 5 (seed 000):")
+    for claim in claims:
+        verdict = "holds" if claim.holds else "does not hold"
+        print(f"  - {claim.claim}: {verdict}; {claim.measure}; {claim.condition}")
+
+    if not args.no_charts:
+        written += _write_charts(out, comparison, tornados, mc)
+    print(f"\nWrote {len(written)} files to {out}")
+    return 0
+
+
+def _write_charts(
+    out: Path, comparison: Comparison, tornados: list[Any], mc: Any | None
+) -> list[Path]:
+    from models import charts  # Matplotlib only when charts are asked for
+
+    written = charts.save_figure(charts.npv_by_model_figure(comparison), out, "npv_by_model")
+    written += charts.save_figure(charts.revenue_split_figure(comparison), out, "revenue_split")
+    for model in MODELS:
+        fig = charts.cumulative_cashflow_figure(comparison, model=model)
+        written += charts.save_figure(fig, out, f"cumulative_cashflow_{model}")
+    for result in tornados:
+        written += charts.save_figure(charts.tornado_figure(result), out, f"tornado_{result.model}")
+    if mc is not None:
+        written += charts.save_figure(charts.npv_distribution_figure(mc), out, "npv_distribution")
+    return written
+
+
+def _format_mc(rows: list[dict[str, Any]]) -> str:
+    header = ("model", "actor", "P10 (EUR)", "P50 (EUR)", "P90 (EUR)", "P(loss)")
+    lines = ["  {:<15} {:<12} {:>12} {:>12} {:>12} {:>8}".format(*header)]
+    lines.extend(
+        f"  {r['model']:<15} {r['actor']:<12} {r['p10_eur']:>12,.0f} {r['p50_eur']:>12,.0f} "
+        f"{r['p90_eur']:>12,.0f} {r['prob_loss']:>8.1%}"
+        for r in rows
+    )
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of ``python -m models``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m models",
+        description="Compare who should own and run an FTTH network: NPV, IRR, payback and "
+        "revenue split per actor for the Verticalized, Passive Shared, Active Shared and "
+        "Separated models.",
+    )
+    add_finance_arguments(parser, require_out=False)
+    parser.add_argument(
+        "--write-params",
+        type=Path,
+        metavar="FILE",
+        help="write a commented TOML parameter file with every default and its source, then stop",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m models``: print input errors, not tracebacks."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.write_params is not None:
+            params = FinanceParams()
+            if args.params is not None:
+                params = load_finance_file(args.params)[0]
+            args.write_params.write_text(finance_params_template(params), encoding="utf-8")
+            print(f"Wrote {args.write_params}")
+            return 0
+        if args.out is None:
+            parser.error("--out DIR is required (or --write-params FILE)")
+        return run_finance(args)
+    except FinanceParameterError as exc:
+        parser.exit(2, f"error: {exc}\n")

@@ -1,0 +1,161 @@
+"""Yearly drivers shared by every model: lines, prices, capex timing.
+
+:func:`build_drivers` turns a capex and finance inputs into arrays over the
+analysis years. Monte Carlo passes factors drawn per draw (shape ``(n,)``);
+the drivers then have a leading draw axis (shape ``(n, T)``) and every cash
+flow computed from them follows by broadcasting, so thousands of draws cost
+one pass of the model code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.capex import NetworkCapex
+from models.params import FinanceParams
+from models.takeup import build_shares, connected_share, new_and_gross, takeup_curve
+
+#: Months per year, to turn monthly prices into yearly amounts.
+MONTHS_PER_YEAR = 12
+
+
+@dataclass(frozen=True)
+class Factors:
+    """Multiplicative factors on base inputs: floats, or arrays of shape ``(n,)``."""
+
+    takeup: float | np.ndarray = 1.0
+    arpu: float | np.ndarray = 1.0
+    civil_cost: float | np.ndarray = 1.0
+    wholesale_prices: float | np.ndarray = 1.0
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """Yearly drivers of one scenario (or of ``n`` Monte Carlo draws).
+
+    Arrays with a trailing axis of length ``n_years`` may have a leading
+    draw axis; scalars-per-draw have shape ``(n, 1)`` or are floats.
+    """
+
+    n_years: int
+    homes_passed: int
+    lines: np.ndarray
+    """Connected lines of all providers together, average over each year."""
+    new_lines: np.ndarray
+    """Homes connected for the first time in each year."""
+    gross_adds: np.ndarray
+    """Customers who connect or switch in each year (new lines plus churn)."""
+    build_share: np.ndarray
+    """Share of the capex to pass spent in each year, shape ``(T,)``."""
+    cost_index: np.ndarray
+    """Opex price index, 1 in year 0, shape ``(T,)``."""
+    arpu_eur_per_line_year: np.ndarray
+    passive_fee_eur_per_line_year: np.ndarray
+    bitstream_fee_eur_per_line_year: np.ndarray
+    passive_to_pass_eur: float | np.ndarray
+    """Civil (times its factor), cables, splitters, cabinets."""
+
+    @property
+    def years(self) -> np.ndarray:
+        """Year numbers, 0 for the first build year."""
+        return np.arange(self.n_years)
+
+    @property
+    def first_year(self) -> np.ndarray:
+        """1 in year 0, else 0: when one-off set-up costs fall."""
+        out = np.zeros(self.n_years)
+        out[0] = 1.0
+        return out
+
+
+def _column(value: float | np.ndarray) -> float | np.ndarray:
+    if isinstance(value, np.ndarray):
+        return value.reshape(-1, 1)
+    return float(value)
+
+
+def build_drivers(
+    capex: NetworkCapex, params: FinanceParams, factors: Factors | None = None
+) -> Drivers:
+    """Compute the yearly drivers of a scenario.
+
+    Parameters
+    ----------
+    capex
+        Network capex by layer and homes passed.
+    params
+        Finance inputs.
+    factors
+        Factors on take-up, ARPU, civil cost and wholesale prices; arrays of
+        shape ``(n,)`` give ``n`` scenarios at once.
+
+    Returns
+    -------
+    Drivers
+        Arrays over ``params.analysis_years`` years.
+
+    Examples
+    --------
+    >>> p = FinanceParams(takeup_by_year=[0.0, 0.5], build_profile=[1.0])
+    >>> d = build_drivers(NetworkCapex(homes_passed=100), p)
+    >>> d.lines[:3].tolist(), d.new_lines[:3].tolist()
+    ([0.0, 50.0, 50.0], [0.0, 50.0, 0.0])
+    >>> d = build_drivers(NetworkCapex(homes_passed=100), p, Factors(takeup=np.array([1.0, 3.0])))
+    >>> d.lines[:, 1].tolist()
+    [50.0, 100.0]
+    """
+    factors = factors or Factors()
+    n_years = params.analysis_years
+    years = np.arange(n_years)
+    shares = build_shares(params, n_years)
+    base = connected_share(takeup_curve(params, n_years), shares)
+    passed = np.cumsum(shares)
+    lines = capex.homes_passed * np.minimum(_column(factors.takeup) * base, passed)
+    new, gross = new_and_gross(lines, params.churn_per_year)
+    arpu_growth = (1.0 + params.arpu_growth_per_year) ** years
+    wholesale_growth = (1.0 + params.wholesale_price_growth_per_year) ** years
+    wholesale = _column(factors.wholesale_prices) * wholesale_growth * MONTHS_PER_YEAR
+    passive_to_pass = (
+        capex.civil_eur * _column(factors.civil_cost)
+        + capex.cables_eur
+        + capex.splitters_eur
+        + capex.cabinets_eur
+    )
+    return Drivers(
+        n_years=n_years,
+        homes_passed=capex.homes_passed,
+        lines=lines,
+        new_lines=new,
+        gross_adds=gross,
+        build_share=shares,
+        cost_index=(1.0 + params.opex_growth_per_year) ** years,
+        arpu_eur_per_line_year=(
+            params.arpu_eur_per_month * MONTHS_PER_YEAR * _column(factors.arpu) * arpu_growth
+        ),
+        passive_fee_eur_per_line_year=params.passive_fee_eur_per_month * wholesale,
+        bitstream_fee_eur_per_line_year=params.bitstream_fee_eur_per_month * wholesale,
+        passive_to_pass_eur=passive_to_pass,
+    )
+
+
+def with_reinvestment(initial_eur: np.ndarray, lifetime_years: int) -> np.ndarray:
+    """Add the replacement of each year's purchases after `lifetime_years`.
+
+    Equipment bought in year ``y`` is bought again in ``y + L``, ``y + 2L``,
+    ... within the analysis years, at the same nominal cost.
+
+    Examples
+    --------
+    >>> with_reinvestment(np.array([10.0, 5.0, 0.0, 0.0, 0.0]), 2).tolist()
+    [10.0, 5.0, 10.0, 5.0, 10.0]
+    """
+    initial = np.asarray(initial_eur, dtype=float)
+    out = initial.copy()
+    n_years = initial.shape[-1]
+    shift = lifetime_years
+    while shift < n_years:
+        out[..., shift:] += initial[..., : n_years - shift]
+        shift += lifetime_years
+    return out

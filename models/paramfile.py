@@ -1,0 +1,216 @@
+"""Parameter files: read finance inputs (and optional capex) from TOML, YAML or JSON.
+
+A parameter file is flat (``arpu_eur_per_month = 42.0``), with
+``[[service_providers]]`` tables and an optional ``[capex]`` table of
+:class:`~models.capex.NetworkCapex` fields for a user without a plan.
+:func:`finance_params_template` writes a commented file with every input,
+its unit and the source of its default.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from models._errors import FinanceParameterError
+from models.capex import NetworkCapex
+from models.params import FinanceParams, validate_finance_params
+
+
+def read_params_file(path: str | Path) -> dict[str, Any]:
+    """Read a TOML, YAML or JSON parameter file into a plain table.
+
+    Raises
+    ------
+    FinanceParameterError
+        If the file is missing, of an unknown kind, or not parseable.
+    """
+    path = Path(path)
+    if not path.is_file():
+        msg = f"parameter file not found: {path}"
+        raise FinanceParameterError(msg)
+    suffix = path.suffix.lower()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"cannot read parameter file {path}: {exc}"
+        raise FinanceParameterError(msg) from exc
+    data: Any
+    if suffix == ".toml":
+        import tomllib
+
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            msg = f"{path} is not valid TOML: {exc}"
+            raise FinanceParameterError(msg) from exc
+    elif suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError as exc:  # pragma: no cover - PyYAML is installed in dev
+            msg = f"reading {path} needs PyYAML (pip install pyyaml), or use TOML"
+            raise FinanceParameterError(msg) from exc
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            msg = f"{path} is not valid YAML: {exc}"
+            raise FinanceParameterError(msg) from exc
+        data = {} if data is None else data
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            msg = f"{path} is not valid JSON: {exc}"
+            raise FinanceParameterError(msg) from exc
+    else:
+        msg = f"{path}: unknown parameter file kind {suffix!r} (use .toml, .yaml, .yml or .json)"
+        raise FinanceParameterError(msg)
+    if not isinstance(data, dict):
+        msg = f"{path}: expected a table of name = value at the top level"
+        raise FinanceParameterError(msg)
+    return data
+
+
+def load_finance_file(path: str | Path) -> tuple[FinanceParams, NetworkCapex | None]:
+    """Load finance inputs and optional hand-typed capex from one file.
+
+    The file is flat (``arpu_eur_per_month = 42.0``) with an optional
+    ``[capex]`` table of :class:`~models.capex.NetworkCapex` fields.
+
+    Parameters
+    ----------
+    path
+        A ``.toml``, ``.yaml``/``.yml`` or ``.json`` file.
+
+    Returns
+    -------
+    tuple of FinanceParams and NetworkCapex or None
+        The inputs, and the capex if the file has a ``[capex]`` table.
+
+    Raises
+    ------
+    FinanceParameterError
+        With every problem found in the file.
+    """
+    data = read_params_file(path)
+    capex_data = data.pop("capex", None)
+    problems: list[str] = []
+    params: FinanceParams | None = None
+    capex: NetworkCapex | None = None
+    try:
+        params = validate_finance_params(data)
+    except FinanceParameterError as exc:
+        problems.append(str(exc))
+    if capex_data is not None:
+        if not isinstance(capex_data, Mapping):
+            problems.append("capex must be a table of capex amounts")
+        else:
+            try:
+                capex = NetworkCapex.from_mapping(capex_data)
+            except FinanceParameterError as exc:
+                problems.append(str(exc))
+    if problems or params is None:
+        msg = f"{path}:\n" + "\n".join(problems)
+        raise FinanceParameterError(msg)
+    return params, capex
+
+
+def load_finance_params(path: str | Path) -> FinanceParams:
+    """Load and validate finance inputs from a TOML, YAML or JSON file.
+
+    A ``[capex]`` table, if present, is validated too but not returned (see
+    :func:`load_finance_file`).
+
+    Raises
+    ------
+    FinanceParameterError
+        With every problem found in the file.
+    """
+    return load_finance_file(path)[0]
+
+
+def finance_params_template(params: FinanceParams | None = None) -> str:
+    """Return a commented TOML parameter file with every input and its source.
+
+    Parameters
+    ----------
+    params
+        Values to write; the defaults if None.
+
+    Returns
+    -------
+    str
+        TOML text that :func:`load_finance_params` reads back.
+
+    Examples
+    --------
+    >>> import tomllib
+    >>> text = finance_params_template()
+    >>> validate_finance_params(tomllib.loads(text)) == FinanceParams()
+    True
+    """
+    params = params or FinanceParams()
+    out = [
+        "# Finance parameters of fttx-planner's business models.",
+        "# Shares, discount rates and growth rates are fractions (0.08 for 8 %).",
+        "# Each entry says its unit and where its default comes from;",
+        '# "assumed" means no public source was found: replace it with your own.',
+        "",
+    ]
+    group = ""
+    for name, field in FinanceParams.model_fields.items():
+        if name == "service_providers":
+            continue
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        if extra.get("group") != group:
+            group = str(extra.get("group"))
+            out += ["", f"# ===== {group} ====="]
+        out.append(f"# {field.title} [{extra.get('unit', '')}]")
+        desc = (field.description or "").split(" Default from: ")[0]
+        out.append(f"#   {desc}")
+        if extra.get("source") and extra.get("source") != "user":
+            out.append(f"#   source: {extra['source']}")
+        value = getattr(params, name)
+        if value is None:
+            out.append(f"# {name} = [0.0, 0.1, 0.25, 0.4, 0.5]")
+        else:
+            out.append(f"{name} = {_toml_value(value)}")
+    out += [
+        "",
+        "# ===== Service providers (market shares add up to 1) =====",
+        "# Tables follow: a key written below a [[...]] or [...] header belongs to it,",
+        "# so add plain inputs above this point.",
+    ]
+    for sp in params.service_providers:
+        out += ["[[service_providers]]"]
+        out += [f"{k} = {_toml_value(v)}" for k, v in sp.model_dump().items()]
+        out.append("")
+    out += [
+        "# ===== Capex (optional): type it by hand when there is no plan =====",
+        "# Without --plan, the example district is used unless this table is given.",
+        "# [capex]",
+    ]
+    example = NetworkCapex.example().model_dump(exclude={"label"})
+    out += [f"# {k} = {_toml_value(v)}" for k, v in example.items()]
+    return "\n".join(out) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, BaseModel):
+        value = value.model_dump()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    msg = f"cannot write {value!r} to TOML"
+    raise TypeError(msg)

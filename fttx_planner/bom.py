@@ -30,17 +30,31 @@ BOM_COLUMNS = [
 ]  # fmt: skip
 
 
-def trench_table(trenches: pd.DataFrame, civil: CivilCosts, graph: DesignGraph) -> pd.DataFrame:
-    """Trench rows with the civil method split (new trench, duct reuse, aerial) and cost."""
+def trench_table(
+    trenches: pd.DataFrame, civil: CivilCosts, graph: DesignGraph, cables: pd.DataFrame
+) -> pd.DataFrame:
+    """Trench rows with the civil method split (new trench, duct reuse, aerial) and cost.
+
+    An existing duct or pole route is used on an edge only if it can take
+    all the cables the edge carries; otherwise that part is trenched.
+    """
     edge = trenches["edge"].to_numpy()
     street = graph.edge_street[edge]
     length = graph.edge_length_m[edge]
-    duct = length * civil.duct_share[street]
-    aerial = length * civil.aerial_share[street]
+    n_cables = cables.groupby("edge")["cable_count"].sum().reindex(edge, fill_value=0).to_numpy()
+    duct_ok = n_cables <= civil.duct_capacity[street]
+    aerial_ok = n_cables <= civil.aerial_capacity[street]
+    duct = np.where(duct_ok, length * civil.duct_share[street], 0.0)
+    aerial = np.where(aerial_ok, length * civil.aerial_share[street], 0.0)
     new = length - duct - aerial
     item = civil.trench_item[street]
     method = np.where(
         new >= np.maximum(duct, aerial), item, np.where(duct >= aerial, "duct_reuse", "aerial")
+    )
+    cost = (
+        new * civil.trench_cost_per_m[street]
+        + duct * civil.duct_cost_per_m
+        + aerial * civil.aerial_cost_per_m
     )
     return pd.DataFrame(
         {
@@ -51,7 +65,7 @@ def trench_table(trenches: pd.DataFrame, civil: CivilCosts, graph: DesignGraph) 
             "aerial_m": aerial,
             "trench_item": item,
             "method": method,
-            "cost_eur": length * civil.cost_per_m[street],
+            "cost_eur": cost,
         }
     )
 
@@ -67,7 +81,7 @@ def build_bom(
     graph: DesignGraph,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bill of materials and the priced trench table of a design."""
-    trenches = trench_table(trenches, civil, graph)
+    trenches = trench_table(trenches, civil, graph, cables)
     qty: dict[str, float] = defaultdict(float)
     for item, metres in trenches.groupby("trench_item")["trench_m"].sum().items():
         qty[str(item)] += float(metres)

@@ -25,12 +25,13 @@ from fttx_planner.network import (
     Access,
     CivilCosts,
     DesignGraph,
+    ExistingInfra,
     build_design_graph,
     civil_costs,
 )
 from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
-from fttx_planner.splitters import Group, Item, partition_tree
+from fttx_planner.splitters import Group, Item, partition_first_stage, partition_last_stage
 from fttx_planner.steiner import mehlhorn_tree, prune_tree, root_tree
 
 Progress = Callable[[float, str], None]
@@ -44,7 +45,7 @@ def plan_district(
     district: District,
     params: DesignParams | None = None,
     catalogue: Catalogue | None = None,
-    infra: tuple[np.ndarray, np.ndarray] | None = None,
+    infra: ExistingInfra | tuple[np.ndarray, np.ndarray] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> Plan:
@@ -59,9 +60,9 @@ def plan_district(
     catalogue
         Cost catalogue (the shipped defaults if ``None``).
     infra
-        Brownfield only: ``(duct_m, aerial_m)`` per street edge, the length
-        of each edge covered by existing ducts and by existing pole routes
-        (see :func:`fttx_planner.infra.match_to_streets`).
+        Brownfield only: existing ducts and pole routes per street edge, or
+        ``(duct_m, aerial_m)``: the metres of each edge they cover (see
+        :func:`fttx_planner.pipeline.existing_infra`).
     progress
         Called with ``(fraction, stage)``.
     cancelled
@@ -86,6 +87,8 @@ def plan_district(
     if brownfield and infra is None:
         msg = "A brownfield plan needs an existing-infrastructure layer (ducts or poles)."
         raise DesignError(msg)
+    if isinstance(infra, tuple):
+        infra = ExistingInfra(duct_m=infra[0], aerial_m=infra[1])
     if not brownfield:
         return _plan_once(district, params, catalogue, None, progress, cancelled)
     # Brownfield: plan with reuse, and also price the greenfield design with
@@ -95,10 +98,7 @@ def plan_district(
     green = _plan_once(
         district, green_params, catalogue, None, _scaled(progress, 0.5, 1.0), cancelled
     )
-    duct_m, aerial_m = infra  # type: ignore[misc]  # brownfield checked above
-    repriced = _reprice(
-        green, params, catalogue, civil_costs(district, catalogue, duct_m, aerial_m)
-    )
+    repriced = _reprice(green, params, catalogue, civil_costs(district, catalogue, infra))
     if repriced.total_cost_eur < brown.total_cost_eur:
         repriced.warnings.append(
             "The greenfield trench layout priced with existing ducts/poles was cheaper than "
@@ -152,7 +152,7 @@ def _plan_once(
     district: District,
     params: DesignParams,
     catalogue: Catalogue,
-    infra: tuple[np.ndarray, np.ndarray] | None,
+    infra: ExistingInfra | None,
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> Plan:
@@ -165,8 +165,7 @@ def _plan_once(
         raise DesignError(msg)
     st.done("demand", 0.1)
 
-    duct_m, aerial_m = infra if infra is not None else (None, None)
-    civil = civil_costs(district, catalogue, duct_m, aerial_m)
+    civil = civil_costs(district, catalogue, infra)
     olt_xy = (
         (params.olt_x_m, params.olt_y_m)
         if params.olt_x_m is not None and params.olt_y_m is not None
@@ -325,7 +324,19 @@ def _design_on_tree(
         groups.extend(Group(node=int(node[b]), members=[(b, cap)]) for _ in range(full))
         if rest:
             items_at.setdefault(int(node[b]), []).append((b, rest))
-    groups.extend(partition_tree(order, parent, items_at, cap, st.cancelled))
+    groups.extend(
+        partition_last_stage(
+            order,
+            parent,
+            parent_edge,
+            graph.edge_length_m,
+            items_at,
+            groups,
+            params,
+            catalogue,
+            st.cancelled,
+        )
+    )
     st.check()
     groups.sort(key=lambda g: (g.node, min(k for k, _ in g.members)))
     last_ratio = params.stage2_ratio
@@ -335,10 +346,18 @@ def _design_on_tree(
     for i, g in enumerate(groups):
         rows.append((i, last_stage, last_ratio, g.node, g.load, -1))
     if params.two_stage:
-        s_items: dict[int, list[Item]] = {}
-        for i, g in enumerate(groups):
-            s_items.setdefault(g.node, []).append((i, 1))
-        firsts = partition_tree(order, parent, s_items, params.stage1_ratio, st.cancelled)
+        homes_at = np.bincount(node[served], weights=homes[served], minlength=n).astype(np.int64)
+        firsts = partition_first_stage(
+            order,
+            parent,
+            parent_edge,
+            graph.edge_length_m,
+            groups,
+            homes_at,
+            params,
+            catalogue,
+            st.cancelled,
+        )
         st.check()
         firsts.sort(key=lambda g: (g.node, min(k for k, _ in g.members)))
         base = len(groups)

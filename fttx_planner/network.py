@@ -35,6 +35,26 @@ MAX_OLT_OFFSET_M = 1000.0
 
 
 @dataclass(frozen=True)
+class ExistingInfra:
+    """Existing ducts and pole routes along each street edge (brownfield).
+
+    Parameters
+    ----------
+    duct_m, aerial_m
+        ``(m,)`` metres of each street edge covered by existing ducts / by
+        aerial routes on existing poles.
+    duct_capacity, aerial_capacity
+        ``(m,)`` free capacity in cables of those ducts / pole routes
+        (``None``: unlimited).
+    """
+
+    duct_m: np.ndarray
+    aerial_m: np.ndarray
+    duct_capacity: np.ndarray | None = None
+    aerial_capacity: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
 class CivilCosts:
     """Per-street-edge civil cost per metre and the covered shares.
 
@@ -42,23 +62,34 @@ class CivilCosts:
     ----------
     trench_item
         ``(m,)`` catalogue item of a new trench on each street edge.
+    trench_cost_per_m
+        ``(m,)`` cost per metre of that new trench.
     duct_share, aerial_share
-        ``(m,)`` share of each street edge covered by existing ducts / poles.
+        ``(m,)`` share of each street edge covered by existing ducts / poles
+        that is worth using (cheaper than a trench).
+    duct_capacity, aerial_capacity
+        ``(m,)`` cables the existing ducts / poles can still take.
+    duct_cost_per_m, aerial_cost_per_m
+        Unit costs of reusing a duct and of an aerial route.
     cost_per_m
         ``(m,)`` cheapest civil cost per metre along each street edge.
     """
 
     trench_item: np.ndarray
+    trench_cost_per_m: np.ndarray
     duct_share: np.ndarray
     aerial_share: np.ndarray
+    duct_capacity: np.ndarray
+    aerial_capacity: np.ndarray
+    duct_cost_per_m: float
+    aerial_cost_per_m: float
     cost_per_m: np.ndarray
 
 
 def civil_costs(
     district: District,
     catalogue: Catalogue,
-    duct_m: np.ndarray | None = None,
-    aerial_m: np.ndarray | None = None,
+    infra: ExistingInfra | None = None,
     microtrench: bool = False,
 ) -> CivilCosts:
     """Civil cost per metre of every street edge.
@@ -68,23 +99,30 @@ def civil_costs(
     cheaper than a new trench; the rest is trenched.
     """
     streets = district.streets
+    m = streets.n_edges
     hw = streets.edge_highway
-    item = np.full(streets.n_edges, "trench_footway", dtype=object)
+    item = np.full(m, "trench_footway", dtype=object)
     item[np.isin(hw, list(CARRIAGEWAY_HIGHWAYS))] = "trench_carriageway"
     item[np.isin(hw, list(UNPAVED_HIGHWAYS))] = "trench_unpaved"
     if microtrench:
         item[item != "trench_unpaved"] = "microtrench"
     trench_cost = np.array([catalogue.cost(str(i)) for i in item])
     length = np.maximum(streets.edge_length_m, 1e-9)
-    duct_share = np.zeros(streets.n_edges) if duct_m is None else np.clip(duct_m / length, 0, 1)
-    aerial_share = (
-        np.zeros(streets.n_edges) if aerial_m is None else np.clip(aerial_m / length, 0, 1)
-    )
+    unlimited = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
+    if infra is None:
+        duct_share = np.zeros(m)
+        aerial_share = np.zeros(m)
+        duct_cap = aerial_cap = unlimited
+    else:
+        duct_share = np.clip(infra.duct_m / length, 0, 1)
+        aerial_share = np.clip(infra.aerial_m / length, 0, 1)
+        duct_cap = unlimited if infra.duct_capacity is None else infra.duct_capacity
+        aerial_cap = unlimited if infra.aerial_capacity is None else infra.aerial_capacity
     duct_cost = catalogue.cost("duct_reuse")
     aerial_cost = catalogue.cost("aerial")
-    # Use each existing asset only where it is cheaper than a trench.
-    duct_share = np.where(duct_cost < trench_cost, duct_share, 0.0)
-    aerial_share = np.where(aerial_cost < trench_cost, aerial_share, 0.0)
+    # Use each existing asset only where it is cheaper than a trench and has room.
+    duct_share = np.where((duct_cost < trench_cost) & (duct_cap > 0), duct_share, 0.0)
+    aerial_share = np.where((aerial_cost < trench_cost) & (aerial_cap > 0), aerial_share, 0.0)
     # Where ducts and poles overlap, prefer the cheaper one for the overlap.
     if duct_cost <= aerial_cost:
         aerial_share = np.minimum(aerial_share, 1.0 - duct_share)
@@ -92,7 +130,17 @@ def civil_costs(
         duct_share = np.minimum(duct_share, 1.0 - aerial_share)
     rest = 1.0 - duct_share - aerial_share
     cost = rest * trench_cost + duct_share * duct_cost + aerial_share * aerial_cost
-    return CivilCosts(item, duct_share, aerial_share, cost)
+    return CivilCosts(
+        trench_item=item,
+        trench_cost_per_m=trench_cost,
+        duct_share=duct_share,
+        aerial_share=aerial_share,
+        duct_capacity=np.asarray(duct_cap),
+        aerial_capacity=np.asarray(aerial_cap),
+        duct_cost_per_m=duct_cost,
+        aerial_cost_per_m=aerial_cost,
+        cost_per_m=cost,
+    )
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,23 @@ from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.design import Cancelled, Progress, plan_district
 from fttx_planner.district import District
+from fttx_planner.network import ExistingInfra
 from fttx_planner.params import Deployment, DesignParams, load_params
 from fttx_planner.plan import Plan
 
 
-def infra_lengths(district: District, infra_file: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Per street edge, metres covered by existing ducts and by aerial pole routes."""
+def existing_infra(district: District, infra_file: str | Path) -> ExistingInfra:
+    """Existing ducts and pole routes of a layer file, matched to the district's streets."""
     from fttx_planner.infra import load_infrastructure, match_to_streets
 
     layer = load_infrastructure(infra_file, district.crs)
     match = match_to_streets(district.streets, layer)
-    return np.asarray(match.duct_m, dtype=float), np.asarray(match.aerial_m, dtype=float)
+    return ExistingInfra(
+        duct_m=np.asarray(match.duct_m, dtype=float),
+        aerial_m=np.asarray(match.aerial_m, dtype=float),
+        duct_capacity=np.asarray(match.duct_free_capacity, dtype=np.int64),
+        aerial_capacity=np.asarray(match.aerial_free_capacity, dtype=np.int64),
+    )
 
 
 def run_plan(
@@ -83,5 +89,5 @@ def run_plan(
                 "layer: pass --infra FILE (GeoJSON/GeoPackage of ducts and pole routes)."
             )
             raise DesignError(msg)
-        infra = infra_lengths(district, path)
+        infra = existing_infra(district, path)
     return plan_district(district, params, catalogue, infra, progress, cancelled)

@@ -13,6 +13,7 @@ from fttx_planner import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.design import plan_district
 from fttx_planner.district import Buildings, District
+from fttx_planner.network import ExistingInfra
 from fttx_planner.params import DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.synthetic import grid_district
@@ -202,3 +203,26 @@ def test_catalogue_prices_move_cost(district) -> None:
     base = plan_district(district, catalogue=cat)
     dear = plan_district(district, catalogue=cat.with_cost("trench_footway", 98.0))
     assert dear.capex_by_layer()["civil"] > 1.5 * base.capex_by_layer()["civil"]
+
+
+def test_full_ducts_are_not_reused(district) -> None:
+    s = district.streets
+    everywhere = s.edge_length_m.copy()
+    roomy = ExistingInfra(duct_m=everywhere, aerial_m=np.zeros(s.n_edges))
+    one_cable = ExistingInfra(
+        duct_m=everywhere,
+        aerial_m=np.zeros(s.n_edges),
+        duct_capacity=np.ones(s.n_edges, dtype=np.int64),
+    )
+    params = DesignParams(deployment="brownfield")
+    free = plan_district(district, params, infra=roomy)
+    tight = plan_district(district, params, infra=one_cable)
+    check_plan(tight)
+    assert free.trenches["trench_m"].sum() == pytest.approx(0.0, abs=1e-6)
+    # Edges carrying feeder and distribution cables cannot share a one-cable duct.
+    per_edge = tight.cables.groupby("edge")["cable_count"].sum()
+    crowded = per_edge[per_edge > 1].index
+    t = tight.trenches.set_index("edge")
+    assert len(crowded) > 0
+    assert (t.loc[crowded, "duct_m"] == 0).all()
+    assert tight.total_cost_eur > free.total_cost_eur

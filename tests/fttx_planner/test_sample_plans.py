@@ -7,7 +7,7 @@ import pytest
 
 from fttx_planner.design import plan_district
 from fttx_planner.params import DesignParams
-from fttx_planner.pipeline import infra_lengths, run_plan
+from fttx_planner.pipeline import existing_infra, run_plan
 from fttx_planner.plan import Plan
 from fttx_planner.samples import list_samples, load_sample
 
@@ -43,7 +43,7 @@ def test_sample_plan_is_deterministic(sample_plan: Plan) -> None:
 @pytest.mark.parametrize("slug", BROWNFIELD)
 def test_brownfield_sample_never_costs_more(slug: str) -> None:
     district = load_sample(slug)
-    infra = infra_lengths(
+    infra = existing_infra(
         district, next(s for s in list_samples() if s.slug == slug).infrastructure_path
     )
     green = plan_district(district, DesignParams())

@@ -131,15 +131,6 @@ class DesignParams(BaseModel):
     olt_y_m: float | None = _f(
         None, "OLT y", "m", "OLT northing in the district CRS; empty to let the planner choose."
     )
-    take_rate_design: float = _f(
-        1.0,
-        "Design take-up",
-        "share",
-        "Share of homes the OLT ports and per-home items are sized for (1 = all homes passed).",
-        gt=0.0,
-        le=1.0,
-    )
-
     @model_validator(mode="after")
     def _check_ratios(self) -> DesignParams:
         problems = []

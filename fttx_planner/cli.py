@@ -217,8 +217,8 @@ def _print_plan(plan: object, out: Path, paths: list[Path]) -> None:
     )
     if s.get("lower_bound_eur"):
         print(
-            f"  lower bound {s['lower_bound_eur']:,.0f} EUR: design within "
-            f"{100 * s['gap_to_lower_bound']:.1f} % of the best possible"
+            f"  lower bound {s['lower_bound_eur']:,.0f} EUR: this design is at most "
+            f"{100 * s['gap_to_lower_bound']:.1f} % above the best possible one"
         )
     for w in s["warnings"]:
         print(f"  warning: {w}")

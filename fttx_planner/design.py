@@ -17,6 +17,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner._errors import DesignError
 from fttx_planner.bom import build_bom
+from fttx_planner.bound import lower_bound
 from fttx_planner.cables import CableSizer, depth_lengths, subtree_sums
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.demand import estimate_demand
@@ -32,7 +33,7 @@ from fttx_planner.network import (
 from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.splitters import Group, Item, partition_first_stage, partition_last_stage
-from fttx_planner.steiner import mehlhorn_tree, prune_tree, root_tree
+from fttx_planner.steiner import prune_tree, root_tree, steiner_tree, trench_weight
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -90,7 +91,7 @@ def plan_district(
     if isinstance(infra, tuple):
         infra = ExistingInfra(duct_m=infra[0], aerial_m=infra[1])
     if not brownfield:
-        return _plan_once(district, params, catalogue, None, progress, cancelled)
+        return _with_bound(_plan_once(district, params, catalogue, None, progress, cancelled))
     # Brownfield: plan with reuse, and also price the greenfield design with
     # reuse; keep the cheaper, so brownfield never costs more than greenfield.
     green_params = params.model_copy(update={"deployment": Deployment.GREENFIELD})
@@ -104,8 +105,16 @@ def plan_district(
             "The greenfield trench layout priced with existing ducts/poles was cheaper than "
             "the reuse-driven layout; it is kept."
         )
-        return repriced
-    return brown
+        return _with_bound(repriced)
+    return _with_bound(brown)
+
+
+def _with_bound(plan: Plan) -> Plan:
+    """Attach the lower bound on any feasible design's cost (see :mod:`fttx_planner.bound`)."""
+    t0 = time.perf_counter()
+    plan.lower_bound_eur = lower_bound(plan)
+    plan.timings_s["lower bound"] = time.perf_counter() - t0
+    return plan
 
 
 def _check_budget(params: DesignParams) -> None:
@@ -196,7 +205,9 @@ def _plan_once(
         raise DesignError(msg)
 
     terminals = np.unique(np.append(node[served], graph.olt_node))
-    tree = mehlhorn_tree(graph.n_nodes, graph.edge_u, graph.edge_v, graph.edge_cost_eur, terminals)
+    tree = steiner_tree(
+        graph.n_nodes, graph.edge_u, graph.edge_v, trench_weight(graph, catalogue), terminals
+    )
     st.done("trench tree", 0.5)
     warnings = list(district.warnings)
     design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
@@ -464,4 +475,9 @@ def _reprice(plan: Plan, params: DesignParams, catalogue: Catalogue, civil: Civi
         civil,
         plan.graph,
     )
-    return replace(plan, params=params, bom=bom, trenches=trenches, warnings=list(plan.warnings))
+    # The graph carries the civil costs the plan is priced with (the bound reads them).
+    g = plan.graph
+    graph = replace(g, edge_cost_eur=g.edge_length_m * civil.cost_per_m[g.edge_street])
+    return replace(
+        plan, params=params, graph=graph, bom=bom, trenches=trenches, warnings=list(plan.warnings)
+    )

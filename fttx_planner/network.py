@@ -205,12 +205,12 @@ class DesignGraph:
 
     def matrix(self, weight: np.ndarray) -> csr_matrix:
         """Symmetric sparse adjacency matrix with the given edge weights."""
-        n = self.n_nodes
+        from fttx_planner.steiner import symmetric_matrix
+
         # scipy treats explicit zeros as missing edges: keep weights positive.
+        # Parallel edges keep the lightest weight (coo_matrix would add them up).
         w = np.maximum(weight, 1e-6)
-        rows = np.concatenate([self.edge_u, self.edge_v])
-        cols = np.concatenate([self.edge_v, self.edge_u])
-        return coo_matrix((np.concatenate([w, w]), (rows, cols)), shape=(n, n)).tocsr()
+        return symmetric_matrix(self.n_nodes, self.edge_u, self.edge_v, w)
 
     def edge_geometry(self, district: District, edges: np.ndarray) -> np.ndarray:
         """Geometries of the given sub-edges, cut from their street edges."""

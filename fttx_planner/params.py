@@ -131,6 +131,7 @@ class DesignParams(BaseModel):
     olt_y_m: float | None = _f(
         None, "OLT y", "m", "OLT northing in the district CRS; empty to let the planner choose."
     )
+
     @model_validator(mode="after")
     def _check_ratios(self) -> DesignParams:
         problems = []

@@ -14,6 +14,7 @@ in a two-stage cascade.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -130,6 +131,14 @@ def _first_fit_decreasing(
 
 # -- cost-aware partition: a dynamic program on the tree -------------------------
 
+#: Homes that may pass up an edge unserved, in splitter capacities. Larger
+#: values let more homes share a splitter site further up at a higher cost
+#: of computing (3 against 2: 0.01-0.2 % cheaper designs on the sample
+#: cities, about 1.5 times the time).
+OPEN_PER_CAPACITY = 3
+#: Rounds of re-planning a cascade's second stage around its first stage.
+CASCADE_ROUNDS = 3
+
 
 @dataclass(frozen=True)
 class PartitionCosts:
@@ -151,6 +160,10 @@ class PartitionCosts:
         splitter of the stage below it.
     max_open
         Most homes (items' load) that may pass up an edge still unserved.
+    upstream_in_distribution
+        The fibres to splitters below an edge run in its distribution cable
+        (second-stage splitters of a cascade, fed from the first stage),
+        counted as one fibre more there, not as a feeder cable.
     """
 
     splitter_eur: float
@@ -160,6 +173,7 @@ class PartitionCosts:
     cable_eur_per_m: np.ndarray
     feeder_eur_per_m: float
     max_open: int
+    upstream_in_distribution: bool = False
 
     def site_eur(self, k: np.ndarray) -> np.ndarray:
         """Cost of the site of a node holding ``k`` splitters."""
@@ -186,13 +200,14 @@ class PartitionCosts:
         from fttx_planner.bom import CABINET_MIN_SPLITTERS, PORTS_PER_CARD
 
         cost = catalogue.cost
-        port = cost(
-            "olt_optic_c_plus" if params.optical_class.value == "C+" else "olt_optic_b_plus"
-        ) + cost("olt_card") / PORTS_PER_CARD
+        port = (
+            cost("olt_optic_c_plus" if params.optical_class.value == "C+" else "olt_optic_b_plus")
+            + cost("olt_card") / PORTS_PER_CARD
+        )
         first = stage == "first" or not params.two_stage
         ratio = params.stage1_ratio if stage == "first" else params.stage2_ratio
         capacity = params.stage1_ratio if stage == "first" else params.homes_per_splitter
-        table = cable_cost_table(catalogue, max_fibres + 2 * capacity + 1)
+        table = cable_cost_table(catalogue, max_fibres + OPEN_PER_CAPACITY * capacity + 1)
         return cls(
             splitter_eur=cost(catalogue.splitter_item(ratio))
             + 2 * cost("fibre_splice")
@@ -202,7 +217,8 @@ class PartitionCosts:
             cabinet_min=CABINET_MIN_SPLITTERS,
             cable_eur_per_m=table,
             feeder_eur_per_m=float(table[1]),
-            max_open=2 * capacity,
+            max_open=OPEN_PER_CAPACITY * capacity,
+            upstream_in_distribution=params.two_stage and not first,
         )
 
 
@@ -258,10 +274,11 @@ def optimal_partition(
     it (a feeder cable along it). At each node the open homes of its
     subtrees are combined (min-plus convolution), and the node decides how
     many of them its own splitters serve. Splitters, their sites (closure or
-    cabinet by count) and the cables along every edge are priced exactly;
-    only a feeder cable's growth beyond its smallest size is not. The
-    optimum under these rules is found; items may be split between
-    splitters (a building's homes served by two splitters).
+    cabinet by count) and the cables along every edge are priced exactly,
+    except the fibres to splitters below an edge: a feeder cable of the
+    smallest size, or (``costs.upstream_in_distribution``) one fibre more in
+    the distribution cable. The optimum under these rules is found; items
+    may be split between splitters (a building's homes served by two).
 
     Parameters
     ----------
@@ -321,8 +338,12 @@ def optimal_partition(
     table = costs.cable_eur_per_m
     r_idx = np.arange(d_max + 1)
 
+    covers = _CoverCosts(capacity, costs)
     f_arr: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    memo: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]] = {}
+    siblings: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    memo: dict[
+        int, tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]
+    ] = {}
     root = int(order[0])
     for step, v in enumerate(order[::-1].tolist()):
         if cancelled is not None and step % 2048 == 0 and cancelled():
@@ -334,6 +355,7 @@ def optimal_partition(
             prefixes.append((a0, a1))
             for c in ch[1:]:
                 b0, b1 = f_arr.pop(c)
+                siblings[c] = (b0, b1)
                 a0, a1 = _conv_pair(a0, a1, b0, b1)
                 prefixes.append((a0, a1))
             f_arr.pop(ch[0])
@@ -343,20 +365,20 @@ def optimal_partition(
         g0 = np.concatenate([np.full(h, inf), a0])
         g1 = np.concatenate([np.full(h, inf), a1])
         t_len = len(g0)
-        k_cost = _cover_cost(t_len, capacity, costs, int(base_k[v]))
-        h0, h1 = _decide(g0, g1, k_cost, d_max, bool(is_fed[v]))
+        k_cost, kc, kc_strict = covers.get(t_len, int(base_k[v]))
+        h0, h1 = _decide(g0, g1, kc, kc_strict, bool(is_fed[v]))
         memo[v] = (g0, g1, k_cost, prefixes)
         if v == root:
             break
         e = int(parent_edge[v])
         length = float(edge_length_m[e])
         b = 0 if base_f is None else int(base_f[e])
-        dist = table[b + r_idx] * length
-        f_arr[v] = (h0 + dist, h1 + dist + costs.feeder_eur_per_m * length)
+        f_arr[v] = _with_edge(h0, h1, table, b, r_idx, length, costs)
 
     # Top down: each node's decision and its children's states.
     g0, g1, k_cost, _ = memo[root]
-    h0, h1 = _decide(g0, g1, k_cost, d_max, bool(is_fed[root]))
+    _, kc, kc_strict = covers.get(len(g0), int(base_k[root]))
+    h0, h1 = _decide(g0, g1, kc, kc_strict, bool(is_fed[root]))
     state = {root: (0 if h0[0] <= h1[0] else 1, 0)}
     cover = np.zeros(n, dtype=np.int64)
     n_split = np.zeros(n, dtype=np.int64)
@@ -372,8 +394,7 @@ def optimal_partition(
         ch = children.get(v, [])
         for j in range(len(ch) - 1, 0, -1):
             p0, p1 = prefixes[j - 1]
-            c0, c1 = _child_arrays(memo, ch[j], parent_edge, edge_length_m, base_f, table,
-                                   costs, r_idx, is_fed)  # fmt: skip
+            c0, c1 = siblings.pop(ch[j])
             a, fa, b_, fb = _split(p0, p1, c0, c1, tc, child_flag, d_max)
             state[ch[j]] = (fb, b_)
             tc, child_flag = a, fa
@@ -382,57 +403,72 @@ def optimal_partition(
     return _assign(order, parent, items_at, cover, n_split, capacity)
 
 
-def _child_arrays(
-    memo: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]],
-    v: int,
-    parent_edge: np.ndarray,
-    edge_length_m: np.ndarray,
-    base_f: np.ndarray | None,
+def _with_edge(
+    h0: np.ndarray,
+    h1: np.ndarray,
     table: np.ndarray,
-    costs: PartitionCosts,
+    base: int,
     r_idx: np.ndarray,
-    is_fed: np.ndarray,
+    length: float,
+    costs: PartitionCosts,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A child's cost by (flag, open homes) including its edge, recomputed from its memo."""
-    g0, g1, k_cost, _ = memo[v]
-    h0, h1 = _decide(g0, g1, k_cost, costs.max_open, bool(is_fed[v]))
-    e = int(parent_edge[v])
-    length = float(edge_length_m[e])
-    b = 0 if base_f is None else int(base_f[e])
-    dist = table[b + r_idx] * length
+    """Add an edge's cables to a node's cost by (flag, open homes)."""
+    dist = table[base + r_idx] * length
+    if costs.upstream_in_distribution:
+        return h0 + dist, h1 + table[base + r_idx + 1] * length
     return h0 + dist, h1 + dist + costs.feeder_eur_per_m * length
 
 
-def _cover_cost(t_len: int, capacity: int, costs: PartitionCosts, base_k: int) -> np.ndarray:
-    """Cost of serving ``c`` homes at a node (c = 0..t_len-1) with whole splitters."""
-    k = -(-np.arange(t_len) // capacity)
-    site = costs.site_eur(k + base_k) - costs.site_eur(np.array(base_k))
-    return k * costs.splitter_eur + site
+class _CoverCosts:
+    """Cost of serving ``c`` open homes at a node, by array length and the
+    splitters already there, with the (homes passed up, open homes) matrices
+    the decision needs; cached, as most nodes share them."""
+
+    def __init__(self, capacity: int, costs: PartitionCosts) -> None:
+        self.capacity = capacity
+        self.costs = costs
+        self._cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def get(self, t_len: int, base_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``k_cost[c]`` and the matrices ``K[r, t] = k_cost[t - r]`` (``t >= r``,
+        and ``t > r``), infinite elsewhere."""
+        key = (t_len, base_k)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        costs = self.costs
+        k = -(-np.arange(t_len) // self.capacity)
+        site = costs.site_eur(k + base_k) - costs.site_eur(np.array(base_k))
+        k_cost = k * costs.splitter_eur + site
+        r = np.arange(costs.max_open + 1)[:, None]
+        c = np.arange(t_len)[None, :] - r
+        kc = np.where(c >= 0, k_cost[np.clip(c, 0, t_len - 1)], np.inf)
+        kc_strict = np.where(c > 0, kc, np.inf)
+        self._cache[key] = (k_cost, kc, kc_strict)
+        return self._cache[key]
 
 
 def _decide(
-    g0: np.ndarray, g1: np.ndarray, k_cost: np.ndarray, d_max: int, fed: bool
+    g0: np.ndarray,
+    g1: np.ndarray,
+    kc: np.ndarray,
+    kc_strict: np.ndarray,
+    fed: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Best cost per (flag, homes passed up) given the node's combined open homes.
 
     ``g0[t]``/``g1[t]``: cost with ``t`` open homes at the node and no/some
-    splitter below. Serving ``t - r`` of them here leaves ``r`` to pass up.
+    splitter below. Serving ``t - r`` of them here leaves ``r`` to pass up
+    (``kc[r, t]``: the cost of that service; ``kc_strict`` without ``t == r``).
     """
+    d1 = kc.shape[0]
     t_len = len(g0)
-    inf = np.inf
-    r = np.arange(d_max + 1)[:, None]
-    t = np.arange(t_len)[None, :]
-    c = t - r
-    kc = np.where(c >= 0, k_cost[np.clip(c, 0, t_len - 1)], inf)
-    any1 = (g1[None, :] + kc).min(axis=1)
-    kc_strict = np.where(c > 0, kc, inf)
-    from0 = (g0[None, :] + kc_strict).min(axis=1)
-    diag0 = np.full(d_max + 1, inf)
-    m = min(d_max + 1, t_len)
+    h1 = np.minimum((g1[None, :] + kc).min(axis=1), (g0[None, :] + kc_strict).min(axis=1))
+    diag0 = np.full(d1, np.inf)
+    m = min(d1, t_len)
     diag0[:m] = g0[:m]
-    h1 = np.minimum(any1, from0)
     if fed:
-        return np.full(d_max + 1, inf), np.minimum(h1, diag0)
+        return np.full(d1, np.inf), np.minimum(h1, diag0)
     return diag0, h1
 
 
@@ -594,10 +630,102 @@ def partition_last_stage(
         site[g.node] += 1
     total = sum(ld for its in items_at.values() for _, ld in its)
     costs = PartitionCosts.for_stage(catalogue, params, "last", total)
-    return optimal_partition(
-        order, parent, parent_edge, edge_length_m, items_at, params.homes_per_splitter, costs,
-        site_splitters=site, fed=site > 0, cancelled=cancelled,
-    )  # fmt: skip
+
+    def solve(extra: np.ndarray) -> list[Group]:
+        return optimal_partition(
+            order,
+            parent,
+            parent_edge,
+            edge_length_m,
+            items_at,
+            params.homes_per_splitter,
+            costs,
+            site_splitters=site + extra,
+            fed=site > 0,
+            cancelled=cancelled,
+        )
+
+    lasts = solve(np.zeros(n, dtype=np.int64))
+    if not params.two_stage:
+        return lasts
+    # A cascade: the first stage shares sites with the second. Re-plan the
+    # second stage knowing where the first went, and keep the cheaper pair.
+    homes_at = np.zeros(n, dtype=np.int64)
+    for node, its in items_at.items():
+        homes_at[node] += sum(ld for _, ld in its)
+    for g in placed:
+        homes_at[g.node] += g.load
+    args = (order, parent, parent_edge, edge_length_m)
+    best_cost, best = math.inf, lasts
+    for _ in range(CASCADE_ROUNDS):
+        firsts = partition_first_stage(
+            *args, placed + lasts, homes_at, params, catalogue, cancelled
+        )
+        cost = stages_cost(*args, homes_at, placed + lasts, firsts, params, catalogue)
+        if cost >= best_cost - 1e-6:
+            break
+        best_cost, best = cost, lasts
+        extra = np.zeros(n, dtype=np.int64)
+        for f in firsts:
+            extra[f.node] += 1
+        lasts = solve(extra)
+    return best
+
+
+def stages_cost(
+    order: np.ndarray,
+    parent: np.ndarray,
+    parent_edge: np.ndarray,
+    edge_length_m: np.ndarray,
+    homes_at: np.ndarray,
+    lasts: list[Group],
+    firsts: list[Group],
+    params: DesignParams,
+    catalogue: Catalogue,
+) -> float:
+    """What a cascade's splitters cost with their sites, OLT ports and cables.
+
+    Counted like the bill of materials: splitters and their splices, a
+    closure or cabinet per site, ports, line cards and chassis, and per tree
+    edge the cheapest feeder and distribution cable sets (``firsts`` feed
+    ``lasts``, whose keys are indices into ``lasts``).
+    """
+    from fttx_planner.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
+    from fttx_planner.cables import subtree_sums
+
+    n = len(parent)
+    cost = catalogue.cost
+    n1, n2 = len(firsts), len(lasts)
+    eur = n2 * cost(catalogue.splitter_item(params.stage2_ratio))
+    eur += n1 * cost(catalogue.splitter_item(params.stage1_ratio))
+    eur += 2 * cost("fibre_splice") * (n1 + n2)
+    per_site = np.zeros(n, dtype=np.int64)
+    last_at = np.zeros(n, dtype=np.int64)
+    load_at = np.zeros(n, dtype=np.int64)
+    for g in lasts:
+        per_site[g.node] += 1
+        last_at[g.node] += 1
+        load_at[g.node] += g.load
+    first_at = np.zeros(n, dtype=np.int64)
+    fed_from_at = np.zeros(n, dtype=np.int64)  # stage-two fibres leaving each node
+    for f in firsts:
+        per_site[f.node] += 1
+        first_at[f.node] += 1
+        fed_from_at[f.node] += len(f.members)
+    eur += float((per_site >= CABINET_MIN_SPLITTERS).sum()) * cost("street_cabinet")
+    eur += float(((per_site > 0) & (per_site < CABINET_MIN_SPLITTERS)).sum()) * cost(
+        "splice_closure"
+    )
+    cards = math.ceil(n1 / PORTS_PER_CARD)
+    optic = "olt_optic_c_plus" if params.optical_class.value == "C+" else "olt_optic_b_plus"
+    eur += n1 * cost(optic) + cards * cost("olt_card")
+    eur += math.ceil(cards / CARDS_PER_CHASSIS) * cost("olt_chassis")
+    feeder = subtree_sums(order, parent, first_at)
+    dist = subtree_sums(order, parent, homes_at - load_at + last_at - fed_from_at)
+    child = order[1:]
+    table = cable_cost_table(catalogue, int(max(feeder.max(), dist.max(), 0)))
+    length = edge_length_m[parent_edge[child]]
+    return eur + float((length * (table[feeder[child]] + table[dist[child]])).sum())
 
 
 def partition_first_stage(
@@ -647,8 +775,18 @@ def partition_first_stage(
     base = np.zeros(len(edge_length_m), dtype=np.int64)
     child = order[1:]
     base[parent_edge[child]] = below[child]
-    costs = PartitionCosts.for_stage(catalogue, params, "first", int(base.max(initial=0)) + len(lasts))
+    costs = PartitionCosts.for_stage(
+        catalogue, params, "first", int(base.max(initial=0)) + len(lasts)
+    )
     return optimal_partition(
-        order, parent, parent_edge, edge_length_m, items_at, params.stage1_ratio, costs,
-        site_splitters=site, base_fibres=base, cancelled=cancelled,
-    )  # fmt: skip
+        order,
+        parent,
+        parent_edge,
+        edge_length_m,
+        items_at,
+        params.stage1_ratio,
+        costs,
+        site_splitters=site,
+        base_fibres=base,
+        cancelled=cancelled,
+    )

@@ -290,12 +290,16 @@ def test_report_uses_the_comparison_it_is_given(letter_report: Path) -> None:
     assert "the inputs set in the application" in text
 
 
-def test_lower_bound_and_gap_shown_when_present(large_plan: Plan, letter_report: Path,
-                                                small_report: Path) -> None:  # fmt: skip
+def test_lower_bound_and_gap_shown_when_present(
+    large_plan: Plan, letter_report: Path, small_plan: Plan, tmp_path: Path
+) -> None:
     text = "\n".join(page_texts(letter_report))
+    assert large_plan.lower_bound_eur is not None
     assert "Lower bound / gap" in text
     assert f"€{large_plan.lower_bound_eur:,.0f}" in text
-    assert "Lower bound" not in "\n".join(page_texts(small_report))
+    bare = dataclasses.replace(small_plan, lower_bound_eur=None)
+    path = write_report(bare, tmp_path / "bare.pdf", date=DATE, n_draws=200)
+    assert "Lower bound" not in "\n".join(page_texts(path))
 
 
 def test_every_building_with_content_is_on_a_detail_sheet(large_plan: Plan) -> None:

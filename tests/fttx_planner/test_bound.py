@@ -1,0 +1,108 @@
+"""The lower bound: never above any design, tight where the optimum is known."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from fttx_planner.bound import (
+    design_lower_bound,
+    dual_ascent,
+    lower_bound,
+    steiner_lower_bound,
+)
+from fttx_planner.design import plan_district
+from fttx_planner.district import District
+from fttx_planner.network import ExistingInfra
+from fttx_planner.params import Deployment, DesignParams, OpticalClass
+from fttx_planner.synthetic import grid_district
+
+from ._brute import random_graph, steiner_optimum
+from ._districts import ONE_STREET_EUR, one_street
+
+ARCHS = {
+    "1x32": DesignParams(),
+    "1x64": DesignParams(split_ratio=64, optical_class=OpticalClass.C_PLUS),
+    "4x16": DesignParams(split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS),
+}
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_steiner_bound_below_optimum(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 11))
+    u, v, w = random_graph(rng, n, int(rng.integers(0, n)))
+    terms = np.unique(rng.choice(n, int(rng.integers(2, n + 1))))
+    if len(terms) < 2:
+        return
+    opt = steiner_optimum(n, u, v, w, terms.tolist())
+    assert steiner_lower_bound(n, u, v, w, terms) <= opt + 1e-9
+
+
+def test_dual_ascent_exact_on_a_path() -> None:
+    assert dual_ascent(
+        4, np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([1.0, 2.0, 3.0]), np.array([0, 3])
+    ) == pytest.approx(6.0)
+
+
+def test_dual_ascent_prefix_is_a_bound() -> None:
+    rng = np.random.default_rng(3)
+    u, v, w = random_graph(rng, 40, 40)
+    terms = np.unique(rng.choice(40, 15))
+    full = dual_ascent(40, u, v, w, terms)
+    cut = dual_ascent(40, u, v, w, terms, work_per_arc=0.0)
+    assert cut <= full + 1e-9
+
+
+def test_tight_on_a_hand_case() -> None:
+    plan = plan_district(one_street())
+    assert plan.total_cost_eur == pytest.approx(ONE_STREET_EUR)
+    assert lower_bound(plan) == pytest.approx(ONE_STREET_EUR)
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["grid", "irregular"])
+def district(request: pytest.FixtureRequest) -> District:
+    return grid_district(800, irregular=request.param, seed=5)
+
+
+@pytest.mark.parametrize("arch", list(ARCHS))
+def test_bound_below_plan(district: District, arch: str) -> None:
+    plan = plan_district(district, ARCHS[arch])
+    lb = lower_bound(plan)
+    total = plan.total_cost_eur
+    assert 0.93 * total <= lb <= total
+    parts = design_lower_bound(
+        plan.graph, plan.access, plan.demand.homes, plan.params, plan.catalogue
+    )
+    # The per-home and per-building items are the plan's own, to the cent.
+    bom = plan.bom.set_index("item")["cost_eur"]
+    same = ["drop_cable", "drop_install", "building_entry", "home_connect", "ont", "ont_install"]
+    splices = 2 * plan.homes_passed * plan.catalogue.cost("fibre_splice")
+    assert parts.fixed_eur == pytest.approx(float(bom[same].sum()) + splices)
+    # The OLT is free here: the bound without it is lower still.
+    assert lower_bound(plan) <= parts.total_eur + 1e-6
+
+
+def test_bound_brownfield(district: District) -> None:
+    s = district.streets
+    rng = np.random.default_rng(0)
+    duct = np.where(rng.random(s.n_edges) < 0.4, s.edge_length_m, 0.0)
+    cap = np.where(rng.random(s.n_edges) < 0.5, 1, 10).astype(np.int64)
+    infra = ExistingInfra(duct_m=duct, aerial_m=np.zeros(s.n_edges), duct_capacity=cap)
+    brown = plan_district(district, DesignParams(deployment=Deployment.BROWNFIELD), infra=infra)
+    green = plan_district(district, DesignParams())
+    lb = lower_bound(brown)
+    assert lb <= brown.total_cost_eur
+    # Reuse lowers the bound (the graph carries brownfield civil costs).
+    assert lb < lower_bound(green)
+
+
+def test_bound_is_cheap() -> None:
+    plan = plan_district(grid_district(5000, irregular=True, seed=1))
+    t0 = time.perf_counter()
+    lb = lower_bound(plan)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 0.5 * sum(plan.timings_s.values()) + 0.2
+    assert (plan.total_cost_eur - lb) / plan.total_cost_eur < 0.05

@@ -26,6 +26,7 @@ STAGES = {
     "trench tree": "routing",
     "splitters and fibres": "clustering",
     "bill of materials": "BOM",
+    "lower bound": "bound",
 }
 
 _CHILD = r"""

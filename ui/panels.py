@@ -213,6 +213,7 @@ class SummaryPanel(QWidget):
         ("trench", "Trench route"),
         ("splitters", "Splitters"),
         ("loss", "Worst optical loss"),
+        ("gap", "Above the best possible design"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -294,6 +295,14 @@ class SummaryPanel(QWidget):
         self.cards["loss"].set(
             f"{loss['max']:.1f} dB", f"budget {loss['budget']:.0f} dB, mean {loss['mean']:.1f} dB"
         )
+        gap = summary.get("gap_to_lower_bound")
+        bound = summary.get("lower_bound_eur")
+        if gap is None or bound is None:
+            self.cards["gap"].set("–", "no lower bound computed")
+        else:
+            self.cards["gap"].set(
+                f"at most {100 * gap:.1f} %", f"lower bound on any design {_eur(bound)}"
+            )
 
     def set_stale(self, text: str) -> None:
         """Say the plan shown no longer matches the inputs ('' hides it)."""

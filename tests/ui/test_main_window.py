@@ -25,6 +25,8 @@ def test_opens_on_the_default_sample_already_planned(qtbot: Any, make_window: An
     assert window.canvas.view_rect().contains(scene.bounds.center())
     summary = window.session.summary
     assert window.summary_panel.cards["homes"].value.text() == f"{summary['homes']['passed']:,}"
+    gap = summary["gap_to_lower_bound"]
+    assert window.summary_panel.cards["gap"].value.text() == f"at most {100 * gap:.1f} %"
     assert "Balzers" in window.windowTitle()
     assert "Planned Balzers" in window.status_text.text()
     assert window.banner.isHidden()

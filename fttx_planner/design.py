@@ -33,7 +33,13 @@ from fttx_planner.network import (
 from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.splitters import Group, Item, partition_first_stage, partition_last_stage
-from fttx_planner.steiner import prune_tree, root_tree, steiner_tree, trench_weight
+from fttx_planner.steiner import (
+    edge_lookup,
+    prune_tree,
+    root_tree,
+    steiner_tree,
+    trench_weight,
+)
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -281,11 +287,7 @@ def _shortest_path_tree(graph: DesignGraph, terminals: np.ndarray) -> np.ndarray
         indices=graph.olt_node,
         return_predecessors=True,
     )
-    lookup: dict[tuple[int, int], int] = {}
-    for i, (a, b) in enumerate(zip(graph.edge_u.tolist(), graph.edge_v.tolist(), strict=True)):
-        key = (a, b) if a < b else (b, a)
-        if key not in lookup or graph.edge_length_m[i] < graph.edge_length_m[lookup[key]]:
-            lookup[key] = i
+    lookup = edge_lookup(graph.n_nodes, graph.edge_u, graph.edge_v, graph.edge_length_m)
     used = set()
     for t in terminals.tolist():
         x = t

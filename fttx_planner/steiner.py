@@ -102,7 +102,7 @@ def mehlhorn_tree(
     key = {(int(x), int(y)): int(e) for x, y, e in zip(ta, tb, ei, strict=True)}
     chosen = [key[(min(x, y), max(x, y))] for x, y in zip(mst.row, mst.col, strict=True)]
 
-    edge_of = _edge_lookup(n_nodes, edge_u, edge_v, w)
+    edge_of = edge_lookup(n_nodes, edge_u, edge_v, w)
     used = np.zeros(len(edge_u), dtype=bool)
     used[chosen] = True
     # Walk each bridge's ends back to their terminals along Dijkstra predecessors.
@@ -135,7 +135,7 @@ def prune_tree(
     a, b, c = _dedup(n_nodes, edge_u[edges], edge_v[edges], w)
     mat = coo_matrix((c, (a, b)), shape=(n_nodes, n_nodes)).tocsr()
     mst = minimum_spanning_tree(mat).tocoo()
-    edge_of = _edge_lookup(n_nodes, edge_u[edges], edge_v[edges], w)
+    edge_of = edge_lookup(n_nodes, edge_u[edges], edge_v[edges], w)
     tree = np.array(
         sorted(
             edges[edge_of[(min(x, y), max(x, y))]] for x, y in zip(mst.row, mst.col, strict=True)
@@ -216,7 +216,7 @@ def _dedup(
     return a[keep], b[keep], w[keep]
 
 
-def _edge_lookup(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> dict[tuple[int, int], int]:
+def edge_lookup(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> dict[tuple[int, int], int]:
     """Map a node pair to the cheapest edge joining it."""
     lookup: dict[tuple[int, int], int] = {}
     best: dict[tuple[int, int], float] = {}

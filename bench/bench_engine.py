@@ -41,7 +41,7 @@ else:
     district = grid_district(int(arg), irregular=True, seed=1)
 load_s = time.perf_counter() - t
 rss_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-from fttx_planner.design import plan_district
+from fttx_planner.design.planner import plan_district
 t = time.perf_counter()
 plan = plan_district(district)
 total = time.perf_counter() - t

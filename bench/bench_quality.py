@@ -8,8 +8,8 @@ One command::
 
 For every instance it plans with the engine, computes the plan's lower bound
 (:func:`fttx_planner.bound.lower_bound`), prices the naive baselines
-(:mod:`fttx_planner.naive`) and, on small instances, solves the exact MILP
-(:mod:`fttx_planner.exact`, HiGHS, started from the engine's plan) within the
+(:mod:`fttx_planner.quality.naive`) and, on small instances, solves the exact MILP
+(:mod:`fttx_planner.quality.exact`, HiGHS, started from the engine's plan) within the
 time limit. It also re-plans with the engine as it was before this work
 (Mehlhorn trench tree on civil costs, greedy bottom-up splitter partition)
 and compares the trench trees alone (Mehlhorn, the engine's method, and the
@@ -32,19 +32,19 @@ from typing import Any
 
 import numpy as np
 
-import fttx_planner.design as design_mod
-from fttx_planner.bound import lower_bound, steiner_lower_bound
+import fttx_planner.design.planner as design_mod
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.demand import estimate_demand
-from fttx_planner.design import plan_district
+from fttx_planner.demand.premises import estimate_demand
+from fttx_planner.design.planner import plan_district
+from fttx_planner.design.splitters import Group, Item, partition_tree
+from fttx_planner.design.trench import mehlhorn_tree, steiner_tree, trench_weight
 from fttx_planner.district import Buildings, District, StreetGraph
-from fttx_planner.exact import exact_for_plan, steiner_exact
-from fttx_planner.naive import naive_for_plan
-from fttx_planner.network import ExistingInfra, civil_costs
+from fttx_planner.network.graph import ExistingInfra, civil_costs
 from fttx_planner.params import Deployment, DesignParams, OpticalClass
 from fttx_planner.plan import Plan
-from fttx_planner.splitters import Group, Item, partition_tree
-from fttx_planner.steiner import mehlhorn_tree, steiner_tree, trench_weight
+from fttx_planner.quality.bound import lower_bound, steiner_lower_bound
+from fttx_planner.quality.exact import exact_for_plan, steiner_exact
+from fttx_planner.quality.naive import naive_for_plan
 from fttx_planner.synthetic import grid_district
 
 ROOT = Path(__file__).resolve().parents[1]

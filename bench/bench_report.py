@@ -30,7 +30,7 @@ from fttx_planner import grid_district, plan_district
 from fttx_planner.params import Deployment, DesignParams, OpticalClass
 from fttx_planner.pipeline import run_plan
 from fttx_planner.plan import Plan
-from fttx_planner.report import write_report
+from fttx_planner.report.builder import write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "example_report.pdf"

@@ -16,7 +16,7 @@ from fttx_planner._errors import (
     ParameterError,
     ProjectFileError,
 )
-from fttx_planner.design import plan_district
+from fttx_planner.design.planner import plan_district
 from fttx_planner.params import DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.synthetic import grid_district

@@ -161,7 +161,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
         paths = write_all(plan, args.out)
         if args.pdf:
-            from fttx_planner.report import write_report
+            from fttx_planner.report.builder import write_report
 
             paths.append(write_report(plan, args.out / "report.pdf"))
     finally:
@@ -172,7 +172,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from fttx_planner.pipeline import run_plan
-    from fttx_planner.report import write_report
+    from fttx_planner.report.builder import write_report
 
     bar = _Bar(args.quiet)
     try:

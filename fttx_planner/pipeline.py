@@ -13,16 +13,16 @@ import numpy as np
 
 from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.design import Cancelled, Progress, plan_district
+from fttx_planner.design.planner import Cancelled, Progress, plan_district
 from fttx_planner.district import District
-from fttx_planner.network import ExistingInfra
+from fttx_planner.network.graph import ExistingInfra
 from fttx_planner.params import Deployment, DesignParams, load_params
 from fttx_planner.plan import Plan
 
 
 def existing_infra(district: District, infra_file: str | Path) -> ExistingInfra:
     """Existing ducts and pole routes of a layer file, matched to the district's streets."""
-    from fttx_planner.infra import load_infrastructure, match_to_streets
+    from fttx_planner.network.infra import load_infrastructure, match_to_streets
 
     layer = load_infrastructure(infra_file, district.crs)
     match = match_to_streets(district.streets, layer)

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.demand import Demand
+from fttx_planner.demand.premises import Demand
 from fttx_planner.district import District
-from fttx_planner.network import Access, DesignGraph
+from fttx_planner.network.graph import Access, DesignGraph
 from fttx_planner.params import DesignParams
 
 #: Version of the summary JSON format written by :meth:`Plan.summary`.

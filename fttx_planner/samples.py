@@ -8,7 +8,7 @@ holding an OSM file and a ``scenario.toml``::
     osm = "liechtenstein_balzers.osm.bz2"     # the OSM file, in this directory
     olt = { lon = 9.50032, lat = 47.06465 }   # or olt = "choose"
     deployment = "greenfield"                 # or "brownfield"
-    infrastructure = "infrastructure.geojson" # optional, see fttx_planner.infra
+    infrastructure = "infrastructure.geojson" # optional, see fttx_planner.network.infra
     notes = "..."
     attribution = "(c) OpenStreetMap contributors, ODbL 1.0"
 
@@ -25,9 +25,9 @@ from typing import Any
 
 from fttx_planner._errors import FttxError
 from fttx_planner.district import OSM_ATTRIBUTION, District
-from fttx_planner.osm_load import ProgressCallback, load_osm
+from fttx_planner.osm.load import ProgressCallback, load_osm
+from fttx_planner.osm.projection import to_metric
 from fttx_planner.params import Deployment
-from fttx_planner.projection import to_metric
 
 #: Where the sample cities live: ``sample_cities/`` at the repository root.
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "sample_cities"

@@ -93,7 +93,7 @@ def app_settings() -> QSettings:
 
 
 def report_available() -> bool:
-    """Whether the PDF report writer (``fttx_planner.report``) is installed."""
+    """Whether the PDF report writer (``fttx_planner.report.builder``) is installed."""
     try:
         return importlib.util.find_spec("fttx_planner.report") is not None
     except (ImportError, ValueError):
@@ -1285,7 +1285,7 @@ class MainWindow(QMainWindow):
         self.export_runner.start("Exporting charts", run)
 
     def export_pdf(self, path: Path) -> None:
-        """The PDF report (when ``fttx_planner.report`` is installed)."""
+        """The PDF report (when ``fttx_planner.report.builder`` is installed)."""
         plan = self._plan_or_warn()
         if plan is None:
             return
@@ -1299,7 +1299,7 @@ class MainWindow(QMainWindow):
         scenario = self.session.district_label()
 
         def run(progress: Any, cancelled: Any) -> str:
-            from fttx_planner.report import write_report
+            from fttx_planner.report.builder import write_report
 
             accepted = inspect.signature(write_report).parameters
             kwargs: dict[str, Any] = {}

@@ -50,7 +50,7 @@ def load_district(
         scenario = get_scenario(ref.slug)
         return load_sample(ref.slug, progress=report), scenario
     if ref.kind == "osm":
-        from fttx_planner.osm_load import load_osm
+        from fttx_planner.osm.load import load_osm
 
         assert ref.path is not None
         return load_osm(ref.path, progress=report), None

@@ -7,16 +7,16 @@ import time
 import numpy as np
 import pytest
 
-from fttx_planner.bound import (
+from fttx_planner.design.planner import plan_district
+from fttx_planner.district import District
+from fttx_planner.network.graph import ExistingInfra
+from fttx_planner.params import Deployment, DesignParams, OpticalClass
+from fttx_planner.quality.bound import (
     design_lower_bound,
     dual_ascent,
     lower_bound,
     steiner_lower_bound,
 )
-from fttx_planner.design import plan_district
-from fttx_planner.district import District
-from fttx_planner.network import ExistingInfra
-from fttx_planner.params import Deployment, DesignParams, OpticalClass
 from fttx_planner.synthetic import grid_district
 
 from ._brute import random_graph, steiner_optimum

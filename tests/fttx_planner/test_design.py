@@ -11,9 +11,9 @@ import shapely
 
 from fttx_planner import DesignError
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.design import plan_district
+from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Buildings, District
-from fttx_planner.network import ExistingInfra
+from fttx_planner.network.graph import ExistingInfra
 from fttx_planner.params import DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.synthetic import grid_district

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fttx_planner.bound import lower_bound
-from fttx_planner.design import plan_district
-from fttx_planner.exact import exact_for_plan, solve_exact, steiner_exact
-from fttx_planner.network import ExistingInfra, civil_costs
+from fttx_planner.design.planner import plan_district
+from fttx_planner.design.trench import root_tree
+from fttx_planner.network.graph import ExistingInfra, civil_costs
 from fttx_planner.params import Deployment, DesignParams, OpticalClass
-from fttx_planner.steiner import root_tree
+from fttx_planner.quality.bound import lower_bound
+from fttx_planner.quality.exact import exact_for_plan, solve_exact, steiner_exact
 from fttx_planner.synthetic import grid_district
 
 from ._brute import random_graph, steiner_optimum

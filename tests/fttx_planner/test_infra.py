@@ -14,8 +14,8 @@ import shapely
 
 from fttx_planner._errors import FttxError
 from fttx_planner.district import District, StreetGraph
-from fttx_planner.infra import InfraLayer, load_infrastructure, match_to_streets
-from fttx_planner.projection import to_wgs84, transform_geometries
+from fttx_planner.network.infra import InfraLayer, load_infrastructure, match_to_streets
+from fttx_planner.osm.projection import to_wgs84, transform_geometries
 from fttx_planner.samples import get_scenario, load_sample
 
 CRS = "EPSG:32632"

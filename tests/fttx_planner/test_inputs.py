@@ -10,7 +10,7 @@ import shapely
 
 from fttx_planner import CatalogueError, ParameterError
 from fttx_planner.catalogue import LAYERS, Catalogue
-from fttx_planner.demand import demand_rules, estimate_demand
+from fttx_planner.demand.premises import demand_rules, estimate_demand
 from fttx_planner.district import Buildings
 from fttx_planner.params import DesignParams, load_params, params_from_dict
 

@@ -11,9 +11,9 @@ import pytest
 import requests
 import shapely
 
-from fttx_planner import online
 from fttx_planner._errors import FttxError
-from fttx_planner.osm_load import load_osm
+from fttx_planner.osm import online
+from fttx_planner.osm.load import load_osm
 
 #: A tiny district: one street and one house near Balzers.
 SMALL_OSM = """<?xml version="1.0" encoding="UTF-8"?>

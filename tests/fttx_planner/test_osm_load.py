@@ -15,10 +15,10 @@ import shapely
 from pyproj import CRS
 
 from fttx_planner._errors import OsmLoadError
-from fttx_planner._osm_geometry import build_buildings
-from fttx_planner._osm_handlers import RawOsm
 from fttx_planner.district import DROP_ONLY_HIGHWAYS, TRENCH_HIGHWAYS, District
-from fttx_planner.osm_load import load_osm
+from fttx_planner.osm._geometry import build_buildings
+from fttx_planner.osm._handlers import RawOsm
+from fttx_planner.osm.load import load_osm
 from fttx_planner.samples import SAMPLES_DIR
 
 #: Sample file and the approximate building count of /work/shared/osm/README.md.

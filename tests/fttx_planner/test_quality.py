@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fttx_planner.bound import lower_bound
-from fttx_planner.design import plan_district
-from fttx_planner.exact import exact_for_plan
-from fttx_planner.naive import naive_for_plan
+from fttx_planner.design.planner import plan_district
 from fttx_planner.params import DesignParams, OpticalClass
 from fttx_planner.plan import Plan
+from fttx_planner.quality.bound import lower_bound
+from fttx_planner.quality.exact import exact_for_plan
+from fttx_planner.quality.naive import naive_for_plan
 from fttx_planner.synthetic import grid_district
 
 from ._districts import ONE_STREET_EUR, one_street

@@ -25,7 +25,7 @@ import models
 from fttx_planner import grid_district, plan_district
 from fttx_planner.cli import main
 from fttx_planner.plan import Plan
-from fttx_planner.report import ReportError, headline_figures, write_report
+from fttx_planner.report.builder import ReportError, headline_figures, write_report
 
 DATE = dt.date(2026, 11, 22)
 A4 = (595.28, 841.89)
@@ -303,7 +303,7 @@ def test_lower_bound_and_gap_shown_when_present(
 
 
 def test_every_building_with_content_is_on_a_detail_sheet(large_plan: Plan) -> None:
-    from fttx_planner._report_map import MapBook
+    from fttx_planner.report.maps import MapBook
 
     book = MapBook(large_plan, 500.0, 600.0)
     assert book.sheets

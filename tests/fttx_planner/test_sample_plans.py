@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fttx_planner.design import plan_district
+from fttx_planner.design.planner import plan_district
 from fttx_planner.params import DesignParams
 from fttx_planner.pipeline import existing_infra, run_plan
 from fttx_planner.plan import Plan

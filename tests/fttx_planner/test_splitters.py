@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.params import DesignParams, OpticalClass
-from fttx_planner.splitters import (
+from fttx_planner.design.splitters import (
     OPEN_PER_CAPACITY,
     Group,
     PartitionCosts,
@@ -18,6 +17,7 @@ from fttx_planner.splitters import (
     optimal_partition,
     partition_tree,
 )
+from fttx_planner.params import DesignParams, OpticalClass
 
 
 def ancestors(parent: np.ndarray, x: int) -> list[int]:

@@ -7,10 +7,8 @@ import numpy as np
 import pytest
 from networkx.algorithms.approximation import steiner_tree as nx_steiner_tree
 
-from fttx_planner.bound import steiner_lower_bound
-from fttx_planner.design import plan_district
-from fttx_planner.params import DesignParams
-from fttx_planner.steiner import (
+from fttx_planner.design.planner import plan_district
+from fttx_planner.design.trench import (
     mehlhorn_tree,
     prune_tree,
     reduce_graph,
@@ -18,6 +16,8 @@ from fttx_planner.steiner import (
     steiner_tree,
     trench_weight,
 )
+from fttx_planner.params import DesignParams
+from fttx_planner.quality.bound import steiner_lower_bound
 from fttx_planner.synthetic import grid_district
 
 from ._brute import random_graph, steiner_optimum

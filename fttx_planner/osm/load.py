@@ -2,7 +2,7 @@
 
 Reads OSM XML (``.osm``, ``.osm.gz``, ``.osm.bz2``) and PBF (``.osm.pbf``)
 offline with pyosmium, then builds all geometry with vectorised shapely and
-projects it once to the UTM zone of the district (:mod:`fttx_planner.projection`).
+projects it once to the UTM zone of the district (:mod:`fttx_planner.osm.projection`).
 
 What is kept
 ------------
@@ -18,7 +18,7 @@ Streets
     class: private service roads and driveways are how buildings in an
     estate are reached, and the wayleave needed on them is the one the drop
     needs anyway. The graph is simplified: nodes are way end points and
-    nodes shared by two or more ways; see :mod:`fttx_planner._osm_geometry`
+    nodes shared by two or more ways; see :mod:`fttx_planner.osm._geometry`
     for how loops, duplicates and cut ways are handled. Disconnected parts
     are kept, with a warning giving their number and the share of length
     outside the longest part; the design engine decides what it can reach.
@@ -48,16 +48,16 @@ from pathlib import Path
 import numpy as np
 
 from fttx_planner._errors import OsmLoadError
-from fttx_planner._osm_geometry import (
+from fttx_planner.district import OSM_ATTRIBUTION, District
+from fttx_planner.osm._geometry import (
     BuildingNotes,
     StreetNotes,
     build_buildings,
     build_street_graph,
     highway_lonlat,
 )
-from fttx_planner._osm_handlers import OSM_FORMATS, STREET_HIGHWAYS, RawOsm, osm_file, read_osm
-from fttx_planner.district import OSM_ATTRIBUTION, District
-from fttx_planner.projection import utm_crs_for
+from fttx_planner.osm._handlers import OSM_FORMATS, STREET_HIGHWAYS, RawOsm, osm_file, read_osm
+from fttx_planner.osm.projection import utm_crs_for
 
 logger = logging.getLogger(__name__)
 

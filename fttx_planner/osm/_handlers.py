@@ -4,7 +4,7 @@ One :class:`osmium.FileProcessor` with a node-location index and libosmium's
 multipolygon assembler reads the file (two passes inside libosmium: relations
 first, then everything). C++ filters hand only highway and building objects to
 Python, which copies node ids and integer coordinates into flat lists; all
-geometry work is done afterwards, vectorised, in :mod:`fttx_planner._osm_geometry`.
+geometry work is done afterwards, vectorised, in :mod:`fttx_planner.osm._geometry`.
 """
 
 from __future__ import annotations

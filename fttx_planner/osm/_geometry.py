@@ -1,6 +1,6 @@
 """Vectorised geometry for the OSM loader: street topology and building footprints.
 
-Works on the flat arrays collected by :mod:`fttx_planner._osm_handlers`; no
+Works on the flat arrays collected by :mod:`fttx_planner.osm._handlers`; no
 Python loop runs per node or per edge.
 
 Street topology
@@ -28,9 +28,9 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from fttx_planner._osm_handlers import UNDEFINED_COORDINATE, RawOsm
 from fttx_planner.district import TRENCH_HIGHWAYS, Buildings, StreetGraph
-from fttx_planner.projection import to_metric, transform_geometries, transform_xy
+from fttx_planner.osm._handlers import UNDEFINED_COORDINATE, RawOsm
+from fttx_planner.osm.projection import to_metric, transform_geometries, transform_xy
 
 #: libosmium fixed-point coordinates per degree.
 COORDINATE_PRECISION = 10_000_000

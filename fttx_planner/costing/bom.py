@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.network import CivilCosts, DesignGraph
+from fttx_planner.network.graph import CivilCosts, DesignGraph
 from fttx_planner.params import DesignParams
 
 #: PON ports per OLT line card and line cards per chassis.

@@ -197,7 +197,7 @@ class PartitionCosts:
         max_fibres
             The most fibres any edge's distribution cable may already carry.
         """
-        from fttx_planner.bom import CABINET_MIN_SPLITTERS, PORTS_PER_CARD
+        from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, PORTS_PER_CARD
 
         cost = catalogue.cost
         port = (
@@ -231,12 +231,12 @@ def cable_cost_table(catalogue: Catalogue, max_fibres: int) -> np.ndarray:
     --------
     >>> from fttx_planner.catalogue import Catalogue
     >>> t = cable_cost_table(Catalogue.default(), 700)
-    >>> from fttx_planner.cables import CableSizer
+    >>> from fttx_planner.design.cables import CableSizer
     >>> s = CableSizer(Catalogue.default())
     >>> all(abs(t[f] - s.cost_per_metre(f)) < 1e-9 for f in range(701))
     True
     """
-    from fttx_planner.cables import CableSizer
+    from fttx_planner.design.cables import CableSizer
     from fttx_planner.params import CABLE_SIZES
 
     sizer = CableSizer(catalogue)
@@ -690,8 +690,8 @@ def stages_cost(
     edge the cheapest feeder and distribution cable sets (``firsts`` feed
     ``lasts``, whose keys are indices into ``lasts``).
     """
-    from fttx_planner.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
-    from fttx_planner.cables import subtree_sums
+    from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
+    from fttx_planner.design.cables import subtree_sums
 
     n = len(parent)
     cost = catalogue.cost
@@ -760,7 +760,7 @@ def partition_first_stage(
     cancelled
         Cancel callback.
     """
-    from fttx_planner.cables import subtree_sums
+    from fttx_planner.design.cables import subtree_sums
 
     n = len(parent)
     site = np.zeros(n, dtype=np.int64)

@@ -29,14 +29,14 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, dijkstra
 from scipy.spatial import cKDTree
 
-from fttx_planner.bom import build_bom
-from fttx_planner.cables import CableSizer, subtree_sums
-from fttx_planner.network import CivilCosts
-from fttx_planner.steiner import symmetric_matrix
+from fttx_planner.costing.bom import build_bom
+from fttx_planner.design.cables import CableSizer, subtree_sums
+from fttx_planner.network.graph import CivilCosts
+from fttx_planner.network.sparse import symmetric_matrix
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.network import Access, DesignGraph
+    from fttx_planner.network.graph import Access, DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
 

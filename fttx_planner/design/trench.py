@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import (
     breadth_first_order,
     connected_components,
@@ -35,9 +35,11 @@ from scipy.sparse.csgraph import (
     minimum_spanning_tree,
 )
 
+from fttx_planner.network.sparse import dedup_edges, symmetric_matrix
+
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.network import DesignGraph
+    from fttx_planner.network.graph import DesignGraph
 
 #: Relative tolerance of the reductions' cost comparisons: street graphs are
 #: full of exact ties (evenly spaced houses) that rounding would otherwise
@@ -132,7 +134,7 @@ def prune_tree(
     if len(edges) == 0:
         return edges
     w = np.maximum(edge_w[edges], 1e-9)
-    a, b, c = _dedup(n_nodes, edge_u[edges], edge_v[edges], w)
+    a, b, c = dedup_edges(n_nodes, edge_u[edges], edge_v[edges], w)
     mat = coo_matrix((c, (a, b)), shape=(n_nodes, n_nodes)).tocsr()
     mst = minimum_spanning_tree(mat).tocoo()
     edge_of = edge_lookup(n_nodes, edge_u[edges], edge_v[edges], w)
@@ -182,38 +184,6 @@ def root_tree(
     child = np.where(pred[u] == v, u, v)
     parent_edge[child] = tree
     return order.astype(np.int64), parent, parent_edge
-
-
-def symmetric_matrix(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> csr_matrix:
-    """Symmetric sparse adjacency matrix; of parallel edges the cheapest counts.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> m = symmetric_matrix(2, np.array([0, 1]), np.array([1, 0]), np.array([3.0, 2.0]))
-    >>> m.toarray().tolist()
-    [[0.0, 2.0], [2.0, 0.0]]
-    """
-    a, b, c = _dedup(n, u, v, w)
-    return coo_matrix(
-        (np.concatenate([c, c]), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
-    ).tocsr()
-
-
-def _dedup(
-    n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Edges as (min node, max node, weight), the cheapest of parallel edges only.
-
-    (SciPy adds up duplicate entries when it builds a sparse matrix.)
-    """
-    a, b = np.minimum(u, v), np.maximum(u, v)
-    key = a * n + b
-    order = np.lexsort((w, key))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    keep = order[first]
-    return a[keep], b[keep], w[keep]
 
 
 def edge_lookup(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> dict[tuple[int, int], int]:

@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from fttx_planner._report_style import (
+from fttx_planner.report.style import (
     MPL_ACCENT,
     MPL_GREY,
     MPL_NAVY,

@@ -25,7 +25,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from fttx_planner._report_style import (
+from fttx_planner.plan import Plan
+from fttx_planner.report.style import (
     FONT,
     FONT_BOLD,
     GREY,
@@ -36,7 +37,6 @@ from fttx_planner._report_style import (
     WARN,
     is_draft,
 )
-from fttx_planner.plan import Plan
 
 #: Points per metre of paper.
 PT_PER_M = 72.0 / 0.0254
@@ -214,7 +214,7 @@ class MapBook:
     _cache: dict[tuple[str, float], GeomSet] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        from fttx_planner.export import plan_layers
+        from fttx_planner.export.layers import plan_layers
 
         if self.layers is None:
             self.layers = plan_layers(self.plan, wgs84=False)

@@ -33,7 +33,7 @@ from pyproj.exceptions import CRSError
 
 from fttx_planner._errors import FttxError
 from fttx_planner.district import StreetGraph
-from fttx_planner.projection import WGS84, transform_geometries
+from fttx_planner.osm.projection import WGS84, transform_geometries
 
 #: The kinds of existing infrastructure.
 INFRA_KINDS = ("duct", "aerial")

@@ -21,6 +21,7 @@ from scipy.sparse.csgraph import connected_components
 from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.district import District
+from fttx_planner.network.sparse import symmetric_matrix
 
 #: Street classes whose trenches cut the carriageway (else footway or verge).
 CARRIAGEWAY_HIGHWAYS = frozenset(
@@ -205,8 +206,6 @@ class DesignGraph:
 
     def matrix(self, weight: np.ndarray) -> csr_matrix:
         """Symmetric sparse adjacency matrix with the given edge weights."""
-        from fttx_planner.steiner import symmetric_matrix
-
         # scipy treats explicit zeros as missing edges: keep weights positive.
         # Parallel edges keep the lightest weight (coo_matrix would add them up).
         w = np.maximum(weight, 1e-6)

@@ -48,11 +48,11 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 
-from fttx_planner.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
+from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.network import Access, CivilCosts, DesignGraph
+    from fttx_planner.network.graph import Access, CivilCosts, DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
 
@@ -428,7 +428,7 @@ def cable_classes(
     >>> caps.tolist(), eur.tolist(), n.tolist()
     ([12, 24, 48], [2.7, 3.0, 3.7], [1, 1, 1])
     """
-    from fttx_planner.cables import CableSizer
+    from fttx_planner.design.cables import CableSizer
 
     sizer = CableSizer(catalogue)
     caps: list[int] = []
@@ -896,8 +896,8 @@ def _start_vector(
     cable_vars: dict[str, tuple[np.ndarray, np.ndarray]],
 ) -> np.ndarray | None:
     """The MILP columns of a plan's design (``None`` if it does not fit the model)."""
-    from fttx_planner.cables import subtree_sums
-    from fttx_planner.steiner import root_tree
+    from fttx_planner.design.cables import subtree_sums
+    from fttx_planner.design.trench import root_tree
 
     g = plan.graph
     n = g.n_nodes

@@ -68,15 +68,16 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from fttx_planner._errors import FttxError
-from fttx_planner._report_figures import (
+from fttx_planner.plan import Plan, PlanCancelled
+from fttx_planner.report.figures import (
     FigureFlowable,
     FigureRegistry,
     capex_layers_figure,
     loss_distribution_figure,
     stamp_figures,
 )
-from fttx_planner._report_map import LEGEND_H, MapBook, MapSheet, content_extent
-from fttx_planner._report_style import (
+from fttx_planner.report.maps import LEGEND_H, MapBook, MapSheet, content_extent
+from fttx_planner.report.style import (
     FONT,
     FONT_BOLD,
     GREY,
@@ -100,7 +101,6 @@ from fttx_planner._report_style import (
     register_fonts,
     styles,
 )
-from fttx_planner.plan import Plan, PlanCancelled
 
 #: Paper sizes the report is laid out for.
 PAPERS = {"A4": A4, "LETTER": LETTER}
@@ -216,7 +216,7 @@ def write_report(
     models.FinanceParameterError
         If the finance parameter file is invalid.
     """
-    from fttx_planner.export import atomic_path
+    from fttx_planner.export.atomic import atomic_path
 
     target = Path(target)
     key = paper.strip().upper()
@@ -231,7 +231,7 @@ def write_report(
             progress(fraction, stage)
 
     step(0.0, "business case")
-    from fttx_planner._report_finance import FinanceResults
+    from fttx_planner.report.finance import FinanceResults
 
     finance = (
         None
@@ -470,7 +470,7 @@ class _Builder:
         self.date = date
         self.info = _PageInfo(plan.district.name, self.scenario, _date_text(date), __version__)
         self.frame_w, self.frame_h = _ReportDoc.frame_size(self.pagesize)
-        from fttx_planner.export import plan_layers
+        from fttx_planner.export.layers import plan_layers
 
         self.layers = plan_layers(plan, wgs84=False)
         self._keys = 0
@@ -1298,7 +1298,7 @@ def _date_text(date: dt.date) -> str:
 
 
 def _lonlat(plan: Plan, xy: np.ndarray) -> np.ndarray:
-    from fttx_planner.projection import to_wgs84, transform_xy
+    from fttx_planner.osm.projection import to_wgs84, transform_xy
 
     if not len(xy):
         return np.zeros((0, 2))

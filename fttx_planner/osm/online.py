@@ -21,7 +21,7 @@ import numpy as np
 
 from fttx_planner._errors import FttxError
 from fttx_planner.district import District
-from fttx_planner.osm_load import ProgressCallback, load_osm
+from fttx_planner.osm.load import ProgressCallback, load_osm
 
 #: Largest bounding box fetched, in square kilometres: a district, not a region
 #: (download a regional PBF extract for more and load it with ``load_osm``).

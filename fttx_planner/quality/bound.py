@@ -35,12 +35,12 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 
-from fttx_planner.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
-from fttx_planner.steiner import Reduction, reduce_graph, trench_weight
+from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
+from fttx_planner.design.trench import Reduction, reduce_graph, trench_weight
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.network import Access, DesignGraph
+    from fttx_planner.network.graph import Access, DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
 

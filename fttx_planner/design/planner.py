@@ -16,13 +16,20 @@ import pandas as pd
 from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner._errors import DesignError
-from fttx_planner.bom import build_bom
-from fttx_planner.bound import lower_bound
-from fttx_planner.cables import CableSizer, depth_lengths, subtree_sums
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.demand import estimate_demand
+from fttx_planner.costing.bom import build_bom
+from fttx_planner.demand.premises import estimate_demand
+from fttx_planner.design.cables import CableSizer, depth_lengths, subtree_sums
+from fttx_planner.design.splitters import Group, Item, partition_first_stage, partition_last_stage
+from fttx_planner.design.trench import (
+    edge_lookup,
+    prune_tree,
+    root_tree,
+    steiner_tree,
+    trench_weight,
+)
 from fttx_planner.district import District
-from fttx_planner.network import (
+from fttx_planner.network.graph import (
     Access,
     CivilCosts,
     DesignGraph,
@@ -32,14 +39,7 @@ from fttx_planner.network import (
 )
 from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
-from fttx_planner.splitters import Group, Item, partition_first_stage, partition_last_stage
-from fttx_planner.steiner import (
-    edge_lookup,
-    prune_tree,
-    root_tree,
-    steiner_tree,
-    trench_weight,
-)
+from fttx_planner.quality.bound import lower_bound
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -116,7 +116,7 @@ def plan_district(
 
 
 def _with_bound(plan: Plan) -> Plan:
-    """Attach the lower bound on any feasible design's cost (see :mod:`fttx_planner.bound`)."""
+    """Attach the lower bound on any feasible design's cost (:mod:`fttx_planner.quality.bound`)."""
     t0 = time.perf_counter()
     plan.lower_bound_eur = lower_bound(plan)
     plan.timings_s["lower bound"] = time.perf_counter() - t0

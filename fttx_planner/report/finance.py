@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
-from fttx_planner._report_style import (
+from fttx_planner.plan import Plan
+from fttx_planner.report.style import (
     data_table,
     esc,
     fmt_eur,
@@ -24,7 +25,6 @@ from fttx_planner._report_style import (
     fmt_pct,
     para,
 )
-from fttx_planner.plan import Plan
 
 if TYPE_CHECKING:
     import models

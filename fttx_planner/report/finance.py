@@ -28,6 +28,7 @@ from fttx_planner.report.style import (
 
 if TYPE_CHECKING:
     import models
+    from fttx_planner.report.context import ReportContext
 
 #: The tornados drawn: (model, actor) with ``None`` for the best model's value chain.
 TORNADOS: tuple[tuple[str | None, str | None], ...] = ((None, None), ("separated", "PIP"))
@@ -136,7 +137,7 @@ class FinanceResults:
         )
 
     # -- summary block ---------------------------------------------------------------------
-    def summary_flowables(self, b: Any) -> list[Flowable]:
+    def summary_flowables(self, b: ReportContext) -> list[Flowable]:
         """The business case at a glance: one row per model."""
         rows: list[list[Any]] = [
             [
@@ -184,7 +185,7 @@ class FinanceResults:
         ]
 
     # -- the section -----------------------------------------------------------------------
-    def section(self, b: Any) -> list[Flowable]:
+    def section(self, b: ReportContext) -> list[Flowable]:
         """Section 5: models, results per actor, charts, sensitivity, uncertainty, inputs."""
         from models import charts
 
@@ -416,7 +417,7 @@ class FinanceResults:
         out += self.assumptions(b)
         return out
 
-    def assumptions(self, b: Any) -> list[Flowable]:
+    def assumptions(self, b: ReportContext) -> list[Flowable]:
         """Every finance input with its value, unit and source."""
         import models
 

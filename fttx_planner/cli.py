@@ -11,6 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from fttx_planner._errors import FttxError
 
@@ -67,6 +68,17 @@ def build_parser() -> argparse.ArgumentParser:
         "for brownfield",
     )  # fmt: skip
     p.add_argument("--catalogue", type=Path, help="cost catalogue CSV (default: shipped prices)")
+    p.add_argument(
+        "--premises", type=Path,
+        help="premises register: CSV (lon,lat or x,y and homes/businesses columns), GeoJSON or "
+        "GeoPackage points with unit counts; overrides the estimate where it matches a building",
+    )  # fmt: skip
+    p.add_argument(
+        "--households", type=_count,
+        help="known number of households in the district (e.g. census): estimates are scaled "
+        "to it, tagged and address-counted buildings kept",
+    )  # fmt: skip
+    p.add_argument("--businesses", type=_count, help="known number of business premises")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -158,6 +170,9 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             infra_file=args.infra,
             catalogue_file=args.catalogue,
             progress=bar,
+            premises_file=args.premises,
+            households=args.households,
+            businesses=args.businesses,
         )
         paths = write_all(plan, args.out)
         if args.pdf:
@@ -185,6 +200,48 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(text: str) -> int:
+    """A whole number of at least 0 for ``--households`` / ``--businesses``."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        msg = f"expected a whole number of at least 0, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def demand_table(demand: dict[str, Any]) -> str:
+    """Premises by source as an aligned text table (the CLI's demand table).
+
+    Examples
+    --------
+    >>> print(demand_table({"by_source": {"rule": {"buildings": 3, "homes": 3,
+    ...                                            "business_units": 1}}}))
+        source         buildings      homes   business
+        rule                   3          3          1
+    """
+    lines = [f"    {'source':<12} {'buildings':>11} {'homes':>10} {'business':>10}"]
+    for name, row in demand["by_source"].items():
+        lines.append(
+            f"    {name:<12} {row['buildings']:>11,} {row['homes']:>10,} "
+            f"{row['business_units']:>10,}"
+        )
+    for what, rec in demand.get("calibration", {}).items():
+        lines.append(
+            f"    calibrated to {rec['target']:,} {what} (estimate {rec['estimate_before']:,}, "
+            f"estimates scaled by {rec['factor']:.3f})"
+        )
+    reg = demand.get("register")
+    if reg:
+        lines.append(
+            f"    register {reg['source']}: {reg['points_matched']:,} of {reg['points']:,} points "
+            f"matched {reg['buildings_matched']:,} buildings"
+        )
+    return "\n".join(lines)
+
+
 def _print_plan(plan: object, out: Path, paths: list[Path]) -> None:
     from fttx_planner.plan import Plan
 
@@ -196,11 +253,11 @@ def _print_plan(plan: object, out: Path, paths: list[Path]) -> None:
     dm = s["demand"]
     print(f"{s['district']}: {s['architecture']}")
     print(
-        f"  demand {dm['homes']:,} homes in {dm['buildings_with_homes']:,} buildings "
-        f"({dm['buildings_from_tag']:,} from building:flats tags, "
-        f"{dm['buildings_estimated']:,} estimated; {dm['buildings_without_homes']:,} "
-        "buildings without homes)"
+        f"  demand {dm['homes']:,} premises: {dm['residential_units']:,} homes and "
+        f"{dm['business_units']:,} business units in {dm['buildings_with_homes']:,} buildings "
+        f"({dm['buildings_without_homes']:,} buildings without premises)"
     )
+    print(demand_table(dm))
     print(
         f"  homes passed {h['passed']:,} of {h['demand']:,} "
         f"({h['unserved']:,} unserved in {h['buildings_unserved']} buildings)"

@@ -126,6 +126,19 @@ class Buildings:
         ``(k,)`` float array of ``building:flats`` (NaN when untagged).
     name
         ``(k,)`` array of names or addresses (``""`` when none), for display.
+    height_m
+        ``(k,)`` float array of ``height`` in metres (NaN when untagged).
+    roof_levels
+        ``(k,)`` float array of ``roof:levels`` (NaN when untagged).
+    addresses
+        ``(k,)`` int array: house numbers tagged on the building outline
+        itself (``addr:housenumber``, ``"12;14"`` counts two).
+    use
+        ``(k,)`` array: a business tag on the building (``"shop=bakery"``,
+        ``"amenity=bank"``...), ``""`` when none.
+
+    The last four are optional (synthetic districts leave them out); read
+    them through :meth:`column`, which fills the missing ones.
     """
 
     osm_id: np.ndarray
@@ -134,9 +147,33 @@ class Buildings:
     levels: np.ndarray
     flats: np.ndarray
     name: np.ndarray
+    height_m: np.ndarray | None = None
+    roof_levels: np.ndarray | None = None
+    addresses: np.ndarray | None = None
+    use: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.osm_id.shape[0])
+
+    def column(self, name: str) -> np.ndarray:
+        """An optional column, filled when absent (NaN, 0 or ``""``).
+
+        Examples
+        --------
+        >>> b = Buildings(np.array([1]), np.array([shapely.box(0, 0, 9, 9)]), np.array(["yes"]),
+        ...               np.array([np.nan]), np.array([np.nan]), np.array([""]))
+        >>> b.column("height_m").tolist(), b.column("addresses").tolist(), b.column("use").tolist()
+        ([nan], [0], [''])
+        """
+        value = getattr(self, name)
+        if value is not None:
+            return np.asarray(value)
+        n = len(self)
+        if name == "addresses":
+            return np.zeros(n, dtype=np.int64)
+        if name == "use":
+            return np.full(n, "", dtype=object)
+        return np.full(n, np.nan)
 
     @property
     def area_m2(self) -> np.ndarray:
@@ -150,6 +187,68 @@ class Buildings:
             return np.zeros((0, 2))
         pts = shapely.point_on_surface(self.footprint)
         return np.asarray(shapely.get_coordinates(pts), dtype=float)
+
+
+@dataclass(frozen=True)
+class AddressPoints:
+    """Address nodes (``addr:housenumber``) of the district, each a premise.
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` coordinates in metres.
+    business
+        ``(n,)`` bool: the node carries a business tag (shop, amenity,
+        office, craft, tourism, healthcare), so it is a business unit.
+    """
+
+    xy: np.ndarray
+    business: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.xy.shape[0])
+
+
+@dataclass(frozen=True)
+class LandUse:
+    """``landuse=*`` areas, the context of untyped buildings.
+
+    Parameters
+    ----------
+    geometry
+        ``(n,)`` shapely polygons in metres.
+    value
+        ``(n,)`` ``landuse=*`` values (``"residential"``, ``"industrial"``...).
+    """
+
+    geometry: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.geometry.shape[0])
+
+
+@dataclass(frozen=True)
+class PremisesRegister:
+    """Premises points from an address register (read by :mod:`fttx_planner.demand.register`).
+
+    Parameters
+    ----------
+    xy
+        ``(n, 2)`` coordinates in metres, in the district's CRS.
+    residential, business
+        ``(n,)`` int arrays: homes and business units at each point.
+    source
+        The file the points came from.
+    """
+
+    xy: np.ndarray
+    residential: np.ndarray
+    business: np.ndarray
+    source: str = ""
+
+    def __len__(self) -> int:
+        return int(self.xy.shape[0])
 
 
 @dataclass
@@ -175,6 +274,13 @@ class District:
         Data attribution to show with any map or export.
     warnings
         Problems met while loading (dropped ways, broken relations...).
+    addresses, landuse
+        Address nodes and land-use areas from the OSM file (``None`` when
+        the source has none, e.g. a synthetic district).
+    register
+        A premises register given by the user (points with unit counts,
+        :mod:`fttx_planner.demand.register`); it overrides the estimate of
+        the buildings it matches.
     """
 
     name: str
@@ -185,6 +291,9 @@ class District:
     source: str = ""
     attribution: str = OSM_ATTRIBUTION
     warnings: list[str] = field(default_factory=list)
+    addresses: AddressPoints | None = None
+    landuse: LandUse | None = None
+    register: PremisesRegister | None = None
 
     @property
     def bounds_xy(self) -> tuple[float, float, float, float]:

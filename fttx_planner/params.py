@@ -131,6 +131,41 @@ class DesignParams(BaseModel):
     olt_y_m: float | None = _f(
         None, "OLT y", "m", "OLT northing in the district CRS; empty to let the planner choose."
     )
+    households: int | None = _f(
+        None,
+        "Known households",
+        "homes",
+        "Published number of households in the district (e.g. census); estimated buildings "
+        "are scaled to match it, tagged and address-counted ones are kept. Empty: no calibration.",
+        ge=0,
+        le=50_000_000,
+    )
+    businesses: int | None = _f(
+        None,
+        "Known business premises",
+        "units",
+        "Published number of business premises in the district; estimated business units are "
+        "scaled to match it. Empty: no calibration.",
+        ge=0,
+        le=50_000_000,
+    )
+    min_building_area_m2: float = _f(
+        40.0,
+        "Smallest premises building",
+        "m2",
+        "Buildings with a smaller footprint get no estimated premises (sheds, kiosks); "
+        "a flats tag, an address or a register entry still counts.",
+        ge=0.0,
+        le=1000.0,
+    )
+    max_units_without_tag: int = _f(
+        150,
+        "Plausible units per building",
+        "units",
+        "A building estimated above this many units without a flats tag is reported for review.",
+        ge=1,
+        le=100_000,
+    )
 
     @model_validator(mode="after")
     def _check_ratios(self) -> DesignParams:
@@ -232,7 +267,7 @@ def params_from_dict(data: dict[str, Any], where: str = "parameters") -> DesignP
 
 
 def load_params(path: str | Path) -> DesignParams:
-    """Read design parameters from a TOML file (section ``[design]`` or top level)."""
+    """Read design parameters from a TOML file (``[design]`` or top level, and ``[demand]``)."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -242,5 +277,9 @@ def load_params(path: str | Path) -> DesignParams:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         msg = f"Parameter file {path} is not valid TOML: {exc}"
         raise ParameterError(msg) from None
-    section = data.get("design", data)
+    section = dict(data.get("design", data))
+    demand = data.get("demand")
+    if isinstance(demand, dict):  # [demand] households = ..., businesses = ...
+        section.pop("demand", None)
+        section.update(demand)
     return params_from_dict(section, where=f"parameters in {path}")

@@ -16,7 +16,7 @@ from fttx_planner.catalogue import Catalogue
 from fttx_planner.design.planner import Cancelled, Progress, plan_district
 from fttx_planner.district import District
 from fttx_planner.network.graph import ExistingInfra
-from fttx_planner.params import Deployment, DesignParams, load_params
+from fttx_planner.params import Deployment, DesignParams, load_params, params_from_dict
 from fttx_planner.plan import Plan
 
 
@@ -44,6 +44,9 @@ def run_plan(
     catalogue_file: str | Path | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    premises_file: str | Path | None = None,
+    households: int | None = None,
+    businesses: int | None = None,
 ) -> Plan:
     """Resolve inputs and plan.
 
@@ -63,6 +66,11 @@ def run_plan(
         Cost catalogue or a CSV of one (shipped defaults otherwise).
     progress, cancelled
         Progress and cancel callbacks (see :func:`plan_district`).
+    premises_file
+        A premises register (CSV / GeoJSON / GeoPackage points with unit
+        counts) that overrides the estimate of the buildings it matches.
+    households, businesses
+        Known totals to calibrate the estimate to (override the parameters).
     """
     scenario = None
     if isinstance(district_arg, District):
@@ -77,6 +85,16 @@ def run_plan(
             params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
     if deployment is not None:
         params = params.model_copy(update={"deployment": Deployment(deployment)})
+    calibration = {"households": households, "businesses": businesses}
+    calibration = {k: v for k, v in calibration.items() if v is not None}
+    if calibration:
+        params = params_from_dict({**params.model_dump(), **calibration}, where="calibration")
+    if premises_file is not None:
+        from dataclasses import replace
+
+        from fttx_planner.demand.register import load_register
+
+        district = replace(district, register=load_register(premises_file, district))
     if catalogue is None:
         catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
 

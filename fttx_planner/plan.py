@@ -167,6 +167,8 @@ class Plan:
             "demand": self.demand.summary(),
             "homes": {
                 "demand": int(b["homes"].sum()),
+                "residential_units": int(self.demand.residential_units.sum()),
+                "business_units": int(self.demand.business_units.sum()),
                 "passed": self.homes_passed,
                 "unserved": self.homes_unserved,
                 "buildings_served": int(b["served"].sum()),

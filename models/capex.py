@@ -59,6 +59,14 @@ class NetworkCapex(BaseModel):
         description="Homes the network serves, each of which can connect.",
         json_schema_extra={"unit": "homes"},
     )
+    business_units_passed: int = Field(
+        0,
+        ge=0,
+        title="Business units passed",
+        description="Of the homes passed, business premises. The business models give them "
+        "the same ARPU and take-up as homes (there is no business product yet).",
+        json_schema_extra={"unit": "units"},
+    )
     civil_eur: float = _eur(
         "Civil works", "Trenches, micro-trenches, duct reuse, aerial (passive, to pass)."
     )
@@ -274,8 +282,11 @@ class NetworkCapex(BaseModel):
         if isinstance(lengths, Mapping) and _is_number(lengths.get("route_km")):
             route_km = float(lengths["route_km"])
         label = summary.get("district", "")
+        business = homes.get("business_units", 0) if isinstance(homes, Mapping) else 0
+        business = int(business) if _is_number(business) and 0 <= business <= passed else 0
         return cls(
             homes_passed=int(passed),
+            business_units_passed=business,
             route_length_km=max(route_km, 0.0),
             label=str(label) if label else "plan",
             **values,

@@ -163,6 +163,11 @@ def run_finance(args: argparse.Namespace) -> int:
         f"{note}: {capex.homes_passed:,} homes passed; {capex.total_eur:,.0f} EUR to pass and "
         "connect every home (the models scale the cost to connect by take-up)"
     )
+    if capex.business_units_passed:
+        print(
+            f"  of which {capex.business_units_passed:,} business units, treated as homes "
+            "(same ARPU and take-up: the business models have no business product yet)"
+        )
 
     comparison = compare(capex, params)
     written += comparison.to_csv(out)

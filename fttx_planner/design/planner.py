@@ -173,7 +173,9 @@ def _plan_once(
 ) -> Plan:
     st = _Stages(progress, cancelled)
     st.check()
-    demand = estimate_demand(district.buildings)
+    demand = estimate_demand(
+        district.buildings, params, district.addresses, district.landuse, district.register
+    )
     homes = demand.homes
     if homes.sum() == 0:
         msg = f"District {district.name!r} has no building with homes to serve."
@@ -215,7 +217,7 @@ def _plan_once(
         graph.n_nodes, graph.edge_u, graph.edge_v, trench_weight(graph, catalogue), terminals
     )
     st.done("trench tree", 0.5)
-    warnings = list(district.warnings)
+    warnings = list(district.warnings) + [f"demand: {w}" for w in demand.warnings]
     design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
     if design is None:
         # Some home's path along the cost-optimal tree breaks the loss budget:

@@ -28,7 +28,13 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from fttx_planner.district import TRENCH_HIGHWAYS, Buildings, StreetGraph
+from fttx_planner.district import (
+    TRENCH_HIGHWAYS,
+    AddressPoints,
+    Buildings,
+    LandUse,
+    StreetGraph,
+)
 from fttx_planner.osm._handlers import UNDEFINED_COORDINATE, RawOsm
 from fttx_planner.osm.projection import to_metric, transform_geometries, transform_xy
 
@@ -36,6 +42,9 @@ from fttx_planner.osm.projection import to_metric, transform_geometries, transfo
 COORDINATE_PRECISION = 10_000_000
 
 _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
+_RANGE = re.compile(r"(\d+)\s*-\s*(\d+)")
+#: Longest flat-number range taken as a count (beyond it, a typo or a code).
+_MAX_RANGE = 1000
 _NUMBER = re.compile(r"\s*\+?(\d+(?:[.,]\d+)?)")
 
 
@@ -220,6 +229,7 @@ def build_buildings(raw: RawOsm, crs: str) -> tuple[Buildings, BuildingNotes]:
         The buildings (possibly empty) and how many were repaired or dropped.
     """
     geometry = np.asarray(shapely.from_wkb(raw.building_wkb), dtype=object).reshape(-1)
+    n = geometry.shape[0]
     geometry = transform_geometries(to_metric(crs), geometry)
     single = shapely.get_num_geometries(geometry) == 1
     geometry[single] = shapely.get_geometry(geometry[single], 0)
@@ -235,9 +245,79 @@ def build_buildings(raw: RawOsm, crs: str) -> tuple[Buildings, BuildingNotes]:
         levels=np.array([parse_number(s) for s in raw.building_levels], dtype=float)[keep],
         flats=np.array([parse_number(s) for s in raw.building_flats], dtype=float)[keep],
         name=np.asarray(raw.building_name, dtype=object)[keep],
+        height_m=np.array([parse_number(s) for s in _tags(raw.building_height, n)])[keep],
+        roof_levels=np.array([parse_number(s) for s in _tags(raw.building_roof_levels, n)])[keep],
+        addresses=np.array(
+            [count_listed(s, ranges=False) for s in _tags(raw.building_housenumber, n)],
+            dtype=np.int64,
+        )[keep],
+        use=np.asarray(_tags(raw.building_use, n), dtype=object)[keep],
     )
+    flats = np.array([count_listed(s) for s in _tags(raw.building_addr_flats, n)], dtype=float)
+    # addr:flats lists the flats (``1-12``): their count stands in for building:flats.
+    use_addr = ~np.isfinite(buildings.flats) & (flats[keep] > 0)
+    buildings.flats[use_addr] = flats[keep][use_addr]
     dropped = int((~keep).sum())
     return buildings, BuildingNotes(repaired=int(keep[invalid].sum()), dropped=dropped)
+
+
+def _tags(values: list[str], n: int) -> list[str]:
+    """A tag column of ``n`` values (a reader that did not collect it leaves it short)."""
+    return values if len(values) == n else [*values[:n], *[""] * (n - len(values))]
+
+
+def build_context(raw: RawOsm, crs: str) -> tuple[AddressPoints, LandUse]:
+    """Address nodes and land-use areas in ``crs``, the context of the demand estimate."""
+    xy = np.column_stack([raw.address_x, raw.address_y]).astype(float).reshape(-1, 2)
+    xy_m = transform_xy(to_metric(crs), xy / COORDINATE_PRECISION) if len(xy) else xy
+    addresses = AddressPoints(
+        xy=np.asarray(xy_m, dtype=float).reshape(-1, 2),
+        business=np.asarray(raw.address_business, dtype=bool),
+    )
+    geometry = np.asarray(shapely.from_wkb(raw.landuse_wkb), dtype=object).reshape(-1)
+    if geometry.size:
+        geometry = transform_geometries(to_metric(crs), geometry)
+        geometry = shapely.make_valid(geometry)
+    keep = ~shapely.is_empty(geometry) & (shapely.area(geometry) > 0.0)
+    landuse = LandUse(
+        geometry=geometry[keep], value=np.asarray(raw.landuse_value, dtype=object)[keep]
+    )
+    return addresses, landuse
+
+
+def count_listed(text: str, ranges: bool = True) -> int:
+    """Count the items of an OSM list value (``;`` or ``,`` separated), ranges expanded.
+
+    Parameters
+    ----------
+    text
+        A value such as ``addr:flats=1-12`` or ``addr:housenumber=12;14``.
+    ranges
+        Count ``a-b`` as ``b - a + 1`` items (flat numbers); else as one
+        (a house number such as ``12-14`` is often one building's number).
+
+    Examples
+    --------
+    >>> count_listed("1-12"), count_listed("1;2;5"), count_listed("3"), count_listed("")
+    (12, 3, 1, 0)
+    >>> count_listed("12;14", ranges=False), count_listed("12-14", ranges=False)
+    (2, 1)
+    >>> count_listed("1-99999"), count_listed("b-a")
+    (1, 1)
+    """
+    count = 0
+    for part in re.split(r"[;,]", text):
+        item = part.strip()
+        if not item:
+            continue
+        bounds = _RANGE.fullmatch(item) if ranges else None
+        if bounds is not None:
+            low, high = int(bounds.group(1)), int(bounds.group(2))
+            # Absurd ranges (typos, postcodes) count as one listed item.
+            count += high - low + 1 if 0 <= high - low < _MAX_RANGE else 1
+        else:
+            count += 1
+    return count
 
 
 def _polygonal_part(geometry: shapely.Geometry) -> shapely.Geometry:

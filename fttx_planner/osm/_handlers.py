@@ -1,4 +1,4 @@
-"""The pyosmium pass over an OSM file: raw highway ways and building areas.
+"""The pyosmium pass over an OSM file: highway ways, building and land-use areas, addresses.
 
 One :class:`osmium.FileProcessor` with a node-location index and libosmium's
 multipolygon assembler reads the file (two passes inside libosmium: relations
@@ -38,6 +38,15 @@ OSM_FORMATS = {
     ".pbf": "pbf",
 }
 
+#: Tags that make a building or an address node a business (their value says which).
+BUSINESS_KEYS = ("shop", "amenity", "office", "craft", "tourism", "healthcare")
+
+#: ``landuse=*`` values kept as context for untyped buildings.
+LANDUSE_CONTEXT = frozenset(
+    {"residential", "industrial", "commercial", "retail", "farmyard", "allotments",
+     "military", "railway", "garages", "construction"}
+)  # fmt: skip
+
 #: How often (in objects handed to Python) the read pass reports progress.
 _PROGRESS_EVERY = 2000
 
@@ -68,6 +77,20 @@ class RawOsm:
     building_levels: list[str] = field(default_factory=list)
     building_flats: list[str] = field(default_factory=list)
     building_name: list[str] = field(default_factory=list)
+    building_height: list[str] = field(default_factory=list)
+    building_roof_levels: list[str] = field(default_factory=list)
+    building_addr_flats: list[str] = field(default_factory=list)
+    building_housenumber: list[str] = field(default_factory=list)
+    building_use: list[str] = field(default_factory=list)
+
+    #: Address nodes: integer coordinates and whether a business tag is on them.
+    address_x: list[int] = field(default_factory=list)
+    address_y: list[int] = field(default_factory=list)
+    address_business: list[bool] = field(default_factory=list)
+
+    #: Land-use areas of the kinds in :data:`LANDUSE_CONTEXT`: WKB and value.
+    landuse_wkb: list[str] = field(default_factory=list)
+    landuse_value: list[str] = field(default_factory=list)
     #: Building ways that reference nodes missing from the file.
     building_ways_missing_nodes: int = 0
     #: Building ways that are not closed rings.
@@ -129,9 +152,11 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
     processor = (
         osmium.FileProcessor(osm_file(path))
         .with_locations()
-        .with_areas(KeyFilter("building"))
-        .with_filter(EntityFilter(osmium.osm.WAY | osmium.osm.RELATION | osmium.osm.AREA))
-        .with_filter(KeyFilter("highway", "building"))
+        .with_areas(KeyFilter("building", "landuse"))
+        .with_filter(
+            EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION | osmium.osm.AREA)
+        )
+        .with_filter(KeyFilter("highway", "building", "addr:housenumber", "landuse"))
     )
     fraction = 0.0
     for count, obj in enumerate(processor):
@@ -140,7 +165,9 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
             # creep towards 0.95, the exact figure is unknowable while streaming.
             fraction += (0.95 - fraction) * 0.1
             progress(fraction, "Reading streets and buildings")
-        if isinstance(obj, osmium.osm.Area):
+        if isinstance(obj, osmium.osm.Node):
+            _add_node(raw, obj)
+        elif isinstance(obj, osmium.osm.Area):
             _add_area(raw, obj, wkb_factory)
         elif isinstance(obj, osmium.osm.Way):
             _add_way(raw, obj)
@@ -178,11 +205,28 @@ def _add_way(raw: RawOsm, way: osmium.osm.Way) -> None:
             raw.building_ways_complete += 1
 
 
+def _add_node(raw: RawOsm, node: osmium.osm.Node) -> None:
+    """Collect an address node (a premise); other nodes are not needed."""
+    tags = node.tags
+    if "addr:housenumber" not in tags or not node.location.valid():
+        return
+    raw.address_x.append(node.location.x)
+    raw.address_y.append(node.location.y)
+    raw.address_business.append(any(k in tags for k in BUSINESS_KEYS))
+
+
 def _add_area(raw: RawOsm, area: osmium.osm.Area, wkb_factory: osmium.geom.WKBFactory) -> None:
-    """Collect a building area's geometry (WKB) and demand tags."""
+    """Collect a building area's geometry (WKB) and demand tags, or a land-use area."""
     tags = area.tags
     value = tags.get("building")
     if value is None or value == "no":
+        landuse = tags.get("landuse")
+        if landuse in LANDUSE_CONTEXT:
+            try:
+                raw.landuse_wkb.append(wkb_factory.create_multipolygon(area))
+            except RuntimeError:
+                return
+            raw.landuse_value.append(str(landuse))
         return
     try:
         wkb = wkb_factory.create_multipolygon(area)
@@ -200,6 +244,13 @@ def _add_area(raw: RawOsm, area: osmium.osm.Area, wkb_factory: osmium.geom.WKBFa
     raw.building_levels.append(tags.get("building:levels") or "")
     raw.building_flats.append(tags.get("building:flats") or "")
     raw.building_name.append(_display_name(tags))
+    raw.building_height.append(tags.get("height") or "")
+    raw.building_roof_levels.append(tags.get("roof:levels") or "")
+    raw.building_addr_flats.append(tags.get("addr:flats") or "")
+    raw.building_housenumber.append(tags.get("addr:housenumber") or "")
+    raw.building_use.append(
+        next((f"{k}={tags.get(k)}" for k in BUSINESS_KEYS if k in tags), "")
+    )
 
 
 def _display_name(tags: osmium.osm.TagList) -> str:

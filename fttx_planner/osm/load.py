@@ -53,6 +53,7 @@ from fttx_planner.osm._geometry import (
     BuildingNotes,
     StreetNotes,
     build_buildings,
+    build_context,
     build_street_graph,
     highway_lonlat,
 )
@@ -121,6 +122,7 @@ def load_osm(
         msg = f"{path}: no buildings: every building footprint is broken or degenerate"
         raise OsmLoadError(msg)
 
+    addresses, landuse = build_context(raw, crs)
     district = District(
         name=name if name is not None else district_name(path),
         crs=crs,
@@ -129,6 +131,8 @@ def load_osm(
         source=str(path),
         attribution=OSM_ATTRIBUTION,
         warnings=_warnings(raw, street_notes, building_notes),
+        addresses=addresses,
+        landuse=landuse,
     )
     for warning in district.warnings:
         logger.warning("%s: %s", path.name, warning)

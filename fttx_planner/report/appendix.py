@@ -85,10 +85,17 @@ def appendix_method(ctx: ReportContext) -> list[Flowable]:
             else "a synthetic district"
         )
         + f". Data {esc(d.attribution.replace('(c)', '©'))}. Coordinates in {esc(d.crs)}.",
-        f"<b>Homes.</b> {fmt_int(dem['homes'])} homes in {fmt_int(dem['buildings_with_homes'])}"
-        f" buildings: {fmt_int(dem['buildings_from_tag'])} buildings counted from their OSM "
-        f"tags (flats), {fmt_int(dem['buildings_estimated'])} estimated from building type, "
-        "levels and footprint.",
+        f"<b>Premises.</b> {fmt_int(dem['homes'])} premises in "
+        f"{fmt_int(dem['buildings_with_homes'])} buildings: "
+        f"{fmt_int(dem.get('residential_units', dem['homes']))} homes and "
+        f"{fmt_int(dem.get('business_units', 0))} business units, each building's count from "
+        "its flats tag, a premises register, its address points, a type rule or its floor "
+        "area (table below; rules and sources in docs/demand.md)."
+        + "".join(
+            f" Calibrated to {fmt_int(rec['target'])} {esc(what)} (estimate "
+            f"{fmt_int(rec['estimate_before'])}, factor {rec['factor']:.3f})."
+            for what, rec in dem.get("calibration", {}).items()
+        ),
         "<b>Design.</b> Buildings are connected to the nearest street that may carry fibre; "
         "splitters are placed so that each serves neighbouring homes up to its usable ports; "
         "feeder and distribution fibre share one trench tree along the streets, rooted at "
@@ -99,7 +106,32 @@ def appendix_method(ctx: ReportContext) -> list[Flowable]:
     ]
     if ctx.finance is not None:
         items.append(ctx.finance.method_text())
+    items.extend("<b>Premises warning.</b> " + esc(w) + "." for w in dem.get("warnings", []))
     if d.warnings:
         items.append("<b>Data warnings.</b> " + esc("; ".join(d.warnings)) + ".")
     out += [para(t, "body_just") for t in items]
+    out.append(_premises_table(ctx, dem))
     return out
+
+
+#: Plain words for the premises sources in the report's table.
+SOURCE_WORDS = {
+    "tag": "flats tag", "register": "premises register", "address": "address points",
+    "rule": "type rule", "estimate": "floor area estimate", "calibrated": "calibrated estimate",
+    "none": "no premises",
+}  # fmt: skip
+
+
+def _premises_table(ctx: ReportContext, dem: dict[str, Any]) -> Flowable:
+    """Premises by source, then the building types that hold most of them."""
+    rows: list[list[str]] = [["Premises by source / building type", "Buildings", "Homes",
+                              "Business units"]]  # fmt: skip
+    for name, row in dem.get("by_source", {}).items():
+        rows.append([SOURCE_WORDS.get(name, name), fmt_int(row["buildings"]),
+                     fmt_int(row["homes"]), fmt_int(row["business_units"])])  # fmt: skip
+    for name, row in list(dem.get("by_type", {}).items())[:8]:
+        rows.append([f"building={name}", fmt_int(row["buildings"]),
+                     fmt_int(row["homes"]), fmt_int(row["business_units"])])  # fmt: skip
+    w = ctx.frame_w
+    widths = [w * 0.46, w * 0.18, w * 0.18, w * 0.18]
+    return data_table(rows, widths, align_right=(1, 2, 3), font_size=7.5, compact=True)

@@ -102,9 +102,11 @@ def _buildings(
 
 def test_demand_rules_by_type() -> None:
     d = estimate_demand(_buildings(["house", "garage", "church", "shed", "yes", "office"], 150))
-    assert d.homes.tolist() == [1, 0, 0, 0, 1, 1]
+    # A church is one business connection (issue 10), never homes.
+    assert d.homes.tolist() == [1, 0, 1, 0, 1, 1]
+    assert d.residential.tolist() == [1, 0, 0, 0, 1, 0]
     big = estimate_demand(_buildings(["apartments", "yes"], 400, levels=5))
-    assert big.homes.tolist() == [25, 20]  # 2000 m2 / 80 and / 100
+    assert big.homes.tolist() == [22, 11]  # 2000 m2 / 90 and / 180 (demand_rules.csv)
     tiny = estimate_demand(_buildings(["yes"], 20))
     assert tiny.homes.tolist() == [0]
 

@@ -32,8 +32,9 @@ def _row(
     n = len(kinds)
     return Buildings(
         osm_id=np.arange(1, n + 1),
-        footprint=np.array([shapely.box(i * gap_m, 0, i * gap_m + side_m, side_m)
-                            for i in range(n)]),  # fmt: skip
+        footprint=np.array(
+            [shapely.box(i * gap_m, 0, i * gap_m + side_m, side_m) for i in range(n)]
+        ),
         building=np.array(kinds, dtype=object),
         levels=np.full(n, levels),
         flats=np.full(n, flats),
@@ -108,8 +109,13 @@ def test_business_address_and_tag_make_business_units() -> None:
 def test_context_of_untyped_buildings() -> None:
     b = _row(["yes"] * 4, side_m=20)
     land = LandUse(
-        np.array([shapely.box(-5, -5, 30, 30), shapely.box(95, -5, 130, 30),
-                  shapely.box(195, -5, 230, 30)]),  # fmt: skip
+        np.array(
+            [
+                shapely.box(-5, -5, 30, 30),
+                shapely.box(95, -5, 130, 30),
+                shapely.box(195, -5, 230, 30),
+            ]
+        ),
         np.array(["industrial", "allotments", "farmyard"], dtype=object),
     )
     d = estimate_demand(b, landuse=land)
@@ -176,8 +182,9 @@ def test_register_overrides_matched_buildings(tmp_path: Path) -> None:
     assert d.register is not None
     assert d.register["points_matched"] == 3 and d.register["points_unmatched"] == 1
     summary = plan.summary()
-    assert summary["homes"]["residential_units"] + summary["homes"]["business_units"] == (
-        summary["homes"]["demand"]
+    assert (
+        summary["homes"]["residential_units"] + summary["homes"]["business_units"]
+        == (summary["homes"]["demand"])
     )
 
 

@@ -1,0 +1,276 @@
+"""The main window's layout: tabs, error banner, docks, status bar, map panels, saved layout.
+
+:class:`WindowLayout` builds the widgets (the planning dock on the left, the
+plan summary and details on the right, the tabs in the middle, progress and
+*Cancel* in the status bar), puts the docks back on *Reset window layout*,
+restores and saves what is remembered between runs (``QSettings``) and shows
+the map feature under the mouse in the details panel.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDockWidget,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fttx_planner.params import DesignParams
+from ui.catalogue_view import CatalogueWidget
+from ui.finance_view import FinanceView
+from ui.forms import ModelForm
+from ui.map_canvas import MapCanvas
+from ui.map_scene import LAYERS, Feature
+from ui.panels import DetailsPanel, DistrictPanel, SummaryPanel
+from ui.results_view import ResultsView
+from ui.scenarios_view import ScenariosView
+from ui.window_base import TABS, WindowBase
+
+#: Sections of the design-parameter panel; fields not named go to "Other".
+DESIGN_SECTIONS = {
+    "Architecture": [
+        "deployment", "split_ratio", "stage1_ratio", "spare_share",
+        "max_drop_m",
+    ],
+    "Optical budget": [
+        "optical_class", "fibre_loss_db_per_km", "splice_loss_db", "splices_per_path",
+        "connector_loss_db", "connectors_per_path", "safety_margin_db",
+    ],
+    "OLT site (empty: the planner chooses)": ["olt_x_m", "olt_y_m"],
+}  # fmt: skip
+
+
+class WindowLayout(WindowBase):
+    """Builds the window's widgets and docks, and remembers their layout."""
+
+    def _build_views(self) -> None:
+        s = self.session
+        self.canvas = MapCanvas(self)
+        self.results = ResultsView(self)
+        self.catalogue_view = CatalogueWidget(s.catalogue, self)
+        self.finance_view = FinanceView(s.finance_params, self)
+        self.scenarios_view = ScenariosView(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        for widget, title in zip(
+            (
+                self.canvas,
+                self.results,
+                self.catalogue_view,
+                self.finance_view,
+                self.scenarios_view,
+            ),
+            TABS,
+            strict=True,
+        ):
+            self.tabs.addTab(widget, title)
+        self.banner = QFrame(self)
+        self.banner.setObjectName("errorBanner")
+        self.banner.setStyleSheet(
+            "#errorBanner { background: #ffebee; border: 1px solid #ef9a9a; border-radius: 3px; }"
+        )
+        self.banner_text = QLabel("", self.banner)
+        self.banner_text.setObjectName("bannerText")
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.banner_text.setStyleSheet("color: #b71c1c;")
+        close = QToolButton(self.banner)
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.clicked.connect(self.hide_banner)
+        bl = QHBoxLayout(self.banner)
+        bl.setContentsMargins(8, 4, 4, 4)
+        bl.addWidget(self.banner_text, 1)
+        bl.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.banner.setVisible(False)
+        central = QWidget(self)
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(2)
+        cl.addWidget(self.banner)
+        cl.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+
+        # Left: district and design parameters.
+        self.district_panel = DistrictPanel(self.samples, self)
+        self.design_form = ModelForm(
+            DesignParams, s.design_params, sections=DESIGN_SECTIONS, parent=self
+        )
+        self.design_form.setObjectName("designForm")
+        self.budget_label = QLabel("", self)
+        self.budget_label.setObjectName("budgetLabel")
+        self.budget_label.setWordWrap(True)
+        self.budget_label.setStyleSheet("color: #455a64; font-size: 8.5pt;")
+        self.plan_button = QPushButton("Plan", self)
+        self.plan_button.setObjectName("planButton")
+        self.plan_button.setToolTip("Plan the district with these parameters (F5)")
+        self.plan_button.setStyleSheet("font-weight: 600; padding: 4px 14px;")
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setObjectName("cancelButton")
+        self.auto_box = QCheckBox("Re-plan on every change", self)
+        self.auto_box.setObjectName("autoReplan")
+        district_box = QGroupBox("District", self)
+        QVBoxLayout(district_box).addWidget(self.district_panel)
+        design_box = QGroupBox("Design parameters", self)
+        dl = QVBoxLayout(design_box)
+        dl.addWidget(self.design_form)
+        dl.addWidget(self.budget_label)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.plan_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        panel = QWidget(self)
+        pl = QVBoxLayout(panel)
+        pl.setContentsMargins(4, 4, 4, 4)
+        pl.addWidget(district_box)
+        pl.addWidget(design_box)
+        pl.addLayout(buttons)
+        pl.addWidget(self.auto_box)
+        pl.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(panel)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(350)
+        self.plan_dock = self._dock(
+            "planDock", "Planning", scroll, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+
+        # Right: headline figures and details of the feature under the mouse.
+        self.summary_panel = SummaryPanel(self)
+        self.summary_dock = self._dock(
+            "summaryDock", "Plan summary", self.summary_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.details = DetailsPanel(self)
+        details_scroll = QScrollArea(self)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setWidget(self.details)
+        self.details_dock = self._dock(
+            "detailsDock", "Details", details_scroll, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.splitDockWidget(self.summary_dock, self.details_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.plan_dock], [380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.summary_dock], [330], Qt.Orientation.Horizontal)
+
+    def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.status_text = QLabel("", self)
+        self.status_text.setObjectName("statusText")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("planProgress")
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.progress.setVisible(False)
+        self.status_cancel = QPushButton("Cancel", self)
+        self.status_cancel.setObjectName("statusCancel")
+        self.status_cancel.setVisible(False)
+        self.status_cancel.clicked.connect(self.cancel_plan)
+        sb.addWidget(self.status_text, 1)
+        sb.addPermanentWidget(self.progress)
+        sb.addPermanentWidget(self.status_cancel)
+
+    # ======================================================================== settings
+    def _restore_settings(self, auto_replan: bool | None) -> None:
+        st = self.settings
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.resize(min(1500, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
+        else:
+            self.resize(1440, 900)
+        geometry = st.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        state = st.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+        saved_layers = st.value("map/layers")
+        if isinstance(saved_layers, list | str):
+            names = [saved_layers] if isinstance(saved_layers, str) else saved_layers
+            self.canvas.visible_layers = {n for n in names if n in LAYERS}
+        elif saved_layers is not None and not saved_layers:
+            self.canvas.visible_layers = set()
+        legend = st.value("map/legend", True)
+        self.canvas.show_legend = legend not in (False, "false", 0, "0")
+        auto = st.value("plan/auto", True) if auto_replan is None else auto_replan
+        self.act_auto.setChecked(auto not in (False, "false", 0, "0"))
+        self._set_auto(self.act_auto.isChecked())
+        self.act_legend.setChecked(self.canvas.show_legend)
+        self._sync_layer_actions()
+        tab = st.value("window/tab", 0)
+        try:
+            self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            self.tabs.setCurrentIndex(0)
+
+    def save_settings(self) -> None:
+        """Remember the window layout, map layers and choices."""
+        st = self.settings
+        st.setValue("window/geometry", self.saveGeometry())
+        st.setValue("window/state", self.saveState())
+        st.setValue("window/tab", self.tabs.currentIndex())
+        st.setValue("map/layers", sorted(self.canvas.visible_layers) or [])
+        st.setValue("map/legend", self.canvas.show_legend)
+        st.setValue("plan/auto", self.act_auto.isChecked())
+        st.sync()
+
+    def reset_layout(self) -> None:
+        """Put the docks back where they start."""
+        for dock, area in (
+            (self.plan_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
+            (self.summary_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+            (self.details_dock, Qt.DockWidgetArea.RightDockWidgetArea),
+        ):
+            dock.setFloating(False)
+            dock.show()
+            self.addDockWidget(area, dock)
+        self.splitDockWidget(self.summary_dock, self.details_dock, Qt.Orientation.Vertical)
+        self.resizeDocks([self.plan_dock, self.summary_dock], [360, 330], Qt.Orientation.Horizontal)
+
+    # ======================================================================== map
+    def _connect_map(self) -> None:
+        """Show the feature under the mouse (or clicked) in the details panel."""
+        self.canvas.hovered.connect(self._on_hover)
+        self.canvas.selected.connect(self._on_select)
+        self.canvas.layers_changed.connect(self._sync_layer_actions)
+
+    def _on_hover(self, feature: Feature | None) -> None:
+        if self.canvas.selected_feature is None:
+            self.details.show_feature(feature)
+
+    def _on_select(self, feature: Feature | None) -> None:
+        self.details.show_feature(feature, pinned=feature is not None)
+
+    def _sync_layer_actions(self) -> None:
+        for name, act in self.layer_actions.items():
+            act.blockSignals(True)
+            act.setChecked(name in self.canvas.visible_layers)
+            act.blockSignals(False)

@@ -42,6 +42,19 @@ TRENCH_HIGHWAYS = frozenset(
 DROP_ONLY_HIGHWAYS = frozenset({"footway", "path", "cycleway", "steps", "bridleway"})
 
 
+def osm_ref(osm_id: int) -> str:
+    """The OSM object of a building id: ``"way 123"``, or ``"relation 45"`` for a negative id.
+
+    Examples
+    --------
+    >>> osm_ref(123), osm_ref(-45)
+    ('way 123', 'relation 45')
+    """
+    if osm_id < 0:
+        return f"relation {-osm_id}"
+    return f"way {osm_id}"
+
+
 @dataclass(frozen=True)
 class StreetGraph:
     """An undirected street graph in metric coordinates.

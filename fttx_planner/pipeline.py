@@ -7,6 +7,7 @@ the deployment needs it, and calls :func:`plan_district`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -90,8 +91,6 @@ def run_plan(
     if calibration:
         params = params_from_dict({**params.model_dump(), **calibration}, where="calibration")
     if premises_file is not None:
-        from dataclasses import replace
-
         from fttx_planner.demand.register import load_register
 
         district = replace(district, register=load_register(premises_file, district))

@@ -27,7 +27,6 @@ premise alike: ``homes`` is residential plus business units.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,7 +37,13 @@ from fttx_planner.demand.calibration import calibrate
 from fttx_planner.demand.context import address_counts, landuse_of, points_to_buildings
 from fttx_planner.demand.levels import resolve_levels
 from fttx_planner.demand.rules import DemandRule, demand_rules
-from fttx_planner.district import AddressPoints, Buildings, LandUse, PremisesRegister
+from fttx_planner.district import (
+    AddressPoints,
+    Buildings,
+    LandUse,
+    PremisesRegister,
+    osm_ref,
+)
 from fttx_planner.params import DesignParams
 
 #: Footprint up to which a residential building of at most three levels is one house (m2).
@@ -51,6 +56,8 @@ BUSINESS_LANDUSE = frozenset({"industrial", "commercial", "retail", "military", 
 #: apartment blocks rarely exceed a 60 m x 30 m slab; larger untyped outlines
 #: are halls, markets, schools, factories or whole blocks mapped as one.
 LARGE_UNTYPED_M2 = 2000.0
+#: Business units at most in an untyped building taken as a business.
+UNTYPED_BUSINESS_MAX_UNITS = 5
 #: Land uses in which an untyped building has no premises.
 NO_PREMISES_LANDUSE = frozenset({"allotments", "garages", "construction"})
 #: A register point this close to a building (m) belongs to it when it lies in none.
@@ -62,8 +69,6 @@ MAX_HOMES_PER_HA = 250.0
 #: Gross residential floor per home (m2) outside which the estimate is
 #: reported as implausible.
 FLOOR_PER_HOME_RANGE_M2 = (35.0, 400.0)
-#: Business-type labels of the buildings table, by category.
-SOURCES = ("tag", "register", "address", "rule", "estimate", "calibrated", "none")
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,8 @@ class Demand:
         ``(k,)`` source of each building's count (see the module docstring).
     category
         ``(k,)`` the category the building was counted as (after context).
+    kind
+        ``(k,)`` its ``building=*`` value, for the table by type.
     levels, levels_source
         ``(k,)`` levels used for area estimates, and where they came from.
     warnings
@@ -254,7 +261,7 @@ def estimate_demand(
         has_use | np.isin(land, list(BUSINESS_LANDUSE)) | (area > LARGE_UNTYPED_M2)
     )
     category[to_business & (category == "untyped")] = "business"
-    max_units[to_business] = 5
+    max_units[to_business] = UNTYPED_BUSINESS_MAX_UNITS
     per_unit[to_business] = 0.0
     farm = untyped & (land == "farmyard") & (category == "untyped")
     category[untyped & (category == "untyped")] = "residential"
@@ -386,7 +393,7 @@ def _plausibility(
         worst = big[np.argmax(residential[big])]
         out.append(
             f"{big.size} building(s) estimated above {params.max_units_without_tag} homes "
-            f"without a flats tag (largest: OSM {_osm_ref(int(buildings.osm_id[worst]))}, "
+            f"without a flats tag (largest: OSM {osm_ref(int(buildings.osm_id[worst]))}, "
             f"{int(residential[worst])} homes): check them or tag building:flats"
         )
     homes = int(residential.sum())
@@ -413,13 +420,3 @@ def _plausibility(
                 "the district's outline and the census area may differ"
             )
     return out
-
-
-def _osm_ref(osm_id: int) -> str:
-    return f"relation {-osm_id}" if osm_id < 0 else f"way {osm_id}"
-
-
-def source_counts(demand: Demand, sources: Iterable[str] = SOURCES) -> dict[str, int]:
-    """Buildings per source, every source listed (0 when none)."""
-    src = demand.sources
-    return {s: int((src == s).sum()) for s in sources}

@@ -248,9 +248,7 @@ def _add_area(raw: RawOsm, area: osmium.osm.Area, wkb_factory: osmium.geom.WKBFa
     raw.building_roof_levels.append(tags.get("roof:levels") or "")
     raw.building_addr_flats.append(tags.get("addr:flats") or "")
     raw.building_housenumber.append(tags.get("addr:housenumber") or "")
-    raw.building_use.append(
-        next((f"{k}={tags.get(k)}" for k in BUSINESS_KEYS if k in tags), "")
-    )
+    raw.building_use.append(next((f"{k}={tags.get(k)}" for k in BUSINESS_KEYS if k in tags), ""))
 
 
 def _display_name(tags: osmium.osm.TagList) -> str:

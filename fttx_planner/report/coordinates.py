@@ -31,16 +31,3 @@ def lonlat_of(plan: Plan, xy: np.ndarray) -> np.ndarray:
         return np.asarray(transform_xy(to_wgs84(plan.district.crs), xy), dtype=float)
     except FttxError:
         return np.full_like(xy, np.nan)
-
-
-def osm_ref(osm_id: int) -> str:
-    """The OSM object of a building id: ``"way 123"``, or ``"relation 45"`` for a negative id.
-
-    Examples
-    --------
-    >>> osm_ref(123), osm_ref(-45)
-    ('way 123', 'relation 45')
-    """
-    if osm_id < 0:
-        return f"relation {-osm_id}"
-    return f"way {osm_id}"

@@ -13,8 +13,9 @@ import pandas as pd
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from fttx_planner.district import osm_ref
 from fttx_planner.report.context import ReportContext
-from fttx_planner.report.coordinates import lonlat_of, osm_ref
+from fttx_planner.report.coordinates import lonlat_of
 from fttx_planner.report.figures import loss_distribution_figure
 from fttx_planner.report.style import data_table, esc, fmt_int, para
 

@@ -41,12 +41,16 @@ class Deployment(StrEnum):
     BROWNFIELD = "brownfield"
 
 
-def _f(default: Any, title: str, unit: str, description: str, **kw: Any) -> Any:
+def _f(
+    default: Any, title: str, unit: str, description: str, empty: str = "", **kw: Any
+) -> Any:
+    """A declared field; ``empty`` is what an empty optional field means (GUI placeholder)."""
+    extra = {"unit": unit, "empty": empty} if empty else {"unit": unit}
     return Field(
         default=default,
         title=title,
         description=description,
-        json_schema_extra={"unit": unit},
+        json_schema_extra=extra,  # type: ignore[arg-type]
         **kw,
     )
 
@@ -137,6 +141,7 @@ class DesignParams(BaseModel):
         "homes",
         "Published number of households in the district (e.g. census); estimated buildings "
         "are scaled to match it, tagged and address-counted ones are kept. Empty: no calibration.",
+        empty="not known",
         ge=0,
         le=50_000_000,
     )
@@ -146,6 +151,7 @@ class DesignParams(BaseModel):
         "units",
         "Published number of business premises in the district; estimated business units are "
         "scaled to match it. Empty: no calibration.",
+        empty="not known",
         ge=0,
         le=50_000_000,
     )

@@ -507,7 +507,8 @@ def make_editor(info: FieldInfo, parent: QWidget | None = None) -> FieldEditor:
     if annotation is float and not optional:
         return FloatEditor(unit, default, parent)
     if annotation in (int, float):
-        return TextEditor("float", optional, parent=parent)
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        return TextEditor("float", optional, str(extra.get("empty", "")), parent=parent)
     if origin is list:
         (item,) = typing.get_args(annotation) or (Any,)
         if isinstance(item, type) and issubclass(item, BaseModel):

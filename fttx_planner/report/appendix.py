@@ -110,7 +110,8 @@ def appendix_method(ctx: ReportContext) -> list[Flowable]:
     if d.warnings:
         items.append("<b>Data warnings.</b> " + esc("; ".join(d.warnings)) + ".")
     out += [para(t, "body_just") for t in items]
-    out.append(_premises_table(ctx, dem))
+    # The table is short: move it whole to the next page rather than split it.
+    out += [CondPageBreak(70 * mm), _premises_table(ctx, dem)]
     return out
 
 

@@ -41,9 +41,7 @@ class Deployment(StrEnum):
     BROWNFIELD = "brownfield"
 
 
-def _f(
-    default: Any, title: str, unit: str, description: str, empty: str = "", **kw: Any
-) -> Any:
+def _f(default: Any, title: str, unit: str, description: str, empty: str = "", **kw: Any) -> Any:
     """A declared field; ``empty`` is what an empty optional field means (GUI placeholder)."""
     extra = {"unit": unit, "empty": empty} if empty else {"unit": unit}
     return Field(

@@ -11,9 +11,14 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from fttx_planner._errors import FttxError
+
+#: Subpackages that may bring their own command in a ``command`` module with
+#: ``NAME: str``, ``register(subparsers) -> None`` and ``run(args) -> int``.
+_COMMAND_PACKAGES = ("region", "detail", "endpoints")
 
 _PLAN_HELP = """\
 Plan a GPON/FTTH network for a district and write its outputs.
@@ -100,7 +105,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--finance-params", type=Path, help="finance parameters (TOML or YAML)")
     r.add_argument("--paper", choices=["A4", "Letter"], default="A4")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    for module in _command_modules():
+        module.register(sub)
     return parser
+
+
+def _command_modules() -> list[ModuleType]:
+    """The ``command`` modules of the subpackages that have one."""
+    import importlib
+    import importlib.util
+
+    modules = []
+    for package in _COMMAND_PACKAGES:
+        name = f"fttx_planner.{package}.command"
+        if importlib.util.find_spec(f"fttx_planner.{package}") is None:
+            continue
+        if importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_finance(args)
         if args.command == "report":
             return _cmd_report(args)
+        for module in _command_modules():
+            if args.command == module.NAME:
+                return int(module.run(args))
     except FttxError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

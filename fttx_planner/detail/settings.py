@@ -1,0 +1,79 @@
+"""Parameters of the detailed design: the ``[detail]`` section of the parameter file.
+
+Examples
+--------
+>>> s = DetailSettings(colour_code="tia598", spare_share=0.2)
+>>> s.usable_fibres(48), s.usable_fibres(12)
+(38, 9)
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from fttx_planner.detail.colours import colour_code
+from fttx_planner.detail.errors import NamingError
+from fttx_planner.detail.naming import NamingTemplates, _section
+
+
+class DetailSettings(BaseModel):
+    """How fibres are laid out and spliced.
+
+    Attributes
+    ----------
+    colour_code
+        ``"iec60304"``, ``"tia598"`` or ``"din_vde0888"`` (``data/colour_codes.csv``).
+    spare_share
+        Share of every cable's fibres kept free (the last fibres of each
+        cable). Where a planned cable cannot hold its fibres and this spare,
+        the detailed design takes the next cable size and reports it.
+    splices_per_tray
+        Fusion splices one closure tray holds (assumed: 12, the usual
+        single-fusion tray of dome closures).
+    fibre_loss_db_per_km_1490
+        Attenuation at the 1490/1550 nm downstream wavelengths (ITU-T G.652
+        cabled fibre: at most 0.3 dB/km at 1550 nm; 0.25 dB/km assumed at
+        1490 nm). The 1310 nm figure is the plan's ``fibre_loss_db_per_km``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    colour_code: str = "iec60304"
+    spare_share: float = Field(0.1, ge=0.0, le=0.5)
+    splices_per_tray: int = Field(12, ge=1, le=144)
+    fibre_loss_db_per_km_1490: float = Field(0.25, ge=0.0, le=2.0)
+
+    @field_validator("colour_code")
+    @classmethod
+    def _known_code(cls, value: str) -> str:
+        colour_code(value)
+        return value
+
+    def usable_fibres(self, size: int) -> int:
+        """Fibres of a cable of ``size`` that may carry circuits (the rest is spare)."""
+        return int(math.floor(size * (1.0 - self.spare_share) + 1e-9))
+
+
+def detail_settings(data: dict[str, Any], where: str = "[detail]") -> DetailSettings:
+    """Validate a ``[detail]`` mapping, one clear line per problem."""
+    try:
+        return DetailSettings(**data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = f"{where} {loc}: {err['msg'].removeprefix('Value error, ')}"
+        raise NamingError(msg) from None
+
+
+def load_detail_params(path: str | Path | None) -> tuple[DetailSettings, NamingTemplates]:
+    """The ``[detail]`` and ``[naming]`` sections of a parameter file (defaults without one)."""
+    if path is None:
+        return DetailSettings(), NamingTemplates()
+    return (
+        detail_settings(_section(path, "detail"), where=f"{path} [detail]"),
+        NamingTemplates(**_section(path, "naming")),
+    )

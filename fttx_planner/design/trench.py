@@ -768,44 +768,43 @@ def _key_path_exchange(
     is_term: np.ndarray,
     tree: np.ndarray,
 ) -> np.ndarray:
-    """One sweep replacing key paths by cheaper paths joining the parts they separate.
+    """Sweeps replacing key paths by cheaper paths joining the parts they separate.
 
     A key path runs between key nodes (terminals and nodes of degree three
     or more) through degree-2 Steiner nodes. Removing it splits the tree in
     two; the shortest path between the parts (Dijkstra from the smaller
     part, bounded by the key path's cost) replaces it when cheaper.
+
+    A sweep orders the tree once and goes on after an improvement instead of
+    starting over (which made the exchange quadratic in the number of
+    improvements): later searches of the same sweep read the order of the
+    tree the sweep started from, so each exchange is kept only if the result
+    is still one tree over all terminals and cheaper. Another sweep follows
+    while one improved; key paths already searched are not searched again.
     """
     term = is_term.tolist()
     root = int(np.flatnonzero(is_term)[0])
+    terminals = np.flatnonzero(is_term)
     checked: set[tuple[int, ...]] = set()
     while True:
         t_adj: list[list[tuple[int, int]]] = [[] for _ in range(n)]
         for e in tree.tolist():
             t_adj[u[e]].append((v[e], e))
             t_adj[v[e]].append((u[e], e))
-        # Depth-first preorder: each subtree is a slice of ``order``.
-        tin = [-1] * n
-        tout = [-1] * n
-        parent = [-1] * n
-        parent_e = [-1] * n
-        order = [root]
-        tin[root] = 0
-        stack = [(root, 0)]
-        while stack:
-            x, i = stack.pop()
-            if i < len(t_adj[x]):
-                stack.append((x, i + 1))
-                y, e = t_adj[x][i]
-                if tin[y] < 0:
-                    parent[y] = x
-                    parent_e[y] = e
-                    tin[y] = len(order)
-                    order.append(y)
-                    stack.append((y, 0))
-            else:
-                tout[x] = len(order)
+        tin, tout, parent, parent_e, order = _preorder(t_adj, root, n)
+        order_arr = np.array(order, dtype=np.int64)
+        # Cheapest edge from each tree node to a node off the tree (or a
+        # non-tree edge between tree nodes): a node whose cheapest such edge
+        # costs at least the key path cannot start a cheaper replacement.
+        in_tree_e = np.zeros(len(u), dtype=bool)
+        in_tree_e[tree] = True
+        off = ~in_tree_e
+        min_out = np.full(n, math.inf)
+        np.minimum.at(min_out, u[off], w[off])
+        np.minimum.at(min_out, v[off], w[off])
         is_key = [term[x] or len(t_adj[x]) != 2 for x in range(n)]
-        replaced = False
+        improved = False
+        cost_now = float(w[tree].sum())
         for low in order[1:]:
             if not is_key[low]:
                 continue
@@ -825,32 +824,81 @@ def _key_path_exchange(
                 continue
             checked.add(sig)
             found = _bounded_search(
-                adj, tin, order, tin[low], tout[low], set(inner), cost * (1.0 - 1e-9)
+                adj, tin, order_arr, min_out, tin[low], tout[low], inner, cost * (1.0 - 1e-9)
             )
-            if found is not None:
-                kept = set(tree.tolist()) - set(path_e)
-                kept.update(found)
-                tree = _prune(n, u, v, w, np.array(sorted(kept), dtype=np.int64), is_term)
-                replaced = True
-                break
-        if not replaced:
+            if found is None:
+                continue
+            kept = set(tree.tolist()) - set(path_e)
+            kept.update(found)
+            cand = _prune(n, u, v, w, np.array(sorted(kept), dtype=np.int64), is_term)
+            c = float(w[cand].sum())
+            if c < cost_now * (1.0 - 1e-12) and _spans(n, u, v, cand, terminals):
+                tree, cost_now, improved = cand, c, True
+        if not improved:
             return tree
+
+
+def _preorder(
+    t_adj: list[list[tuple[int, int]]], root: int, n: int
+) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Depth-first preorder of a tree: ``tin``, ``tout``, parents, parent edges and
+    the order, so that each subtree is the slice ``order[tin[x]:tout[x]]``."""
+    tin = [-1] * n
+    tout = [-1] * n
+    parent = [-1] * n
+    parent_e = [-1] * n
+    order = [root]
+    tin[root] = 0
+    stack = [(root, 0)]
+    while stack:
+        x, i = stack.pop()
+        if i < len(t_adj[x]):
+            stack.append((x, i + 1))
+            y, e = t_adj[x][i]
+            if tin[y] < 0:
+                parent[y] = x
+                parent_e[y] = e
+                tin[y] = len(order)
+                order.append(y)
+                stack.append((y, 0))
+        else:
+            tout[x] = len(order)
+    return tin, tout, parent, parent_e, order
+
+
+def _spans(n: int, u: np.ndarray, v: np.ndarray, tree: np.ndarray, terminals: np.ndarray) -> bool:
+    """Whether the edges ``tree`` join all ``terminals`` in one component."""
+    if len(tree) == 0:
+        return len(terminals) <= 1
+    mat = coo_matrix((np.ones(len(tree)), (u[tree], v[tree])), shape=(n, n)).tocsr()
+    _, labels = connected_components(mat, directed=False)
+    return bool((labels[terminals] == labels[terminals[0]]).all())
 
 
 def _bounded_search(
     adj: list[list[tuple[int, float, int]]],
     tin: list[int],
-    order: list[int],
+    order: np.ndarray,
+    min_out: np.ndarray,
     lo: int,
     hi: int,
-    inner: set[int],
+    inner: list[int],
     limit: float,
 ) -> list[int] | None:
     """Cheapest path (edges) between the subtree ``order[lo:hi]`` and the rest of
-    the tree (``inner`` nodes excluded), if it costs less than ``limit``."""
+    the tree (``inner`` nodes excluded), if it costs less than ``limit``.
+
+    Only the nodes of the smaller side with an edge off the tree cheaper
+    than ``limit`` (``min_out``) seed the search: a replacement path leaves
+    its side by such an edge.
+    """
     below = hi - lo
     from_below = below <= len(order) - below - len(inner)
-    seeds = order[lo:hi] if from_below else [x for x in order[:lo] + order[hi:] if x not in inner]
+    side = order[lo:hi] if from_below else np.concatenate([order[:lo], order[hi:]])
+    seeds = side[min_out[side] < limit].tolist()
+    inner_set = set(inner)
+    if not from_below:
+        seeds = [x for x in seeds if x not in inner_set]
     dist: dict[int, float] = dict.fromkeys(seeds, 0.0)
     pred: dict[int, tuple[int, int]] = {}
     heap = [(0.0, x) for x in seeds]
@@ -862,7 +910,7 @@ def _bounded_search(
             continue
         if d > 0:
             t = tin[x]
-            if t >= 0 and x not in inner and (lo <= t < hi) != from_below:
+            if t >= 0 and x not in inner_set and (lo <= t < hi) != from_below:
                 edges = []
                 y = x
                 while y in pred:

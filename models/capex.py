@@ -26,6 +26,11 @@ from models._errors import FinanceParameterError
 #: Keys of ``capex_eur.by_layer`` in the plan summary, in order.
 SUMMARY_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
 
+#: Average span between poles of an aerial route, to count the poles of a plan's
+#: aerial kilometres. Source: assumed, within the 30-50 m spans of low-voltage and
+#: telecom pole lines in Europe.
+POLE_SPAN_M = 40.0
+
 #: Formats of plan summary this module reads.
 SUMMARY_FORMAT = "fttx-planner-summary"
 SUMMARY_MAX_VERSION = 1
@@ -90,6 +95,13 @@ class NetworkCapex(BaseModel):
         title="Route length",
         description="Length of the trench/duct route, for passive opex per km (0 if unknown).",
         json_schema_extra={"unit": "km"},
+    )
+    poles: int = Field(
+        default=0,
+        ge=0,
+        title="Poles",
+        description="Poles the aerial cable uses, for the passive opex per pole (0 if none).",
+        json_schema_extra={"unit": "poles"},
     )
     label: str = Field(
         default="",
@@ -281,6 +293,9 @@ class NetworkCapex(BaseModel):
         route_km = 0.0
         if isinstance(lengths, Mapping) and _is_number(lengths.get("route_km")):
             route_km = float(lengths["route_km"])
+        poles = 0
+        if isinstance(lengths, Mapping) and _is_number(lengths.get("aerial_km")):
+            poles = round(max(float(lengths["aerial_km"]), 0.0) * 1000.0 / POLE_SPAN_M)
         label = summary.get("district", "")
         business = homes.get("business_units", 0) if isinstance(homes, Mapping) else 0
         business = int(business) if _is_number(business) and 0 <= business <= passed else 0
@@ -288,6 +303,7 @@ class NetworkCapex(BaseModel):
             homes_passed=int(passed),
             business_units_passed=business,
             route_length_km=max(route_km, 0.0),
+            poles=poles,
             label=str(label) if label else "plan",
             **values,
         )

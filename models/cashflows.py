@@ -40,7 +40,7 @@ import numpy as np
 
 from models.actors import Actor, model_actors
 from models.capex import NetworkCapex
-from models.drivers import MONTHS_PER_YEAR, Drivers, with_reinvestment
+from models.drivers import MONTHS_PER_YEAR, Drivers, reporting_capex, with_reinvestment
 from models.ownership import CITY, EACH_SP, ModelSpec
 from models.params import FinanceParams
 
@@ -58,6 +58,12 @@ class FlowKind(StrEnum):
     GRANT = "grant"
     CONCESSION = "concession"
     PPP = "ppp"
+    SUBSCRIBER_CHARGES = "subscriber_charges"
+
+
+#: Kinds that are not operating income or cost: investment, public funding of it,
+#: and the PPP partner's share (a distribution to a co-owner).
+NON_OPERATING_KINDS = (FlowKind.CAPEX, FlowKind.REINVESTMENT, FlowKind.GRANT, FlowKind.PPP)
 
 
 #: Kinds that are recurring revenue: what the revenue split counts.
@@ -67,7 +73,27 @@ RECURRING_KINDS = (FlowKind.RETAIL_REVENUE, FlowKind.WHOLESALE_FEES, FlowKind.CO
 Retail = list[tuple[str, float]]
 
 #: Kinds of income on which a concession fee is levied.
-REVENUE_KINDS = (FlowKind.RETAIL_REVENUE, FlowKind.WHOLESALE_FEES, FlowKind.CONNECTION_FEES)
+REVENUE_KINDS = (
+    FlowKind.RETAIL_REVENUE,
+    FlowKind.WHOLESALE_FEES,
+    FlowKind.CONNECTION_FEES,
+    FlowKind.SUBSCRIBER_CHARGES,
+)
+
+
+@dataclass(frozen=True)
+class Asset:
+    """Purchases of one asset class by one owner: what depreciation and book value need.
+
+    ``purchases_eur`` are the nominal amounts paid in each year, the
+    initial purchases and their replacements; each is written off straight
+    line over ``lifetime_years`` from the year it is bought.
+    """
+
+    item: str
+    owner: str
+    purchases_eur: np.ndarray
+    lifetime_years: int
 
 
 @dataclass(frozen=True)
@@ -90,6 +116,9 @@ class Ledger:
     n_years: int
     shape: tuple[int, ...]
     flows: list[Flow] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+    capex_index: np.ndarray | None = None
+    """Capex price index of each year (nominal per base-year money); 1 if None."""
 
     def add(
         self,
@@ -105,10 +134,23 @@ class Ledger:
     def add_capex(
         self, item: str, payer: str, initial_eur: np.ndarray, lifetime_years: int
     ) -> None:
-        """Record a purchase and its replacements after `lifetime_years`."""
-        self.add(f"{item} capex", FlowKind.CAPEX, payer, None, initial_eur)
-        replacements = with_reinvestment(initial_eur, lifetime_years) - initial_eur
-        self.add(f"{item} replacement", FlowKind.REINVESTMENT, payer, None, replacements)
+        """Record a purchase and its replacements after `lifetime_years`.
+
+        `initial_eur` is in base-year money; each purchase is paid at the
+        capex index of its year (a replacement at the index of the year it
+        is bought again).
+        """
+        index = 1.0 if self.capex_index is None else self.capex_index
+        total = with_reinvestment(initial_eur, lifetime_years)
+        initial = np.asarray(initial_eur) * index
+        self.add(f"{item} capex", FlowKind.CAPEX, payer, None, initial)
+        self.add(f"{item} replacement", FlowKind.REINVESTMENT, payer, None, total * index - initial)
+        purchases = np.broadcast_to(total * index, self.shape).copy()
+        self.assets.append(Asset(item, payer, purchases, lifetime_years))
+
+    def assets_of(self, actor: str | None) -> list[Asset]:
+        """Assets `actor` owns (all assets for None)."""
+        return [a for a in self.assets if actor is None or a.owner == actor]
 
     def _signed(self, actor: str, kinds: Iterable[FlowKind] | None = None) -> np.ndarray:
         wanted = None if kinds is None else set(kinds)
@@ -137,6 +179,15 @@ class Ledger:
         total = np.zeros(self.shape)
         for flow in self.flows:
             if flow.payee == actor and flow.kind in wanted:
+                total = total + flow.amount_eur
+        return total
+
+    def payments(self, actor: str, kinds: Iterable[FlowKind]) -> np.ndarray:
+        """What `actor` pays in flows of the given kinds."""
+        wanted = set(kinds)
+        total = np.zeros(self.shape)
+        for flow in self.flows:
+            if flow.payer == actor and flow.kind in wanted:
                 total = total + flow.amount_eur
         return total
 
@@ -196,13 +247,15 @@ def build_ledger(
     >>> bool(np.allclose(total, ledger.value_chain()))
     True
     """
+    capex = reporting_capex(capex, params)
     ledger = Ledger(spec, model_actors(spec, params), drivers.n_years, _shape(drivers))
+    ledger.capex_index = drivers.capex_index
     retail = spec.retail_entities(params)
     _add_retail(ledger, retail, drivers, params)
     _add_active(ledger, retail, drivers, capex, params)
     _add_open_access(ledger, retail, drivers, params)
     to_pass, drops = _add_passive(ledger, retail, drivers, capex, params)
-    _add_overlays(ledger, spec.passive, to_pass + drops, params)
+    _add_overlays(ledger, spec.passive, (to_pass + drops) * drivers.capex_index, drivers, params)
     return ledger
 
 
@@ -276,6 +329,16 @@ def _add_active(
             None,
             params.active_opex_fixed_eur_per_year * idx,
         )
+        if params.backhaul_eur_per_step_year > 0:
+            gbps = lines * params.busy_hour_mbps_per_line / 1000.0
+            steps = np.ceil(gbps / params.backhaul_step_gbps - 1e-9)
+            ledger.add(
+                "backhaul steps",
+                FlowKind.OPEX,
+                owner,
+                None,
+                params.backhaul_eur_per_step_year * steps * idx,
+            )
         for name, sp_share in customers:
             if name != owner:
                 _add_bitstream(ledger, name, sp_share, owner, d, params)
@@ -292,7 +355,7 @@ def _add_active(
                 FlowKind.CONNECTION_FEES,
                 owner,
                 spec.passive,
-                params.passive_connection_fee_eur * new,
+                params.passive_connection_fee_eur * new * d.price_index,
             )
 
 
@@ -312,7 +375,7 @@ def _add_bitstream(
         FlowKind.CONNECTION_FEES,
         buyer,
         seller,
-        params.bitstream_connection_fee_eur * share * d.gross_adds,
+        params.bitstream_connection_fee_eur * share * d.gross_adds * d.price_index,
     )
     ledger.add(
         "hand-over and backhaul",
@@ -334,7 +397,10 @@ def _add_open_access(ledger: Ledger, retail: Retail, d: Drivers, params: Finance
         FlowKind.OPEN_ACCESS,
         seller,
         None,
-        params.onboarding_cost_eur_per_operator * max(len(retail) - 1, 0) * d.first_year,
+        params.onboarding_cost_eur_per_operator
+        * max(len(retail) - 1, 0)
+        * d.first_year
+        * d.cost_index,
     )
     ledger.add(
         "connection and switching transactions",
@@ -377,11 +443,29 @@ def _add_passive(
         None,
         params.passive_opex_eur_per_km_year * capex.route_length_km * idx,
     )
+    passed = d.homes_passed * np.cumsum(d.build_share)
+    fixed = (
+        params.opex_eur_per_home_passed_year * passed
+        + params.passive_opex_eur_per_pole_year * capex.poles
+        + params.passive_opex_fixed_eur_per_year
+    )
+    if np.any(fixed > 0):
+        ledger.add(
+            "passive opex per home passed, pole and fixed", FlowKind.OPEX, owner, None, fixed * idx
+        )
+    if params.subscriber_connection_charge_eur > 0:
+        ledger.add(
+            "subscriber connection charge",
+            FlowKind.SUBSCRIBER_CHARGES,
+            None,
+            owner,
+            params.subscriber_connection_charge_eur * network_share * d.new_lines * d.price_index,
+        )
     return to_pass, drops
 
 
 def _add_overlays(
-    ledger: Ledger, owner: str, passive_capex_eur: np.ndarray, params: FinanceParams
+    ledger: Ledger, owner: str, passive_capex_eur: np.ndarray, d: Drivers, params: FinanceParams
 ) -> None:
     """Grant, concession fee and PPP split between the passive owner and the city.
 
@@ -401,10 +485,18 @@ def _add_overlays(
             owner,
             params.grant_share_of_passive_capex * passive_capex_eur,
         )
+    if params.subsidy_eur_per_home_passed > 0:
+        ledger.add(
+            "subsidy per home passed",
+            FlowKind.GRANT,
+            CITY,
+            owner,
+            params.subsidy_eur_per_home_passed * d.homes_passed * d.build_share * d.price_index,
+        )
     if params.concession_fee_share_of_revenue > 0 or params.concession_fee_min_eur_per_year > 0:
         revenue = ledger.income(owner, REVENUE_KINDS)
         fee = np.maximum(
-            params.concession_fee_min_eur_per_year,
+            params.concession_fee_min_eur_per_year * d.price_index,
             params.concession_fee_share_of_revenue * revenue,
         )
         ledger.add("concession fee", FlowKind.CONCESSION, owner, CITY, fee)

@@ -22,12 +22,20 @@ import numpy as np
 
 from models._errors import FinanceParameterError
 from models.actors import Actor
+from models.atomic import atomic_path
 from models.capex import NetworkCapex
 from models.cashflows import RECURRING_KINDS, FlowKind, Ledger, build_ledger
 from models.drivers import Drivers, build_drivers
-from models.finance import discounted_payback_year, irr, npv, peak_funding_eur
+from models.finance import (
+    discounted_payback_year,
+    irr,
+    irr_note,
+    peak_funding_eur,
+    timing_offset_years,
+)
 from models.ownership import MODELS, VALUE_CHAIN, ModelSpec, get_model
 from models.params import FinanceParams
+from models.valuation import Valuation, deflator, reporting_rate, value_actors, value_chain
 
 #: Columns of :meth:`Comparison.table`.
 TABLE_COLUMNS = (
@@ -42,6 +50,11 @@ TABLE_COLUMNS = (
     "reinvestment_eur",
     "discount_rate",
     "horizon_years",
+    "terminal_value_eur",
+    "equity_npv_eur",
+    "equity_irr",
+    "min_dscr",
+    "irr_note",
 )
 
 
@@ -68,6 +81,17 @@ class ActorResult:
     revenue_share: float
     capex_eur: float
     reinvestment_eur: float
+    terminal_value_eur: float = 0.0
+    """Terminal value added to the last year of the horizon (reporting basis)."""
+    equity_npv_eur: float | None = None
+    """NPV of the cash flow to equity; None when the actor has no debt (equal to the NPV)."""
+    equity_irr: float | None = None
+    min_dscr: float | None = None
+    """Lowest debt service cover ratio; None without debt service."""
+    irr_note: str = ""
+    """A warning when the cash flow has several IRRs."""
+    valuation: Valuation | None = None
+    """Statements and flows behind the figures."""
 
     @property
     def name(self) -> str:
@@ -88,6 +112,11 @@ class ActorResult:
             "reinvestment_eur": self.reinvestment_eur,
             "discount_rate": self.actor.discount_rate,
             "horizon_years": self.actor.horizon_years,
+            "terminal_value_eur": self.terminal_value_eur,
+            "equity_npv_eur": self.equity_npv_eur,
+            "equity_irr": self.equity_irr,
+            "min_dscr": self.min_dscr,
+            "irr_note": self.irr_note,
         }
 
 
@@ -104,6 +133,16 @@ class ModelResult:
     retail_revenue_eur: np.ndarray
     lines: np.ndarray
     """Connected lines on this model's network per year."""
+    value_chain_terminal_value_eur: float = 0.0
+    start_year: int = 0
+    """Calendar year of year 0."""
+    timing_offset_years: float = 0.0
+    """Discounting offset of the timing convention (0 start, 0.5 mid-year, 1 end)."""
+
+    @property
+    def calendar_years(self) -> np.ndarray:
+        """Calendar year of each year of the cash flows."""
+        return self.start_year + np.arange(self.value_chain_cashflow_eur.size)
 
     @property
     def name(self) -> str:
@@ -119,18 +158,27 @@ class ModelResult:
     def value_chain_row(self) -> dict[str, Any]:
         """The value chain as a row of the comparison table."""
         values = self.value_chain_cashflow_eur
+        window = values.copy()
+        window[-1] += self.value_chain_terminal_value_eur
         return {
             "model": self.name,
             "actor": VALUE_CHAIN,
             "npv_eur": self.value_chain_npv_eur,
             "irr": self.value_chain_irr,
-            "payback_year": discounted_payback_year(self.value_chain_discount_rate, values),
+            "payback_year": discounted_payback_year(
+                self.value_chain_discount_rate, values, self.timing_offset_years
+            ),
             "peak_funding_eur": peak_funding_eur(values),
             "revenue_share": float(sum(a.revenue_share for a in self.actors.values())),
             "capex_eur": float(sum(a.capex_eur for a in self.actors.values())),
             "reinvestment_eur": float(sum(a.reinvestment_eur for a in self.actors.values())),
             "discount_rate": self.value_chain_discount_rate,
             "horizon_years": int(values.size),
+            "terminal_value_eur": self.value_chain_terminal_value_eur,
+            "equity_npv_eur": None,
+            "equity_irr": None,
+            "min_dscr": None,
+            "irr_note": irr_note(window),
         }
 
 
@@ -142,26 +190,43 @@ def _check_actor(result: ModelResult, actor: str) -> str:
     return actor
 
 
-def _actor_result(ledger: Ledger, actor: Actor, revenue_total: float) -> ActorResult:
-    flows = ledger.net(actor.name)
-    window = flows[: actor.horizon_years]
-    by_kind = ledger.by_kind(actor.name)
+def _actor_result(
+    ledger: Ledger,
+    value: Valuation,
+    revenue_total: float,
+    basis: np.ndarray,
+    offset_years: float,
+) -> ActorResult:
+    actor = value.actor
+    h = actor.horizon_years
+    flows = value.project_cash_flow_eur
+    window = value.window()
+    by_kind = {kind: v * basis for kind, v in ledger.by_kind(actor.name).items()}
     kept = sum((by_kind[k] for k in RECURRING_KINDS if k in by_kind), np.zeros(ledger.n_years))
     zero = np.zeros(ledger.n_years)
-    capex = -by_kind.get(FlowKind.CAPEX, zero)[: actor.horizon_years].sum()
-    reinvestment = -by_kind.get(FlowKind.REINVESTMENT, zero)[: actor.horizon_years].sum()
+    capex = -by_kind.get(FlowKind.CAPEX, zero)[:h].sum()
+    reinvestment = -by_kind.get(FlowKind.REINVESTMENT, zero)[:h].sum()
+    st = value.statements
+    has_debt = bool(np.any(st.debt.draws_eur[:h] > 0))
+    dscr = st.dscr[:h]
     return ActorResult(
         model=ledger.model.name,
         actor=actor,
         cashflow_eur=flows,
         by_kind=by_kind,
-        npv_eur=float(npv(actor.discount_rate, window)),
+        npv_eur=float(value.npv_eur),
         irr=irr(window),
-        payback_year=discounted_payback_year(actor.discount_rate, window),
-        peak_funding_eur=float(peak_funding_eur(window)),
+        payback_year=discounted_payback_year(value.discount_rate, flows[:h], offset_years),
+        peak_funding_eur=float(peak_funding_eur(flows[:h])),
         revenue_share=float(kept.sum() / revenue_total) if revenue_total > 0 else math.nan,
         capex_eur=float(capex),
         reinvestment_eur=float(reinvestment),
+        terminal_value_eur=float(value.terminal_value_eur),
+        equity_npv_eur=float(value.equity_npv_eur) if has_debt else None,
+        equity_irr=irr(value.window(equity=True)) if has_debt else None,
+        min_dscr=float(np.nanmin(dscr)) if np.any(np.isfinite(dscr)) else None,
+        irr_note=irr_note(window),
+        valuation=value,
     )
 
 
@@ -203,20 +268,30 @@ def run_model(
     spec = get_model(model)
     drivers = drivers or build_drivers(capex, params)
     ledger = build_ledger(spec, drivers, capex, params)
-    revenue = ledger.retail_revenue_eur()
+    basis = deflator(drivers, params)
+    offset = timing_offset_years(params.timing)
+    revenue = ledger.retail_revenue_eur() * basis
     total_revenue = float(revenue.sum())
-    actors = {a.name: _actor_result(ledger, a, total_revenue) for a in ledger.actors}
-    chain = ledger.value_chain()
+    values = value_actors(ledger, drivers, params)
+    actors = {
+        name: _actor_result(ledger, v, total_revenue, basis, offset) for name, v in values.items()
+    }
+    chain, chain_tv, chain_npv = value_chain(ledger, drivers, params, values)
+    chain_window = chain.copy()
+    chain_window[-1] += chain_tv
     network_share = sum(s for _, s in spec.retail_entities(params))
     return ModelResult(
         spec=spec,
         actors=actors,
         value_chain_cashflow_eur=chain,
-        value_chain_npv_eur=float(npv(params.value_chain_discount_rate, chain)),
-        value_chain_irr=irr(chain),
-        value_chain_discount_rate=params.value_chain_discount_rate,
+        value_chain_npv_eur=float(chain_npv),
+        value_chain_irr=irr(chain_window),
+        value_chain_discount_rate=reporting_rate(params.value_chain_discount_rate, params),
         retail_revenue_eur=revenue,
         lines=network_share * drivers.lines,
+        value_chain_terminal_value_eur=float(chain_tv),
+        start_year=params.start_year,
+        timing_offset_years=offset,
     )
 
 
@@ -367,8 +442,8 @@ def compare(capex: NetworkCapex, params: FinanceParams | None = None) -> Compari
 
 
 def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: Iterable[str]) -> None:
-    """Write rows to a CSV file, None as an empty cell."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    """Write rows to a CSV file atomically, None as an empty cell."""
+    with atomic_path(Path(path)) as tmp, tmp.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:

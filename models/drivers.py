@@ -9,7 +9,7 @@ one pass of the model code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -50,17 +50,29 @@ class Drivers:
     build_share: np.ndarray
     """Share of the capex to pass spent in each year, shape ``(T,)``."""
     cost_index: np.ndarray
-    """Opex price index, 1 in year 0, shape ``(T,)``."""
+    """Opex index: general inflation times opex real growth times (1 + contingency),
+    shape ``(T,)``."""
     arpu_eur_per_line_year: np.ndarray
     passive_fee_eur_per_line_year: np.ndarray
     bitstream_fee_eur_per_line_year: np.ndarray
     passive_to_pass_eur: float | np.ndarray
-    """Civil (times its factor), cables, splitters, cabinets."""
+    """Civil (times its factor), cables, splitters, cabinets, in base-year money."""
+    price_index: np.ndarray = field(default_factory=lambda: np.ones(1))
+    """General inflation index: money of year ``t`` per unit of base-year money, ``(T,)``."""
+    capex_index: np.ndarray = field(default_factory=lambda: np.ones(1))
+    """Capex price index (inflation times capex real growth), ``(T,)``."""
+    start_year: int = 0
+    """Calendar year of year 0."""
 
     @property
     def years(self) -> np.ndarray:
         """Year numbers, 0 for the first build year."""
         return np.arange(self.n_years)
+
+    @property
+    def calendar_years(self) -> np.ndarray:
+        """Calendar year of each year of the cash flows."""
+        return self.start_year + np.arange(self.n_years)
 
     @property
     def first_year(self) -> np.ndarray:
@@ -114,14 +126,21 @@ def build_drivers(
     passed = np.cumsum(shares)
     lines = capex.homes_passed * np.minimum(_column(factors.takeup) * base, passed)
     new, gross = new_and_gross(lines, params.churn_per_year)
-    arpu_growth = (1.0 + params.arpu_growth_per_year) ** years
-    wholesale_growth = (1.0 + params.wholesale_price_growth_per_year) ** years
+    capex = reporting_capex(capex, params)
+    prices = price_index(params, n_years)
+    arpu_growth = prices * (1.0 + params.arpu_growth_per_year) ** years
+    wholesale_growth = prices * (1.0 + params.wholesale_price_growth_per_year) ** years
     wholesale = _column(factors.wholesale_prices) * wholesale_growth * MONTHS_PER_YEAR
     passive_to_pass = (
         capex.civil_eur * _column(factors.civil_cost)
         + capex.cables_eur
         + capex.splitters_eur
         + capex.cabinets_eur
+    )
+    opex_index = (
+        prices
+        * (1.0 + params.opex_growth_per_year) ** years
+        * (1.0 + params.opex_contingency_share)
     )
     return Drivers(
         n_years=n_years,
@@ -130,21 +149,55 @@ def build_drivers(
         new_lines=new,
         gross_adds=gross,
         build_share=shares,
-        cost_index=(1.0 + params.opex_growth_per_year) ** years,
+        cost_index=opex_index,
         arpu_eur_per_line_year=(
             params.arpu_eur_per_month * MONTHS_PER_YEAR * _column(factors.arpu) * arpu_growth
         ),
         passive_fee_eur_per_line_year=params.passive_fee_eur_per_month * wholesale,
         bitstream_fee_eur_per_line_year=params.bitstream_fee_eur_per_month * wholesale,
         passive_to_pass_eur=passive_to_pass,
+        price_index=prices,
+        capex_index=prices * (1.0 + params.capex_price_growth_per_year) ** years,
+        start_year=params.start_year,
     )
+
+
+def price_index(params: FinanceParams, n_years: int) -> np.ndarray:
+    """General inflation index of each year: ``(1 + i) ** (start_year - price_base_year + t)``.
+
+    Examples
+    --------
+    >>> p = FinanceParams(inflation_per_year=0.1, start_year=2027, price_base_year=2026)
+    >>> price_index(p, 2).round(4).tolist()
+    [1.1, 1.21]
+    """
+    lag = params.start_year - params.price_base_year
+    return (1.0 + params.inflation_per_year) ** (lag + np.arange(n_years, dtype=float))
+
+
+def reporting_capex(capex: NetworkCapex, params: FinanceParams) -> NetworkCapex:
+    """The capex converted to the reporting currency (``capex_exchange_rate``).
+
+    Examples
+    --------
+    >>> c = NetworkCapex(homes_passed=10, civil_eur=100.0)
+    >>> reporting_capex(c, FinanceParams(capex_currency="USD", capex_exchange_rate=0.9)).civil_eur
+    90.0
+    """
+    rate = params.capex_exchange_rate
+    if rate == 1.0:
+        return capex
+    amounts = [n for n in type(capex).model_fields if n.endswith("_eur")]
+    return capex.scaled(**dict.fromkeys(amounts, rate))
 
 
 def with_reinvestment(initial_eur: np.ndarray, lifetime_years: int) -> np.ndarray:
     """Add the replacement of each year's purchases after `lifetime_years`.
 
     Equipment bought in year ``y`` is bought again in ``y + L``, ``y + 2L``,
-    ... within the analysis years, at the same nominal cost.
+    ... within the analysis years, at the same cost in the money the amounts
+    are given in (the ledger gives base-year money, then applies the capex
+    index of the year of purchase).
 
     Examples
     --------

@@ -7,6 +7,14 @@ passed), the retail ARPU, the civil works capex, and both wholesale fees
 together. All draws go through the model code at once as arrays of shape
 ``(draws, years)``, in chunks to bound memory; a seed makes runs
 repeatable.
+
+The draws are not centred on the base case: a skewed distribution (civil
+works overrun more often than they underrun) moves the mean away from it.
+So the result also holds the base case's NPV and its percentile among the
+draws (``base_npv_eur``, ``base_percentile``): the share of draws below the
+base case. The take-up and ARPU factors may be correlated
+(``mc_correlation_takeup_arpu``, a Gaussian copula on their ranks: each
+keeps its own distribution).
 """
 
 from __future__ import annotations
@@ -19,14 +27,13 @@ from typing import Any
 import numpy as np
 
 from models._errors import FinanceParameterError
-from models.actors import Actor
 from models.capex import NetworkCapex
 from models.cashflows import build_ledger
-from models.comparison import write_csv
+from models.comparison import run_model, write_csv
 from models.drivers import Factors, build_drivers
-from models.finance import npv
 from models.ownership import MODELS, VALUE_CHAIN, get_model
 from models.params import Distribution, FinanceParams
+from models.valuation import value_actors, value_chain
 
 #: Columns of :meth:`MonteCarloResult.summary`.
 SUMMARY_COLUMNS = (
@@ -37,6 +44,8 @@ SUMMARY_COLUMNS = (
     "p50_eur",
     "p90_eur",
     "prob_loss",
+    "base_npv_eur",
+    "base_percentile",
     "n_draws",
 )
 
@@ -54,6 +63,15 @@ class MonteCarloResult:
     """The drawn factors, ``{"takeup": (n,), "arpu": ..., ...}``."""
     npv_eur: dict[str, dict[str, np.ndarray]]
     """``npv_eur[model][actor]``, shape ``(n,)``; actor ``"value chain"`` included."""
+    base_npv_eur: dict[str, dict[str, float]] | None = None
+    """NPV of the base case (every factor 1), ``base_npv_eur[model][actor]``."""
+
+    def base_percentile(self, model: str, actor: str) -> float | None:
+        """Share of the draws below the base case's NPV (0.5 when centred on it)."""
+        if self.base_npv_eur is None:
+            return None
+        values = self.npv_eur[model][actor]
+        return float((values < self.base_npv_eur[model][actor]).mean())
 
     def summary(self) -> list[dict[str, Any]]:
         """Mean, P10, P50, P90 and probability of a loss, per model and actor.
@@ -65,6 +83,7 @@ class MonteCarloResult:
         for model, actors in self.npv_eur.items():
             for actor, values in actors.items():
                 p10, p50, p90 = np.percentile(values, [10, 50, 90])
+                base = None if self.base_npv_eur is None else self.base_npv_eur[model][actor]
                 rows.append(
                     {
                         "model": model,
@@ -74,6 +93,8 @@ class MonteCarloResult:
                         "p50_eur": float(p50),
                         "p90_eur": float(p90),
                         "prob_loss": float((values < 0).mean()),
+                        "base_npv_eur": base,
+                        "base_percentile": self.base_percentile(model, actor),
                         "n_draws": int(values.size),
                     }
                 )
@@ -97,7 +118,20 @@ def _draw_factors(
         "civil_cost": params.mc_civil_cost,
         "wholesale_prices": params.mc_wholesale_prices,
     }
-    factors = {name: d.draw(rng, n_draws) for name, d in distributions.items()}
+    rho = params.mc_correlation_takeup_arpu
+    if rho == 0:
+        factors = {name: d.draw(rng, n_draws) for name, d in distributions.items()}
+        return distributions, factors
+    from scipy.stats import norm  # SciPy only when a correlation is asked for
+
+    z = rng.standard_normal((2, n_draws))
+    ranks = norm.cdf(np.vstack([z[0], rho * z[0] + np.sqrt(1.0 - rho**2) * z[1]]))
+    factors = {
+        "takeup": distributions["takeup"].quantile(ranks[0]),
+        "arpu": distributions["arpu"].quantile(ranks[1]),
+    }
+    for name in ("civil_cost", "wholesale_prices"):
+        factors[name] = distributions[name].draw(rng, n_draws)
     return distributions, factors
 
 
@@ -153,17 +187,18 @@ def monte_carlo(
         for spec in specs:
             ledger = build_ledger(spec, drivers, capex, params)
             results = out[spec.name]
-            for actor in ledger.actors:
-                results.setdefault(actor.name, []).append(_npv(actor, ledger.net(actor.name)))
-            chain = np.asarray(npv(params.value_chain_discount_rate, ledger.value_chain()))
-            results.setdefault(VALUE_CHAIN, []).append(chain)
+            values = value_actors(ledger, drivers, params)
+            for name, value in values.items():
+                results.setdefault(name, []).append(np.atleast_1d(value.npv_eur))
+            chain = value_chain(ledger, drivers, params, values)[2]
+            results.setdefault(VALUE_CHAIN, []).append(np.atleast_1d(chain))
     npvs = {
         model: {actor: np.concatenate(parts) for actor, parts in actors.items()}
         for model, actors in out.items()
     }
-    return MonteCarloResult(n_draws, seed, distributions, factors, npvs)
-
-
-def _npv(actor: Actor, flows: np.ndarray) -> np.ndarray:
-    window = np.atleast_2d(flows)[:, : actor.horizon_years]
-    return np.asarray(npv(actor.discount_rate, window))
+    base: dict[str, dict[str, float]] = {}
+    for spec in specs:
+        result = run_model(capex, params, spec)
+        base[spec.name] = {name: a.npv_eur for name, a in result.actors.items()}
+        base[spec.name][VALUE_CHAIN] = result.value_chain_npv_eur
+    return MonteCarloResult(n_draws, seed, distributions, factors, npvs, base)

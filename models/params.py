@@ -218,6 +218,145 @@ class Distribution(BaseModel):
         sd = (self.high - self.low) / (2.0 * _Z90)
         return np.clip(rng.normal(self.mode, sd, size=n), 0.0, None)
 
+    def quantile(self, ranks: np.ndarray) -> np.ndarray:
+        """Factors at the given ranks (0-1): the inverse of the distribution function.
+
+        Used to draw correlated factors from correlated ranks.
+
+        Examples
+        --------
+        >>> d = Distribution(kind="triangular", low=0.0, mode=1.0, high=2.0)
+        >>> d.quantile(np.array([0.125, 0.5, 0.875])).tolist()
+        [0.5, 1.0, 1.5]
+        """
+        u = np.asarray(ranks, dtype=float)
+        if self.kind == "fixed" or (self.kind != "uniform" and self.low == self.high):
+            return np.full(u.shape, self.mode)
+        if self.kind == "uniform":
+            return self.low + u * (self.high - self.low)
+        if self.kind == "normal":
+            from scipy.stats import norm
+
+            sd = (self.high - self.low) / (2.0 * _Z90)
+            return np.clip(norm.ppf(u, loc=self.mode, scale=sd), 0.0, None)
+        lo, mode, hi = self.low, self.mode, self.high
+        cut = (mode - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
+        right = hi - np.sqrt((1.0 - u) * (hi - lo) * (hi - mode))
+        return np.where(u < cut, left, right)
+
+
+#: Borrower placeholders of a debt tranche: whoever owns that layer in each model.
+LAYER_BORROWERS = ("passive owner", "active owner")
+
+
+class DebtTranche(BaseModel):
+    """A loan or bond of one actor.
+
+    The amount is ``share_of_capex`` of the borrower's initial capex in the
+    build years (drawn as it is spent) plus a fixed ``amount_eur`` (drawn in
+    proportion to the same capex). Interest is paid on the balance from the
+    year after a draw; repayment starts after ``grace_years`` (interest only)
+    and ends ``tenor_years`` after the first draw.
+
+    Examples
+    --------
+    >>> DebtTranche(share_of_capex=0.7).repayment, DebtTranche().borrower
+    ('annuity', 'passive owner')
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    name: str = Field(
+        default="loan",
+        min_length=1,
+        max_length=40,
+        title="Name",
+        description="Name of the tranche in the statements.",
+        json_schema_extra={"unit": ""},
+    )
+    borrower: str = Field(
+        default="passive owner",
+        min_length=1,
+        title="Borrower",
+        description="An actor name (operator, PIP, NP, PIP+NP, a provider's name) or a "
+        "layer role: 'passive owner' or 'active owner' (whoever owns that layer in each model).",
+        json_schema_extra={"unit": ""},
+    )
+    kind: Literal["loan", "bond"] = Field(
+        default="loan",
+        title="Kind",
+        description="Loan or bond (a bond is usually repaid in full at maturity: 'bullet').",
+        json_schema_extra={"unit": ""},
+    )
+    share_of_capex: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        title="Share of capex",
+        description="Share of the borrower's initial capex in the build years that the "
+        "tranche finances.",
+        json_schema_extra={"unit": "fraction"},
+    )
+    amount_eur: float = Field(
+        default=0.0,
+        ge=0.0,
+        title="Fixed amount",
+        description="A fixed amount (reporting currency) on top of the share of capex.",
+        json_schema_extra={"unit": "EUR"},
+    )
+    rate: float = _field(
+        "rate",
+        "Interest rate",
+        "fraction",
+        "Financing",
+        "Nominal yearly interest rate on the outstanding balance.",
+        default_name="debt_tranche_rate",
+        ge=0.0,
+        le=0.5,
+    )
+    tenor_years: int = _field(
+        "tenor_years",
+        "Tenor",
+        "years",
+        "Financing",
+        "Years from the first draw to the last repayment.",
+        default_name="debt_tranche_tenor_years",
+        ge=1,
+        le=60,
+    )
+    grace_years: int = Field(
+        default=0,
+        ge=0,
+        le=59,
+        title="Grace period",
+        description="Years after the first draw with interest only.",
+        json_schema_extra={"unit": "years"},
+    )
+    repayment: Literal["annuity", "linear", "bullet"] = Field(
+        default="annuity",
+        title="Repayment",
+        description="Annuity (equal debt service), linear (equal principal) or bullet "
+        "(all at maturity).",
+        json_schema_extra={"unit": ""},
+    )
+
+    @field_validator("share_of_capex", "rate", mode="before")
+    @classmethod
+    def _not_percent(cls, value: Any, info: ValidationInfo) -> Any:
+        _percentage_hint(value, "fraction", str(info.field_name))
+        return value
+
+    @model_validator(mode="after")
+    def _grace_within_tenor(self) -> DebtTranche:
+        if self.grace_years >= self.tenor_years:
+            msg = (
+                f"grace period ({self.grace_years} years) must be shorter than the tenor "
+                f"({self.tenor_years} years)"
+            )
+            raise ValueError(msg)
+        return self
+
 
 class FinanceParams(BaseModel):
     """All inputs of the business models except the network capex.
@@ -326,10 +465,10 @@ class FinanceParams(BaseModel):
     )
     arpu_growth_per_year: float = _field(
         "arpu_growth_per_year",
-        "ARPU growth",
+        "ARPU real growth",
         "fraction/year",
         "Prices",
-        "Yearly change of the retail ARPU.",
+        "Yearly real change of the retail ARPU, on top of general inflation.",
         ge=-0.5,
         le=0.5,
     )
@@ -351,10 +490,10 @@ class FinanceParams(BaseModel):
     )
     wholesale_price_growth_per_year: float = _field(
         "wholesale_price_growth_per_year",
-        "Wholesale price growth",
+        "Wholesale real price growth",
         "fraction/year",
         "Prices",
-        "Yearly change of both wholesale fees.",
+        "Yearly real change of both wholesale fees, on top of general inflation.",
         ge=-0.5,
         le=0.5,
     )
@@ -500,12 +639,224 @@ class FinanceParams(BaseModel):
     )
     opex_growth_per_year: float = _field(
         "opex_growth_per_year",
-        "Opex growth",
+        "Opex real growth",
         "fraction/year",
         "Opex",
-        "Yearly growth of all opex (inflation).",
+        "Yearly real growth of all opex, on top of general inflation.",
         ge=-0.5,
         le=0.5,
+    )
+    opex_eur_per_home_passed_year: float = _field(
+        "opex_eur_per_home_passed_year",
+        "Opex per premise passed",
+        "EUR/home/year",
+        "Opex",
+        "Passive owner's yearly opex per home passed (insurance, rates, asset management).",
+        ge=0.0,
+    )
+    passive_opex_eur_per_pole_year: float = _field(
+        "passive_opex_eur_per_pole_year",
+        "Opex per pole",
+        "EUR/pole/year",
+        "Opex",
+        "Passive owner's yearly rent or upkeep per pole used (needs the pole count of the capex).",
+        ge=0.0,
+    )
+    passive_opex_fixed_eur_per_year: float = _field(
+        "passive_opex_fixed_eur_per_year",
+        "Passive fixed opex",
+        "EUR/year",
+        "Opex",
+        "Passive owner's fixed yearly opex (network management).",
+        ge=0.0,
+    )
+    backhaul_eur_per_step_year: float = _field(
+        "backhaul_eur_per_step_year",
+        "Backhaul cost per step",
+        "EUR/step/year",
+        "Opex",
+        "Active owner's yearly cost of one backhaul / transit step.",
+        ge=0.0,
+    )
+    backhaul_step_gbps: float = _field(
+        "backhaul_step_gbps",
+        "Backhaul step",
+        "Gbit/s",
+        "Opex",
+        "Capacity of one backhaul step; steps are bought as busy-hour traffic needs them.",
+        gt=0.0,
+    )
+    busy_hour_mbps_per_line: float = _field(
+        "busy_hour_mbps_per_line",
+        "Busy-hour traffic per line",
+        "Mbit/s/line",
+        "Opex",
+        "Average busy-hour traffic per connected line, for the backhaul steps.",
+        ge=0.0,
+    )
+    opex_contingency_share: float = _field(
+        "opex_contingency_share",
+        "Opex contingency",
+        "fraction",
+        "Opex",
+        "Share added to every opex line for the unforeseen.",
+        ge=0.0,
+        le=1.0,
+    )
+
+    # --- price basis, timing and currency ------------------------------------------
+    inflation_per_year: float = _field(
+        "inflation_per_year",
+        "General inflation",
+        "fraction/year",
+        "Price basis",
+        "General inflation applied alike to prices, opex and capex (each with its own real "
+        "change on top).",
+        ge=-0.2,
+        le=0.5,
+    )
+    capex_price_growth_per_year: float = _field(
+        "capex_price_growth_per_year",
+        "Capex real price growth",
+        "fraction/year",
+        "Price basis",
+        "Yearly real change of equipment and works prices (connections and replacements), "
+        "on top of general inflation.",
+        ge=-0.5,
+        le=0.5,
+    )
+    price_basis: Literal["nominal", "real"] = _field(
+        "price_basis",
+        "Price basis",
+        "",
+        "Price basis",
+        "Nominal: cash flows in money of each year, discounted at the (nominal) discount rates. "
+        "Real: cash flows in money of the price base year, discounted at the matching real "
+        "rates (1 + r) / (1 + inflation) - 1. Both give the same NPV.",
+    )
+    start_year: int = _field(
+        "start_year",
+        "First build year",
+        "year",
+        "Price basis",
+        "Calendar year of year 0, used in every table and chart.",
+        ge=1900,
+        le=2200,
+    )
+    price_base_year: int = _field(
+        "price_base_year",
+        "Price base year",
+        "year",
+        "Price basis",
+        "Calendar year whose money the prices and costs are given in.",
+        ge=1900,
+        le=2200,
+    )
+    timing: Literal["start_of_year", "mid_year", "end_of_year"] = _field(
+        "timing",
+        "Timing convention",
+        "",
+        "Price basis",
+        "When in each year its cash flows are discounted: start (year t discounted t years), "
+        "mid-year (t + 0.5) or end (t + 1); valuation at the start of the first build year.",
+    )
+    currency: str = _field(
+        "currency",
+        "Currency",
+        "",
+        "Price basis",
+        "ISO 4217 code of the reporting currency, used in every label.",
+        pattern=r"^[A-Z]{3}$",
+    )
+    capex_currency: str = _field(
+        "capex_currency",
+        "Capex currency",
+        "",
+        "Price basis",
+        "Currency of the capex (the cost catalogue).",
+        pattern=r"^[A-Z]{3}$",
+    )
+    capex_exchange_rate: float = _field(
+        "capex_exchange_rate",
+        "Exchange rate",
+        "currency/capex currency",
+        "Price basis",
+        "Units of the reporting currency per unit of the capex currency.",
+        gt=0.0,
+    )
+
+    # --- terminal value ----------------------------------------------------------------
+    terminal_value: Literal["none", "book_value", "perpetuity", "exit_multiple"] = _field(
+        "terminal_value",
+        "Terminal value",
+        "",
+        "Terminal value",
+        "Value of each actor's business at the end of its horizon, added to its last year: "
+        "none; the residual book value of its assets (straight line over each asset's life); "
+        "a growing perpetuity of its last year's cash flow before capex less the yearly "
+        "replacement its assets need; or its last EBITDA times an exit multiple.",
+    )
+    terminal_growth_per_year: float = _field(
+        "terminal_growth_per_year",
+        "Terminal real growth",
+        "fraction/year",
+        "Terminal value",
+        "Real growth of the perpetuity after the horizon (on top of general inflation).",
+        ge=-0.5,
+        le=0.5,
+    )
+    exit_ebitda_multiple: float = _field(
+        "exit_ebitda_multiple",
+        "Exit EBITDA multiple",
+        "x",
+        "Terminal value",
+        "Multiple of the last year's EBITDA (exit multiple method).",
+        ge=0.0,
+        le=100.0,
+    )
+
+    # --- financing and tax ----------------------------------------------------------------
+    debt: list[DebtTranche] = _field(
+        "debt",
+        "Debt tranches",
+        "",
+        "Financing",
+        "Loans and bonds, each of one borrower; the rest of the capex is equity.",
+    )
+    subscriber_connection_charge_eur: float = _field(
+        "subscriber_connection_charge_eur",
+        "Subscriber connection charge",
+        "EUR/connection",
+        "Financing",
+        "One-off charge a subscriber pays the passive owner when the home is first connected.",
+        ge=0.0,
+    )
+    subsidy_eur_per_home_passed: float = _field(
+        "subsidy_eur_per_home_passed",
+        "Subsidy per home passed",
+        "EUR/home",
+        "Financing",
+        "Public gap funding paid by the city to the passive owner when a home is passed.",
+        ge=0.0,
+    )
+    corporate_tax_rate: float = _field(
+        "corporate_tax_rate",
+        "Corporate tax rate",
+        "fraction",
+        "Tax",
+        "Tax on profit (after straight-line depreciation and interest) of every actor but the "
+        "city; losses are carried forward.",
+        ge=0.0,
+        le=0.9,
+    )
+    tax_loss_carry_forward_years: int = _field(
+        "tax_loss_carry_forward_years",
+        "Loss carry-forward limit",
+        "years",
+        "Tax",
+        "Years a tax loss may be carried forward; 0 for no limit.",
+        ge=0,
+        le=100,
     )
 
     # --- open access -------------------------------------------------------------
@@ -693,6 +1044,17 @@ class FinanceParams(BaseModel):
         "Factor on both wholesale fees (passive and bitstream) together.",
     )
 
+    mc_correlation_takeup_arpu: float = _field(
+        "mc_correlation_takeup_arpu",
+        "Take-up / ARPU correlation",
+        "",
+        "Monte Carlo",
+        "Rank correlation of the take-up and ARPU factors (Gaussian copula); 0 draws them "
+        "independently.",
+        ge=-1.0,
+        le=1.0,
+    )
+
     @field_validator("*", mode="before")
     @classmethod
     def _not_percent(cls, value: Any, info: ValidationInfo) -> Any:
@@ -732,6 +1094,7 @@ class FinanceParams(BaseModel):
             or self.concession_fee_share_of_revenue > 0
             or self.concession_fee_min_eur_per_year > 0
             or self.ppp_public_equity_share > 0
+            or self.subsidy_eur_per_home_passed > 0
         )
 
     def updated(self, **changes: Any) -> FinanceParams:
@@ -789,6 +1152,18 @@ def _cross_field_problems(values: Mapping[str, Any]) -> list[str]:
                 f"build_profile has {len(profile)} years, longer than the longest horizon "
                 f"({max(horizons)} years)"
             )
+    debt = values.get("debt")
+    if isinstance(debt, list):
+        sp_names = [
+            str(sp.get("name")) for sp in (sps or []) if isinstance(sp, Mapping) and sp.get("name")
+        ]
+        known = set(RESERVED_ACTOR_NAMES[:-2]) | set(LAYER_BORROWERS) | set(sp_names)
+        for i, tranche in enumerate(debt):
+            who = tranche.get("borrower") if isinstance(tranche, Mapping) else None
+            if isinstance(who, str) and who not in known:
+                problems.append(
+                    f"debt[{i}].borrower = {who!r}: not an actor; use {', '.join(sorted(known))}"
+                )
     curve = values.get("takeup_by_year")
     if isinstance(curve, list):
         if not curve:
@@ -822,6 +1197,8 @@ def _field_for(loc: tuple[Any, ...]) -> tuple[str, str]:
         name = part
         if part == "service_providers":
             model = ServiceProvider
+        elif part == "debt":
+            model = DebtTranche
         elif part.startswith("mc_"):
             model = Distribution
     field = model.model_fields.get(name)
@@ -849,6 +1226,8 @@ def _error_lines(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
             names = known
             if "service_providers" in loc:
                 names = list(ServiceProvider.model_fields)
+            elif "debt" in loc:
+                names = list(DebtTranche.model_fields)
             elif any(isinstance(p, str) and p.startswith("mc_") for p in loc):
                 names = list(Distribution.model_fields)
             close = _closest(str(loc[-1]), names)

@@ -5,6 +5,12 @@ Each input is moved alone from its base value to a low and a high value
 input's bounds), everything else held; the NPV of the chosen actor (or of
 the value chain) is recomputed at both ends. Bars are sorted by swing,
 the largest first.
+
+An input whose base value is 0 (ARPU growth, a grant) has no relative range;
+it moves by an absolute step instead (:data:`ABSOLUTE_STEPS` by unit: 2
+points for a yearly rate, 10 points for a share), stated in the bar's
+``range_kind``. Only an input that still does not move the NPV is listed as
+unaffected.
 """
 
 from __future__ import annotations
@@ -36,8 +42,15 @@ DEFAULT_TORNADO_INPUTS = (
     "active_opex_share_of_capex",
     "retail_opex_eur_per_line_month",
     "acquisition_cost_eur_per_gross_add",
+    "arpu_growth_per_year",
+    "inflation_per_year",
     "discount_rate",
 )
+
+#: Absolute step (+-) of an input whose base value is 0, by unit. Source:
+#: assumed; 2 points a year is the spread of European inflation and price
+#: trends around the ECB's 2 % target.
+ABSOLUTE_STEPS = {"fraction/year": 0.02, "fraction": 0.1}
 
 _RATE_FIELDS = {
     "operator": "operator_discount_rate",
@@ -61,6 +74,8 @@ class TornadoBar:
     high_value: float
     npv_low_eur: float
     npv_high_eur: float
+    range_kind: str = "relative"
+    """``"relative"`` (base times 1 -+ r), ``"absolute"`` (base -+ a step) or ``"given"``."""
 
     @property
     def swing_eur(self) -> float:
@@ -94,6 +109,7 @@ class TornadoResult:
                 "npv_low_eur": b.npv_low_eur,
                 "npv_high_eur": b.npv_high_eur,
                 "swing_eur": b.swing_eur,
+                "range_kind": b.range_kind,
                 "base_npv_eur": self.base_npv_eur,
             }
             for b in self.bars
@@ -239,8 +255,15 @@ def tornado(
     unaffected: list[str] = []
     for name in inputs:
         title, unit, base, (lo_bound, hi_bound) = _describe(capex, params, name, who)
+        kind = "relative"
         if name in ranges:
             low, high = (float(v) for v in ranges[name])
+            kind = "given"
+        elif base == 0 and unit in ABSOLUTE_STEPS:
+            step = ABSOLUTE_STEPS[unit]
+            low = min(max(-step, lo_bound), hi_bound)
+            high = min(max(step, lo_bound), hi_bound)
+            kind = "absolute"
         else:
             low = min(max(base * (1 - relative_range), lo_bound), hi_bound)
             high = min(max(base * (1 + relative_range), lo_bound), hi_bound)
@@ -250,7 +273,7 @@ def tornado(
         for value in (low, high):
             c, p = _apply(capex, params, name, value, who)
             npvs.append(run_model(c, p, spec).npv_eur(actor))
-        bar = TornadoBar(name, title, unit, base, low, high, npvs[0], npvs[1])
+        bar = TornadoBar(name, title, unit, base, low, high, npvs[0], npvs[1], kind)
         if bar.swing_eur <= 1e-6 * max(1.0, abs(base_npv)):
             unaffected.append(name)
         else:

@@ -10,6 +10,11 @@ fee:
 
 The solvers do not rely on linearity (a minimum concession fee breaks it):
 they bracket the root and refine it with :func:`scipy.optimize.brentq`.
+
+``over="asset_life"`` prices over the life of the seller's assets instead
+of its horizon: the horizon becomes the passive lifetime for the passive
+owner (the longest equipment lifetime for an active-only seller), with no
+terminal value, since the assets are worn out at the end.
 """
 
 from __future__ import annotations
@@ -28,6 +33,35 @@ from models.params import FinanceParams
 from models.takeup import takeup_curve
 
 _TOLERANCE_EUR = 1e-6
+
+_HORIZON_FIELDS = {
+    "operator": "operator_horizon_years",
+    PIP: "pip_horizon_years",
+    NP: "np_horizon_years",
+    NETWORK_OWNER: "network_owner_horizon_years",
+}
+_MAX_HORIZON_YEARS = 60
+
+
+def over_asset_life(params: FinanceParams, spec: ModelSpec, actor: str | None) -> FinanceParams:
+    """Inputs with `actor`'s horizon set to the life of its longest-lived asset, no terminal value.
+
+    Examples
+    --------
+    >>> from models.ownership import MODELS
+    >>> p = over_asset_life(FinanceParams(), MODELS["separated"], "PIP")
+    >>> p.pip_horizon_years, p.terminal_value
+    (40, 'none')
+    """
+    if actor not in _HORIZON_FIELDS:
+        msg = f"over='asset_life' needs an infrastructure actor ({', '.join(_HORIZON_FIELDS)})"
+        raise FinanceParameterError(msg)
+    if actor == spec.passive:
+        life = params.passive_lifetime_years
+    else:
+        life = max(params.olt_lifetime_years, params.ont_lifetime_years)
+    update = {_HORIZON_FIELDS[actor]: min(life, _MAX_HORIZON_YEARS), "terminal_value": "none"}
+    return params.model_copy(update=update)
 
 
 def _actor_npv(
@@ -102,6 +136,7 @@ def breakeven_passive_fee(
     *,
     model: str = "separated",
     actor: str | None = PIP,
+    over: str = "horizon",
 ) -> float:
     """Passive access fee (EUR/line/month) at which `actor`'s NPV is zero.
 
@@ -118,6 +153,9 @@ def breakeven_passive_fee(
         ``"separated"`` or ``"passive_shared"``.
     actor
         Whose NPV to bring to zero; None for the value chain.
+    over
+        ``"horizon"`` (the actor's own, with the terminal value) or
+        ``"asset_life"`` (the passive lifetime, no terminal value).
 
     Returns
     -------
@@ -136,6 +174,8 @@ def breakeven_passive_fee(
     params = params or FinanceParams()
     spec = get_model(model)
     _check(spec, "passive")
+    if over == "asset_life":
+        params = over_asset_life(params, spec, actor)
 
     def f(fee: float) -> float:
         return _actor_npv(
@@ -151,6 +191,7 @@ def breakeven_bitstream_fee(
     *,
     model: str = "active_shared",
     actor: str | None = NETWORK_OWNER,
+    over: str = "horizon",
 ) -> float:
     """Bitstream fee (EUR/line/month) at which `actor`'s NPV is zero.
 
@@ -187,6 +228,8 @@ def breakeven_bitstream_fee(
     _check(spec, "bitstream")
     if spec.name == "separated" and actor == NETWORK_OWNER:
         actor = NP
+    if over == "asset_life":
+        params = over_asset_life(params, spec, actor)
 
     def f(fee: float) -> float:
         return _actor_npv(

@@ -25,6 +25,11 @@ _ZERO_COSTS: dict[str, Any] = {
     "onboarding_cost_eur_per_operator": 0.0,
     "transaction_cost_eur_per_gross_add": 0.0,
     "opex_growth_per_year": 0.0,
+    # The hand-worked cases count in one money, value the years from their start
+    # and stop at the horizon; the tests of those conventions switch them on.
+    "inflation_per_year": 0.0,
+    "terminal_value": "none",
+    "timing": "start_of_year",
 }
 
 

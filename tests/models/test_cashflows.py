@@ -26,14 +26,21 @@ def expected_value_chain(model: str, capex: NetworkCapex, p: FinanceParams) -> n
     """
     d = build_drivers(capex, p)
     idx = d.cost_index
+    cidx = d.capex_index
     share = p.vertical_market_share if model == "verticalized" else 1.0
     lines, new, gross = share * d.lines, share * d.new_lines, share * d.gross_adds
     months = 12.0
-    revenue = p.arpu_eur_per_month * months * (1 + p.arpu_growth_per_year) ** d.years * lines
+    revenue = (
+        p.arpu_eur_per_month
+        * months
+        * d.price_index
+        * (1 + p.arpu_growth_per_year) ** d.years
+        * lines
+    )
     to_pass = np.asarray(d.passive_to_pass_eur) * d.build_share
     drops = capex.drops_eur / capex.homes_passed * new
-    passive = _reinvest(to_pass, p.passive_lifetime_years) + _reinvest(
-        drops, p.passive_lifetime_years
+    passive = cidx * (
+        _reinvest(to_pass, p.passive_lifetime_years) + _reinvest(drops, p.passive_lifetime_years)
     )
     passive += (
         p.passive_opex_share_of_capex * np.cumsum(to_pass + drops) * idx
@@ -42,7 +49,7 @@ def expected_value_chain(model: str, capex: NetworkCapex, p: FinanceParams) -> n
     )
     olt = capex.olt_eur * d.build_share
     ont = capex.ont_eur / capex.homes_passed * new
-    active = _reinvest(olt, p.olt_lifetime_years) + _reinvest(ont, p.ont_lifetime_years)
+    active = cidx * (_reinvest(olt, p.olt_lifetime_years) + _reinvest(ont, p.ont_lifetime_years))
     active += (
         p.active_opex_share_of_capex * np.cumsum(olt + ont) * idx
         + p.active_opex_eur_per_line_month * months * lines * idx
@@ -60,14 +67,14 @@ def expected_value_chain(model: str, capex: NetworkCapex, p: FinanceParams) -> n
     first_year = np.zeros(d.n_years)
     first_year[0] = 1.0
     open_access = (
-        p.onboarding_cost_eur_per_operator * (n - 1) * first_year
+        p.onboarding_cost_eur_per_operator * (n - 1) * first_year * idx
         + p.transaction_cost_eur_per_gross_add * gross * idx
     )
     duplicated = (n - 1) * p.retail_opex_fixed_eur_per_year * idx
     if model == "passive_shared":
         extra_olt = (n - 1) * p.olt_fixed_share * olt
         duplicated = duplicated + (
-            _reinvest(extra_olt, p.olt_lifetime_years)
+            cidx * _reinvest(extra_olt, p.olt_lifetime_years)
             + p.active_opex_share_of_capex * np.cumsum(extra_olt) * idx
             + (n - 1) * p.active_opex_fixed_eur_per_year * idx
         )
@@ -145,24 +152,32 @@ def test_concession_gives_the_city_its_share(default_params: FinanceParams) -> N
 @pytest.mark.parametrize("inputs", ["default_params", "busy_params"])
 def test_metrics_agree_with_numpy_financial(inputs: str, request: pytest.FixtureRequest) -> None:
     params: FinanceParams = request.getfixturevalue(inputs)
+    assert params.timing == "mid_year"
     comparison = compare(NetworkCapex.example(), params)
     for model in comparison.models.values():
         for actor in model.actors.values():
-            window = actor.cashflow_eur[: actor.actor.horizon_years]
-            assert actor.npv_eur == pytest.approx(npf.npv(actor.actor.discount_rate, window))
+            h = actor.actor.horizon_years
+            # The terminal value is added to the last year of the horizon.
+            window = actor.cashflow_eur[:h].copy()
+            window[-1] += actor.terminal_value_eur
+            rate = actor.actor.discount_rate
+            # Mid-year: numpy-financial's start-of-year NPV moved half a year on.
+            expected = npf.npv(rate, window) / (1 + rate) ** 0.5
+            assert actor.npv_eur == pytest.approx(expected)
             expected_irr = npf.irr(window)
             if np.isnan(expected_irr):
                 assert actor.irr is None
             else:
                 assert actor.irr == pytest.approx(expected_irr)
-        chain = model.value_chain_cashflow_eur
-        assert model.value_chain_npv_eur == pytest.approx(
-            npf.npv(params.value_chain_discount_rate, chain)
-        )
+        chain = model.value_chain_cashflow_eur.copy()
+        chain[-1] += model.value_chain_terminal_value_eur
+        rate = params.value_chain_discount_rate
+        assert model.value_chain_npv_eur == pytest.approx(npf.npv(rate, chain) / (1 + rate) ** 0.5)
 
 
 def test_each_provider_pays_the_fixed_olt_in_passive_shared(default_params: FinanceParams) -> None:
     capex = NetworkCapex.example()
+    default_params = default_params.updated(inflation_per_year=0.0)
     result = run_model(capex, default_params, "passive_shared")
     f = default_params.olt_fixed_share
     for sp in default_params.service_providers:
@@ -179,8 +194,9 @@ def test_actor_horizons_and_rates(busy_params: FinanceParams) -> None:
     assert result.actors["PIP"].actor.horizon_years == 30
     # Cash flows cover the longest horizon; the NPV only the actor's own.
     assert result.actors["A"].cashflow_eur.size == 30
-    window = result.actors["A"].cashflow_eur[:15]
-    assert result.actors["A"].npv_eur == pytest.approx(npf.npv(0.1, window))
+    window = result.actors["A"].cashflow_eur[:15].copy()
+    window[-1] += result.actors["A"].terminal_value_eur
+    assert result.actors["A"].npv_eur == pytest.approx(npf.npv(0.1, window) / 1.1**0.5)
 
 
 def test_infrastructure_competition_scales_lines_not_network(default_params: FinanceParams) -> None:

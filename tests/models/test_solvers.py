@@ -41,7 +41,13 @@ def test_annuity_price_when_take_up_is_flat() -> None:
         "transaction_cost_eur_per_gross_add": 0.0,
         "onboarding_cost_eur_per_operator": 0.0,
     }
-    params = FinanceParams().updated(build_profile=[1.0], takeup_by_year=[0.0, 1.0], **zero_opex)
+    params = FinanceParams().updated(
+        build_profile=[1.0],
+        takeup_by_year=[0.0, 1.0],
+        inflation_per_year=0.0,
+        terminal_value="none",
+        **zero_opex,
+    )
     fee = breakeven_passive_fee(capex, params)
     years = params.pip_horizon_years - 1
     expected = 1_000_000.0 / annuity_factor(params.pip_discount_rate, years) / 12 / 1000

@@ -40,7 +40,12 @@ def test_new_lines_and_gross_adds_with_a_dip() -> None:
 
 
 def test_drivers_with_factors_per_draw() -> None:
-    p = FinanceParams(takeup_by_year=[0.0, 0.5], build_profile=[1.0], arpu_growth_per_year=0.1)
+    p = FinanceParams(
+        takeup_by_year=[0.0, 0.5],
+        build_profile=[1.0],
+        arpu_growth_per_year=0.1,
+        inflation_per_year=0.0,
+    )
     capex = NetworkCapex(homes_passed=100, civil_eur=1000.0, cables_eur=10.0)
     d = build_drivers(
         capex,

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from fttx_planner import __version__
 from fttx_planner._errors import FttxError
 
 #: Subpackages that may bring their own command in a ``command`` module with
-#: ``NAME: str``, ``register(subparsers) -> None`` and ``run(args) -> int``.
+#: ``NAME: str`` (or a tuple of the names of several commands),
+#: ``register(subparsers) -> None`` and ``run(args) -> int``.
 _COMMAND_PACKAGES = ("region", "detail", "endpoints")
 
 _PLAN_HELP = """\
@@ -30,9 +32,11 @@ routes feeder and distribution fibre in shared trenches along streets, checks
 the optical loss of every home against the budget and prices the bill of
 materials.
 
-Outputs in --out DIR: geojson/*.geojson (one layer per file, WGS84),
-plan.gpkg (all layers, opens in QGIS), bom.csv, splitters.csv, summary.json
-(and report.pdf with --pdf).
+Outputs in --out DIR: geojson/*.geojson (one layer per file, RFC 7946),
+plan.gpkg (all layers, GeoPackage 1.2 with QGIS styles) and plan.qgz (QGIS
+project), plan.kmz (Google Earth), bom.csv, splitters.csv, summary.json (and
+report.pdf with --pdf). Cables are cable runs: one feature per cable between
+two joints. See docs/exports.md.
 """
 
 _PARAMS_HELP = """\
@@ -53,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Plan FTTH/GPON access networks on OpenStreetMap districts and compare "
         "who should own them.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
@@ -141,7 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "report":
             return _cmd_report(args)
         for module in _command_modules():
-            if args.command == module.NAME:
+            names = module.NAME if isinstance(module.NAME, tuple) else (module.NAME,)
+            if args.command in names:
                 return int(module.run(args))
     except FttxError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -165,21 +171,49 @@ def _cmd_samples() -> int:
 
 
 class _Bar:
-    """A tqdm progress bar driven by ``(fraction, stage)`` callbacks."""
+    """Progress on stderr from ``(fraction, stage)`` callbacks.
+
+    On a terminal, a tqdm bar redrawn in place. Otherwise (a log file, a
+    pipe, CI) one plain line per stage, such as ``fttx-planner:  40 % trench
+    tree``, with no carriage returns or escape codes. Nothing with ``--quiet``.
+    """
 
     def __init__(self, quiet: bool) -> None:
-        from tqdm import tqdm
+        self.quiet = quiet
+        self.stage = ""
+        self.bar = None
+        if not quiet and _is_terminal(sys.stderr):
+            from tqdm import tqdm
 
-        self.bar = None if quiet else tqdm(total=100, unit="%", file=sys.stderr, leave=False)
+            self.bar = tqdm(total=100, unit="%", file=sys.stderr, leave=False)
 
     def __call__(self, fraction: float, stage: str) -> None:
+        if self.quiet:
+            return
         if self.bar is not None:
             self.bar.set_description(stage)
             self.bar.update(max(0, round(100 * fraction) - self.bar.n))
+        elif stage != self.stage:
+            self.stage = stage
+            print(
+                f"fttx-planner: {round(100 * fraction):3d} % {stage}", file=sys.stderr, flush=True
+            )
+
+    def scaled(self, start: float, end: float, prefix: str = "") -> Callable[[float, str], None]:
+        """A callback reporting ``0..1`` as ``start..end`` of this bar."""
+        return lambda f, s: self(start + (end - start) * f, prefix + s)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _is_terminal(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty()) if callable(isatty) else False
+    except ValueError:  # closed stream
+        return False
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
@@ -194,12 +228,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             deployment=args.deployment,
             infra_file=args.infra,
             catalogue_file=args.catalogue,
-            progress=bar,
+            progress=bar.scaled(0.0, 0.9),
             premises_file=args.premises,
             households=args.households,
             businesses=args.businesses,
         )
-        paths = write_all(plan, args.out)
+        paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
         if args.pdf:
             from fttx_planner.report.builder import write_report
 

@@ -29,8 +29,18 @@ class DetailSettings(BaseModel):
         ``"iec60304"``, ``"tia598"`` or ``"din_vde0888"`` (``data/colour_codes.csv``).
     spare_share
         Share of every cable's fibres kept free (the last fibres of each
-        cable). Where a planned cable cannot hold its fibres and this spare,
-        the detailed design takes the next cable size and reports it.
+        cable). The plan sizes cables for their fibres alone, so the default
+        is none; with a share, where a planned cable cannot hold its fibres
+        and the spare, the detailed design takes a larger size and counts it
+        (``cable_sections_upsized_for_spare``: the bill of materials does not
+        include that difference).
+    step_down_cables
+        False (default): a cable runs on through a joint into the busiest
+        branch it can hold, at its size, even where the plan sized that
+        branch's cable smaller: its fibres pass uncut instead of being
+        spliced (``cable_extra_eur`` counts the larger cable against the
+        bill of materials). True: cables change to the plan's size at every
+        joint, every through fibre spliced.
     splices_per_tray
         Fusion splices one closure tray holds (assumed: 12, the usual
         single-fusion tray of dome closures).
@@ -43,8 +53,9 @@ class DetailSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     colour_code: str = "iec60304"
-    spare_share: float = Field(0.1, ge=0.0, le=0.5)
+    spare_share: float = Field(0.0, ge=0.0, le=0.5)
     splices_per_tray: int = Field(12, ge=1, le=144)
+    step_down_cables: bool = False
     fibre_loss_db_per_km_1490: float = Field(0.25, ge=0.0, le=2.0)
 
     @field_validator("colour_code")

@@ -32,15 +32,15 @@ PUBLISHED_IRR = 0.22
 def test_published_business_case_is_reproduced(zero_costs: dict[str, Any]) -> None:
     penetration = [0.0, 0.1, 0.1, 0.35, 0.35, 0.6, 0.6] + [0.9] * 14
     capex = NetworkCapex(homes_passed=9_000, civil_eur=9_000 * 1_300.0, drops_eur=9_000 * 700.0)
+    # Variable costs of 10 % of revenue at a flat ARPU: 7 $ per line and month.
+    inputs = {**zero_costs, "retail_opex_eur_per_line_month": 7.0}
     params = FinanceParams(
-        **zero_costs,
+        **inputs,
         currency="USD",
         capex_currency="USD",
         build_profile=[1.0],
         takeup_by_year=penetration,
         arpu_eur_per_month=70.0,
-        # Variable costs of 10 % of revenue at a flat ARPU: 7 $ per line and month.
-        retail_opex_eur_per_line_month=7.0,
         operator_discount_rate=0.10,
         operator_horizon_years=21,
     )

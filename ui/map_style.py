@@ -7,49 +7,42 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 
-BACKGROUND = QColor("#f6f5f1")
-#: Building fills by splitter group: light, distinct, colour-blind friendly
-#: pastels (after ColorBrewer Set3 and Okabe-Ito), neighbours kept apart.
-GROUP_FILLS = (
-    "#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3",
-    "#b3de69", "#fccde5", "#ffd92f", "#bc80bd", "#ccebc5",
-)  # fmt: skip
-UNSERVED_FILL = "#d9d9d9"
-UNSERVED_EDGE = "#d7191c"
+from fttx_planner.export import palette as pal
+
+# The colours and widths are the engine's (fttx_planner.export.palette), so
+# the exported QGIS, SLD and KML styles draw what the window draws.
+BACKGROUND = QColor(pal.BACKGROUND)
+GROUP_FILLS = pal.GROUP_FILLS
+UNSERVED_FILL = pal.UNSERVED_FILL
+UNSERVED_EDGE = pal.UNSERVED_EDGE
 BUILDING_EDGE_DARKER = 145  # percent, QColor.darker
-STREET_MAJOR = "#c9c6bd"
-STREET_MINOR = "#d8d5cc"
-STREET_PATH = "#dedbd3"
-FEEDER = "#c2185b"
-DISTRIBUTION = "#1565c0"
-DROP = "#5f6b73"
-TRENCH_NEW = "#f3d9a4"
-TRENCH_DUCT = "#a5d6a7"
-TRENCH_AERIAL = "#b39ddb"
-OLT_FILL = "#212121"
-SPLITTER_EDGE = "#263238"
-SPLITTER_STAGE1 = "#ffffff"
+STREET_MAJOR = pal.STREET_MAJOR
+STREET_MINOR = pal.STREET_MINOR
+STREET_PATH = pal.STREET_PATH
+FEEDER = pal.FEEDER
+DISTRIBUTION = pal.DISTRIBUTION
+DROP = pal.DROP
+TRENCH_NEW = pal.TRENCH_NEW
+TRENCH_DUCT = pal.TRENCH_DUCT
+TRENCH_AERIAL = pal.TRENCH_AERIAL
+OLT_FILL = pal.OLT_FILL
+SPLITTER_EDGE = pal.SPLITTER_EDGE
+SPLITTER_STAGE1 = pal.SPLITTER_STAGE1
 HIGHLIGHT = "#ffab00"
 
 #: Street classes drawn wider.
-MAJOR_HIGHWAYS = frozenset(
-    {"primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link",
-     "trunk", "trunk_link", "motorway", "motorway_link"}
-)  # fmt: skip
-PATH_HIGHWAYS = frozenset({"footway", "path", "cycleway", "steps", "bridleway", "track"})
+MAJOR_HIGHWAYS = frozenset(pal.MAJOR_HIGHWAYS)
+PATH_HIGHWAYS = frozenset(pal.PATH_HIGHWAYS)
 
 #: Cable width in pixels by largest cable size (fibres) on the route.
-CABLE_WIDTHS = ((12, 1.6), (24, 2.0), (48, 2.6), (96, 3.4), (144, 4.2), (288, 5.2))
+CABLE_WIDTHS = pal.CABLE_WIDTHS_PX
 #: Width for routes carrying more than the largest size (several cables).
-CABLE_WIDTH_MAX = 6.4
+CABLE_WIDTH_MAX = pal.CABLE_WIDTH_MAX_PX
 
 
 def cable_width(fibres_per_cable: int) -> float:
     """Pixel width of a cable route by the size of its biggest cable."""
-    for size, width in CABLE_WIDTHS:
-        if fibres_per_cable <= size:
-            return width
-    return CABLE_WIDTH_MAX
+    return pal.cable_width_px(fibres_per_cable)
 
 
 @dataclass(frozen=True)

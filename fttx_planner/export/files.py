@@ -1,4 +1,4 @@
-"""Plan files: GeoJSON per layer, one GeoPackage, BOM and splitter CSVs, the summary JSON.
+"""Plan files: GeoJSON per layer, a styled GeoPackage with a QGIS project, KMZ, CSVs, JSON.
 
 All files are written atomically (:mod:`fttx_planner.export.atomic`): to a
 temporary file beside the target, then renamed over it, so a crash never
@@ -12,32 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 
-from fttx_planner.export.atomic import atomic_path, write_text_atomic
+from fttx_planner.export.atomic import write_text_atomic
+from fttx_planner.export.geojson import write_geojson
+from fttx_planner.export.geopackage import write_geopackage
+from fttx_planner.export.kml import write_kml
 from fttx_planner.export.layers import plan_layers
 from fttx_planner.plan import Plan
-
-
-def write_geojson(layers: dict[str, gpd.GeoDataFrame], out_dir: Path) -> list[Path]:
-    """One GeoJSON FeatureCollection per layer (WGS84)."""
-    paths = []
-    for name, gdf in layers.items():
-        target = out_dir / f"{name}.geojson"
-        with atomic_path(target) as tmp:
-            gdf.to_file(tmp, driver="GeoJSON", engine="pyogrio")
-        paths.append(target)
-    return paths
-
-
-def write_geopackage(layers: dict[str, gpd.GeoDataFrame], target: Path) -> Path:
-    """All layers in one GeoPackage (opens in QGIS)."""
-    with atomic_path(target) as tmp:
-        for name, gdf in layers.items():
-            if len(gdf):
-                gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
-    return target
 
 
 def write_summary(plan: Plan, target: Path) -> Path:
@@ -52,19 +34,36 @@ def write_bom_csv(plan: Plan, target: Path) -> Path:
     return target
 
 
+#: Files :func:`write_all` writes in its folder (``geojson/`` holds one file per layer).
+OUTPUT_FILES = (
+    "geojson/", "plan.gpkg", "plan.qgz", "plan.kmz", "bom.csv", "splitters.csv", "summary.json",
+)  # fmt: skip
+
+
 def write_all(
     plan: Plan, out_dir: str | Path, progress: Callable[[float, str], None] | None = None
 ) -> list[Path]:
-    """Write every output of a plan into ``out_dir``; return the files written."""
+    """Write every output of a plan into ``out_dir``; return the files written.
+
+    ``geojson/<layer>.geojson`` (RFC 7946), ``plan.gpkg`` (GeoPackage 1.2
+    with QGIS styles) and ``plan.qgz`` (QGIS project), ``plan.kmz`` (Google
+    Earth), ``bom.csv``, ``splitters.csv`` and ``summary.json``.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda f, s: None)
+    title = f"{plan.district.name}: FTTH plan"
+    credit = plan.district.attribution
     step(0.0, "layers")
     layers = plan_layers(plan, wgs84=True)
     step(0.3, "GeoJSON")
     paths = write_geojson(layers, out / "geojson")
-    step(0.6, "GeoPackage")
-    paths.append(write_geopackage(layers, out / "plan.gpkg"))
+    step(0.5, "GeoPackage")
+    paths.append(write_geopackage(layers, out / "plan.gpkg", credit, title, crs=plan.district.crs))
+    paths.append(out / "plan.qgz")
+    step(0.75, "KMZ")
+    paths.append(write_kml(layers, out / "plan.kmz", title, credit))
+    step(0.9, "tables")
     paths.append(write_bom_csv(plan, out / "bom.csv"))
     paths.append(write_summary(plan, out / "summary.json"))
     sp = plan.splitters.drop(columns=["node"])

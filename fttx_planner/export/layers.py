@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
+from fttx_planner.export.cable_runs import cable_runs
+from fttx_planner.export.palette import splitter_colour_groups
 from fttx_planner.plan import Plan
 
 WGS84 = "EPSG:4326"
@@ -26,10 +27,14 @@ LAYER_NAMES = (
 def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     """The plan's map layers, in WGS84 (exports) or the district's metric CRS (drawing).
 
-    Layers: ``streets``, ``trenches``, ``cables`` (one row per trench edge
-    and layer, with ``layer, fibres, cable_size, cable_count, length_m``),
+    Layers: ``streets``, ``trenches`` (one row per street segment),
+    ``cables`` (one row per cable run between two joints, see
+    :func:`~fttx_planner.export.cable_runs.cable_runs`),
     ``drops``, ``buildings`` (with ``homes, served, splitter_id, splitter,
-    loss_db, reason``), ``splitters``, ``olt``, ``unserved``.
+    loss_db, reason``), ``splitters``, ``olt``, ``unserved``. Buildings and
+    last-stage splitters carry ``colour_group``, the index of their splitter
+    group's colour in :data:`~fttx_planner.export.palette.GROUP_FILLS`
+    (``-1``: unserved or first stage), as the window colours them.
     """
     d = plan.district
     g = plan.graph
@@ -50,15 +55,10 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         tr[["edge", "method", "length_m", "trench_m", "duct_m", "aerial_m", "cost_eur"]],
         geometry=[edge_geom[e] for e in tr["edge"]], crs=crs,
     )  # fmt: skip
-    c = plan.cables
-    cables = pd.DataFrame(
-        {
-            "edge": c["edge"], "layer": c["layer"], "fibres": c["fibres"],
-            "cable_size": c["sizes"], "cable_count": c["cable_count"],
-            "length_m": c["length_m"], "cost_eur": c["cost_eur"],
-        }
-    )  # fmt: skip
-    layers["cables"] = gpd.GeoDataFrame(cables, geometry=[edge_geom[e] for e in c["edge"]], crs=crs)
+    runs = cable_runs(plan, edge_geom)
+    layers["cables"] = gpd.GeoDataFrame(
+        runs.drop(columns="geometry"), geometry=list(runs["geometry"]), crs=crs
+    )
 
     b = plan.buildings
     idx = b["building"].to_numpy()
@@ -100,10 +100,20 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         },
         geometry=list(fp), crs=crs,
     )  # fmt: skip
+    group = splitter_colour_groups(layers["buildings"])
+    layers["buildings"]["colour_group"] = np.array(
+        [group.get(int(s), -1) if ok else -1
+         for s, ok in zip(b["splitter_id"], served, strict=True)], dtype=np.int64,
+    )  # fmt: skip
     sp = plan.splitters
     layers["splitters"] = gpd.GeoDataFrame(
         sp[["splitter_id", "label", "stage", "ratio", "homes", "ports_used", "parent_id"]],
         geometry=shapely.points(sp[["x", "y"]].to_numpy()), crs=crs,
+    )  # fmt: skip
+    last = sp["stage"].to_numpy() == (sp["stage"].max() if len(sp) else 1)
+    layers["splitters"]["colour_group"] = np.array(
+        [group.get(int(i), 0) if is_last else -1
+         for i, is_last in zip(sp["splitter_id"], last, strict=True)], dtype=np.int64,
     )  # fmt: skip
     olt_xy = g.node_xy[g.olt_node]
     layers["olt"] = gpd.GeoDataFrame(

@@ -8,9 +8,12 @@ Run from the repository root, before anything is installed::
 On Debian or Ubuntu it first installs, with ``apt-get`` (as root, or through
 ``sudo``), the system packages a minimal system lacks: ``python3-venv`` for
 the virtual environment and the libraries Qt loads even offscreen (GLib,
-OpenGL/EGL, fontconfig, xkbcommon, D-Bus). It asks for nothing already
-installed. Then it creates ``.venv``, installs the project into it
+OpenGL/EGL, fontconfig, xkbcommon, D-Bus), and for ``run`` with a display
+what Qt's X11 or Wayland plugin loads to open a window. It asks for nothing
+already installed. Then it creates ``.venv``, installs the project into it
 (``pip install -e .``, with ``[dev]`` for the tests) and runs the command.
+Without a display, or with one that cannot be opened, the application says
+so in one line and writes the plan's outputs instead.
 It is run as a file, so importing it needs none of the project's
 dependencies.
 """
@@ -40,6 +43,36 @@ SYSTEM_PACKAGES = (
 )
 
 
+#: What Qt's X11 platform plugin loads beyond those, to open a window on an X
+#: display (``ldd`` of PySide6 6.11's ``libqxcb.so`` and ``libQt6XcbQpa``):
+#: installed only for ``run`` with ``DISPLAY`` set.
+X11_PACKAGES = (
+    "libx11-xcb1",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+)
+#: Likewise for Wayland (``libqwayland.so``), with ``WAYLAND_DISPLAY`` set.
+WAYLAND_PACKAGES = ("libwayland-client0", "libwayland-cursor0", "libwayland-egl1")
+
+
+def display_packages(environ: dict[str, str] | None = None) -> tuple[str, ...]:
+    """The packages a window needs on the displays ``environ`` names (none without one)."""
+    env = os.environ if environ is None else environ
+    packages: tuple[str, ...] = ()
+    if env.get("DISPLAY"):
+        packages += X11_PACKAGES
+    if env.get("WAYLAND_DISPLAY"):
+        packages += WAYLAND_PACKAGES
+    return packages
+
+
 def missing_packages(packages: tuple[str, ...] = SYSTEM_PACKAGES) -> list[str]:
     """The packages ``dpkg`` does not list as installed (none on a non-Debian system)."""
     if shutil.which("dpkg-query") is None:
@@ -55,9 +88,9 @@ def missing_packages(packages: tuple[str, ...] = SYSTEM_PACKAGES) -> list[str]:
     return missing
 
 
-def install_system_packages() -> None:
-    """Install the missing system packages with apt-get, as root or through sudo."""
-    missing = missing_packages()
+def install_system_packages(packages: tuple[str, ...] = SYSTEM_PACKAGES) -> None:
+    """Install those of ``packages`` that are missing with apt-get, as root or through sudo."""
+    missing = missing_packages(packages)
     if not missing or shutil.which("apt-get") is None:
         return
     prefix: list[str] = []
@@ -90,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__)
         return 2
     command, rest = args[0], args[1:]
-    install_system_packages()
+    install_system_packages(SYSTEM_PACKAGES + (display_packages() if command == "run" else ()))
     install_project("[dev]" if command == "test" else "")
     os.chdir(ROOT)
     if command == "run":

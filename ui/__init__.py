@@ -10,4 +10,4 @@ from __future__ import annotations
 
 from ui import _pyside_fix
 
-_pyside_fix.apply()
+_pyside_fix.apply_when_loaded()

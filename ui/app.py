@@ -6,9 +6,13 @@ OSM file or a project file (``.fttx``) may be given instead.
 
 Without a display (Linux with neither ``DISPLAY`` nor ``WAYLAND_DISPLAY``
 set, and ``QT_QPA_PLATFORM`` not set to a display-less platform such as
-``offscreen``) it says so on stderr and runs the headless job instead: it
-plans the same district and writes every output with
-:func:`fttx_planner.export.write_all` to ``./out/<slug>/``.
+``offscreen``), or with one Qt cannot open (a ``DISPLAY`` with no server
+behind it, no authorisation, a missing platform library), it says so in one
+line on stderr and runs the headless job instead (:mod:`ui.headless`, which
+imports no Qt): it plans the same district and writes every output with
+:func:`fttx_planner.export.write_all` to ``./out/<slug>/``. Whether Qt can
+open the display is tried in a child process first
+(:func:`display_problem`), because Qt aborts the process when it cannot.
 
 ``--screenshot PATH`` opens the window, waits for the plan and the business
 models, saves a picture of the window and quits (used for ``docs/``).
@@ -18,11 +22,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ui.headless import run_headless
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -81,67 +88,6 @@ def display_available(environ: dict[str, str] | None = None, platform: str | Non
     return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
 
 
-def _default_slug() -> str:
-    from ui.session import default_sample
-
-    return default_sample()
-
-
-def run_headless(district: str | None, out: Path) -> int:
-    """Plan a district (sample, OSM file or project), write all outputs; return the status."""
-    from fttx_planner import FttxError
-    from fttx_planner.export import write_all
-    from fttx_planner.pipeline import run_plan
-
-    arg = district or _default_slug()
-    try:
-        if arg.endswith(".fttx") and Path(arg).is_file():
-            from ui.project import load_project
-            from ui.tasks import DistrictCache, plan_once
-
-            project = load_project(arg)
-            ref = project.district
-            name = ref.label()
-            plan, _ = plan_once(
-                ref, project.design_params, project.catalogue(), DistrictCache(),
-                lambda f, s: None, lambda: False,
-            )  # fmt: skip
-            slug = Path(arg).name.removesuffix(".fttx")
-        else:
-            name = arg
-            plan = run_plan(arg)
-            slug = _slug(arg)
-        target = out / slug
-        print(f"Planning {plan.district.name} ({name}) and writing its outputs to {target}/ ...")
-        paths = write_all(plan, target)
-    except FttxError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    s = plan.summary()
-    c = s["capex_eur"]
-    print(f"{s['district']}: {s['architecture']}")
-    print(
-        f"  {s['homes']['passed']:,} homes passed, {s['splitters']['count']:,} splitters, "
-        f"capex {c['total']:,.0f} EUR ({c['per_home_passed']:,.0f} EUR per home passed)"
-    )
-    print(f"Wrote {len(paths)} files to {target.resolve()}:")
-    for p in paths:
-        print(f"  {p}")
-    print(f"Map data: {plan.district.attribution}")
-    return 0
-
-
-def _slug(arg: str) -> str:
-    path = Path(arg)
-    if path.is_file():
-        name = path.name
-        for suffix in (".osm.pbf", ".osm.bz2", ".osm.gz", ".pbf", ".osm", ".xml"):
-            if name.endswith(suffix):
-                return name[: -len(suffix)]
-        return path.stem
-    return arg
-
-
 def apply_theme(app: object) -> None:
     """A calm light theme on the Fusion style, the same on every platform."""
     from PySide6.QtGui import QColor, QFont, QPalette
@@ -186,16 +132,59 @@ def apply_theme(app: object) -> None:
     )
 
 
+#: Run in a child process: can Qt open its platform (the display)?
+_PROBE = (
+    "import sys\n"
+    "from PySide6.QtGui import QGuiApplication\n"
+    "app = QGuiApplication(sys.argv[:1])\n"
+    "print(app.platformName())\n"
+)
+
+
+def display_problem(
+    environ: dict[str, str] | None = None, platform: str | None = None, timeout_s: float = 30.0
+) -> str | None:
+    """Why no window can open, in a few words; ``None`` if one can.
+
+    Without ``DISPLAY``/``WAYLAND_DISPLAY`` (see :func:`display_available`)
+    the answer is immediate. Otherwise a child process creates a Qt
+    application on the display: Qt aborts a process whose display cannot be
+    opened, so the test must not run in this one. Its message (``could not
+    connect to display :99``) is the reason.
+    """
+    env = dict(os.environ if environ is None else environ)
+    plat = sys.platform if platform is None else platform
+    if not display_available(env, plat):
+        return "no display available (DISPLAY and WAYLAND_DISPLAY are not set)"
+    qpa = env.get("QT_QPA_PLATFORM", "").split(":", 1)[0].strip().lower()
+    if plat.startswith(("win", "darwin", "cygwin")) or qpa in DISPLAYLESS_PLATFORMS:
+        return None
+    try:
+        probe = subprocess.run(
+            [sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True,
+            timeout=timeout_s, check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return f"the display did not answer within {timeout_s:.0f} s"
+    if probe.returncode == 0:
+        return None
+    lines = [ln.strip() for ln in probe.stderr.splitlines() if ln.strip()]
+    qt = [ln.split(": ", 1)[-1] for ln in lines if ln.startswith("qt.qpa.")]
+    reason = qt[0] if qt else (lines[-1] if lines else f"Qt exited with status {probe.returncode}")
+    where = env.get("WAYLAND_DISPLAY") or env.get("DISPLAY", "")
+    return f"cannot open the display {where}: {reason}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``fttx-planner-gui``; returns the exit status."""
     args = build_parser().parse_args(argv)
     if args.headless:
         return run_headless(args.district, args.out)
-    if not display_available():
+    problem = display_problem()
+    if problem is not None:
         print(
-            "fttx-planner-gui: no display available (DISPLAY and WAYLAND_DISPLAY are not set, "
-            "and QT_QPA_PLATFORM is not 'offscreen'), so no window can open. Running the "
-            "headless job instead: planning the district and writing its outputs.",
+            f"fttx-planner-gui: {problem}, so no window can open; running the headless job "
+            "instead: planning the district and writing its outputs.",
             file=sys.stderr,
         )
         return run_headless(args.district, args.out)

@@ -28,3 +28,11 @@ def test_runs_as_a_file_without_the_projects_dependencies() -> None:
     )  # fmt: skip
     assert result.returncode == 2, result.stderr
     assert "bootstrap.py run" in result.stdout and not result.stderr
+
+
+def test_window_libraries_only_for_a_display() -> None:
+    assert bootstrap.display_packages({}) == ()
+    x11 = bootstrap.display_packages({"DISPLAY": ":0"})
+    assert "libxcb-cursor0" in x11  # Qt 6.5+ will not load its X11 plugin without it
+    assert set(x11).isdisjoint(bootstrap.SYSTEM_PACKAGES)
+    assert "libwayland-client0" in bootstrap.display_packages({"WAYLAND_DISPLAY": "wayland-0"})

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import bz2
+import io
 import json
+import sys
 from pathlib import Path
 
 import pyogrio
 import pytest
 
-from fttx_planner.cli import main
+from fttx_planner import __version__
+from fttx_planner.cli import _Bar, main
 from fttx_planner.samples import get_scenario
 
 SLUG = "liechtenstein_balzers"
@@ -23,14 +26,15 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_plan_writes_every_output(planned: Path) -> None:
-    for name in ("plan.gpkg", "bom.csv", "summary.json", "splitters.csv"):
+    for name in ("plan.gpkg", "plan.qgz", "plan.kmz", "bom.csv", "summary.json", "splitters.csv"):
         assert (planned / name).stat().st_size > 0, name
     layers = {name for name, _ in pyogrio.list_layers(planned / "plan.gpkg")}
     assert {"buildings", "cables", "trenches", "splitters", "olt", "drops"} <= layers
     cables = json.loads((planned / "geojson" / "cables.geojson").read_text())
     assert cables["type"] == "FeatureCollection" and cables["features"]
     props = cables["features"][0]["properties"]
-    assert {"layer", "fibres", "cable_size", "length_m"} <= set(props)
+    assert {"cable_id", "layer", "fibres", "cable_size", "length_m"} <= set(props)
+    assert "crs" not in cables  # RFC 7946
     lon, lat = cables["features"][0]["geometry"]["coordinates"][0]
     assert 9.4 < lon < 9.6 and 47.0 < lat < 47.1  # WGS84, Balzers
 
@@ -136,3 +140,41 @@ def test_help_speaks_planner(capsys: pytest.CaptureFixture[str]) -> None:
         main(["plan", "--help"])
     text = capsys.readouterr().out
     assert "sample city" in text and "loss" in text and "GeoPackage" in text
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"fttx-planner {__version__}"
+
+
+def _drive(bar: _Bar) -> None:
+    for fraction, stage in [(0.0, "demand"), (0.1, "demand"), (0.4, "trench tree"),
+                            (0.45, "trench tree"), (1.0, "done")]:  # fmt: skip
+        bar(fraction, stage)
+    bar.close()
+
+
+def test_progress_is_plain_lines_without_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    _drive(_Bar(quiet=False))  # pytest's captured stderr is no terminal
+    err = capsys.readouterr().err
+    assert "\r" not in err and "\x1b" not in err
+    assert err.splitlines() == [
+        "fttx-planner:   0 % demand",
+        "fttx-planner:  40 % trench tree",
+        "fttx-planner: 100 % done",
+    ]
+    _drive(_Bar(quiet=True))
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_is_a_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr(sys, "stderr", term)
+    _drive(_Bar(quiet=False))
+    assert "\r" in term.getvalue() and "trench tree" in term.getvalue()

@@ -10,10 +10,16 @@ marked red, with the model's reason under it, and the model is not changed.
 
 Integer and choice fields step (arrow keys, wheel) to the next value the model
 accepts, so a split ratio steps 32 -> 64 rather than 32 -> 33 -> refused.
+Fractions (units ``fraction``, ``share``, ``fraction/year``) are shown and typed
+as percentages (``10 %``); the model still receives the fraction. Fields that
+the model only accepts together (the OLT's two coordinates) can be declared
+``together``: each is validated with the others' current text, so typing one
+and then the other sets both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import types
 import typing
@@ -54,7 +60,23 @@ _INVALID_STYLE = (
 )
 
 
+#: Units shown as percentages: the text after the editor (the editor itself says %).
+PERCENT_UNITS = {"fraction": "", "share": "", "fraction/year": "per year"}
+
+
 # -- field introspection ----------------------------------------------------------------
+def is_percent(unit: str) -> bool:
+    """Whether a field of this unit is shown and typed as a percentage."""
+    return unit in PERCENT_UNITS
+
+
+def display_unit(unit: str) -> str:
+    """The unit as written after a field's editor (``''`` for counts, ratios and percentages)."""
+    if unit in ("count", "ratio"):
+        return ""
+    return PERCENT_UNITS.get(unit, unit)
+
+
 def field_unit(info: FieldInfo) -> str:
     """The field's unit from ``json_schema_extra`` ('' if none)."""
     extra = info.json_schema_extra
@@ -79,8 +101,14 @@ def field_bounds(info: FieldInfo) -> dict[str, float]:
 
 
 def bounds_text(info: FieldInfo) -> str:
-    """Bounds as text, e.g. ``"2 ≤ value ≤ 128"``."""
+    """Bounds as text, e.g. ``"2 ≤ value ≤ 128"`` (``"0 % ≤ value ≤ 50 %"`` for a share)."""
     b = field_bounds(info)
+    if is_percent(field_unit(info)):
+        b = {k: 100 * v for k, v in b.items()}
+        pct = {k: f"{_num(v)} %" for k, v in b.items()}
+        lo = f"{pct['ge']} ≤ " if "ge" in b else f"{pct['gt']} < " if "gt" in b else ""
+        hi = f" ≤ {pct['le']}" if "le" in b else f" < {pct['lt']}" if "lt" in b else ""
+        return f"{lo}value{hi}" if lo or hi else ""
     lo = f"{_num(b['ge'])} ≤ " if "ge" in b else f"{_num(b['gt'])} < " if "gt" in b else ""
     hi = f" ≤ {_num(b['le'])}" if "le" in b else f" < {_num(b['lt'])}" if "lt" in b else ""
     return f"{lo}value{hi}" if lo or hi else ""
@@ -113,10 +141,16 @@ def error_text(err: Mapping[str, Any], unit: str = "") -> str:
     if kind in words and words[kind][1] in ctx:
         word, key = words[kind]
         bound = ctx[key]
+        if is_percent(unit) and isinstance(bound, int | float):
+            return f"Must be {word} {100 * bound:g} %."
         value = f"{bound:g}" if isinstance(bound, int | float) else str(bound)
         suffix = f" {unit}" if unit and unit not in ("count", "ratio") else ""
         return f"Must be {word} {value}{suffix}."
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    given = err.get("input")
+    if is_percent(unit) and "give a fraction" in msg and isinstance(given, int | float):
+        # The model's hint is for people typing fractions; this field is typed in percent.
+        return f"{100 * given:g} % is too large."
     msg = msg.replace("\n", "; ")
     first = msg.split(" ", 1)[0]
     if "_" not in first:
@@ -159,7 +193,9 @@ class FieldEditor(QWidget):
 
 
 def _decimals(unit: str, default: Any) -> int:
-    if unit in ("fraction", "share", "fraction/year", "x", "dB/km"):
+    if is_percent(unit):
+        return 2
+    if unit in ("x", "dB/km"):
         return 4
     if unit.startswith("EUR") or unit in ("dB",):
         return 2
@@ -171,7 +207,9 @@ def _decimals(unit: str, default: Any) -> int:
 
 
 def _step(unit: str, default: Any) -> float:
-    if unit in ("fraction", "share", "fraction/year", "x"):
+    if is_percent(unit):
+        return 1.0
+    if unit == "x":
         return 0.01
     if isinstance(default, int | float) and default:
         return float(10 ** (math.floor(math.log10(abs(default))) - 1))
@@ -193,11 +231,17 @@ class _DoubleSpinBox(QDoubleSpinBox):
 
 
 class FloatEditor(FieldEditor):
-    """A number, typed freely; the model decides whether it is valid."""
+    """A number, typed freely; the model decides whether it is valid.
+
+    A fraction is shown and typed as a percentage (``10 %`` for 0.1).
+    """
 
     def __init__(self, unit: str, default: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.scale = 100.0 if is_percent(unit) else 1.0
         self.spin = _DoubleSpinBox(self)
+        if self.scale != 1.0:
+            self.spin.setSuffix(" %")
         self.spin.setRange(-1e15, 1e15)
         self.spin.setDecimals(_decimals(unit, default))
         self.spin.setSingleStep(_step(unit, default))
@@ -209,11 +253,13 @@ class FloatEditor(FieldEditor):
         _fill(self, self.spin)
 
     def raw_value(self) -> Any:
-        return float(self.spin.value())
+        value = float(self.spin.value())
+        # Round away the binary noise of the division (12.5 % -> 0.125, not 0.12500000000000003).
+        return round(value / self.scale, 12) if self.scale != 1.0 else value
 
     def set_value(self, value: Any) -> None:
         self.spin.blockSignals(True)
-        self.spin.setValue(float(value))
+        self.spin.setValue(float(value) * self.scale)
         self.spin.blockSignals(False)
 
 
@@ -325,9 +371,11 @@ class TextEditor(FieldEditor):
         optional: bool,
         placeholder: str = "",
         parent: QWidget | None = None,
+        percent: bool = False,
     ) -> None:
         super().__init__(parent)
         self.kind = kind
+        self.scale = 100.0 if percent else 1.0
         self.optional = optional
         self.edit = QLineEdit(self)
         self.edit.setMinimumWidth(60)
@@ -354,10 +402,12 @@ class TextEditor(FieldEditor):
                 msg = f"{text!r} is not a number."
                 raise ValueError(msg) from None
         if self.kind == "floats":
+            parts = text.replace("%", "").replace(";", ",").split(",")
             try:
-                return [float(x) for x in text.replace(";", ",").split(",") if x.strip()]
+                return [round(float(x) / self.scale, 12) for x in parts if x.strip()]
             except ValueError:
-                msg = "Give numbers separated by commas, e.g. 0.5, 0.5."
+                example = "50, 50 (percent)" if self.scale != 1.0 else "0.5, 0.5"
+                msg = f"Give numbers separated by commas, e.g. {example}."
                 raise ValueError(msg) from None
         return text
 
@@ -365,7 +415,7 @@ class TextEditor(FieldEditor):
         if value is None:
             text = ""
         elif self.kind == "floats":
-            text = ", ".join(f"{x:g}" for x in value)
+            text = ", ".join(f"{x * self.scale:g}" for x in value)
         elif self.kind == "float":
             text = f"{float(value):g}"
         else:
@@ -383,13 +433,21 @@ class ModelListEditor(FieldEditor):
         super().__init__(parent)
         self.item_cls = item_cls
         self.names = list(item_cls.model_fields)
+        self.scale = {
+            n: 100.0 if is_percent(field_unit(item_cls.model_fields[n])) else 1.0
+            for n in self.names
+        }
         self.table = QTableWidget(0, len(self.names), self)
         headers = []
         for n in self.names:
             info = item_cls.model_fields[n]
-            unit = field_unit(info)
-            headers.append(f"{info.title or n}" + (f" [{unit}]" if unit else ""))
+            unit = "%" if self.scale[n] != 1.0 else field_unit(info)
+            headers.append(f"{info.title or n}" + (f"\n({unit})" if unit else ""))
         self.table.setHorizontalHeaderLabels(headers)
+        for col, n in enumerate(self.names):
+            item = self.table.horizontalHeaderItem(col)
+            if item is not None:
+                item.setToolTip(self._column_tip(n))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setMinimumHeight(110)
@@ -414,7 +472,7 @@ class ModelListEditor(FieldEditor):
         for col, n in enumerate(self.names):
             info = self.item_cls.model_fields[n]
             default = info.get_default(call_default_factory=True)
-            text = "" if default is None or default is Ellipsis else str(default)
+            text = "" if default is None or default is Ellipsis else self._cell(n, default)
             if n == "name":
                 text = f"SP{row + 1}"
             self.table.setItem(row, col, QTableWidgetItem(text))
@@ -439,7 +497,8 @@ class ModelListEditor(FieldEditor):
                 annotation, _ = _strip_optional(self.item_cls.model_fields[n].annotation)
                 if annotation in (int, float) and text:
                     try:
-                        entry[n] = annotation(float(text)) if annotation is int else float(text)
+                        number = float(text.replace("%", "").strip()) / self.scale[n]
+                        entry[n] = annotation(number) if annotation is int else round(number, 12)
                     except ValueError:
                         msg = f"Row {r + 1}: {text!r} is not a number."
                         raise ValueError(msg) from None
@@ -455,11 +514,18 @@ class ModelListEditor(FieldEditor):
             data = item.model_dump() if isinstance(item, BaseModel) else dict(item)
             self.table.insertRow(r)
             for c, n in enumerate(self.names):
-                v = data.get(n, "")
-                self.table.setItem(
-                    r, c, QTableWidgetItem(f"{v:g}" if isinstance(v, float) else str(v))
-                )
+                self.table.setItem(r, c, QTableWidgetItem(self._cell(n, data.get(n, ""))))
         self.table.blockSignals(False)
+
+    def _cell(self, name: str, value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value * self.scale[name]:g}"
+        return str(value)
+
+    def _column_tip(self, name: str) -> str:
+        info = self.item_cls.model_fields[name]
+        tip = info.description or ""
+        return tip + (" Typed as a percentage." if self.scale[name] != 1.0 else "")
 
 
 class SubModelEditor(FieldEditor):
@@ -513,7 +579,9 @@ def make_editor(info: FieldInfo, parent: QWidget | None = None) -> FieldEditor:
         (item,) = typing.get_args(annotation) or (Any,)
         if isinstance(item, type) and issubclass(item, BaseModel):
             return ModelListEditor(item, parent)
-        return TextEditor("floats", optional, "none" if optional else "", parent)
+        return TextEditor(
+            "floats", optional, "none" if optional else "", parent, percent=is_percent(unit)
+        )
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return SubModelEditor(annotation, parent)
     return TextEditor("text", optional, parent=parent)
@@ -538,6 +606,16 @@ class ModelForm(QWidget):
         Fields not shown.
     compact
         One row of editors (for nested models).
+    titles
+        Labels to show instead of some fields' titles (e.g. abbreviations
+        spelled out); the tooltip keeps the declared title.
+    toolbox
+        Sections as the pages of a :class:`QToolBox` (``None``: when there
+        are more than four) rather than one after the other under headings.
+    together
+        Groups of fields the model accepts only together (both OLT
+        coordinates or neither): an edit of one is validated with the
+        others' current text.
 
     Signals
     -------
@@ -555,9 +633,23 @@ class ModelForm(QWidget):
         exclude: Iterable[str] = (),
         compact: bool = False,
         parent: QWidget | None = None,
+        titles: Mapping[str, str] | None = None,
+        together: Iterable[Iterable[str]] = (),
+        toolbox: bool | None = None,
     ) -> None:
         super().__init__(parent)
         self.model_cls = model_cls
+        self.titles = dict(titles or {})
+        self.together: dict[str, tuple[str, ...]] = {}
+        for group in together:
+            members = tuple(group)
+            for n in members:
+                self.together[n] = members
+        #: The grid of each section, by title, for callers that add a row of their own.
+        self.section_grids: dict[str, QGridLayout] = {}
+        #: The heading of each section (when not in a tool box), to scroll to.
+        self.section_headers: dict[str, QLabel] = {}
+        self._toolbox = toolbox
         self._value = value if value is not None else model_cls()
         self.setStyleSheet(_INVALID_STYLE)
         self.editors: dict[str, FieldEditor] = {}
@@ -599,20 +691,25 @@ class ModelForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         parts = self._sections(names, sections)
-        toolbox = QToolBox(self) if len(parts) > 4 else None
+        use_toolbox = len(parts) > 4 if self._toolbox is None else self._toolbox
+        toolbox = QToolBox(self) if use_toolbox else None
         for title, fields in parts:
             page = QWidget()
             grid = QGridLayout(page)
             grid.setContentsMargins(4, 6 if title else 0, 4, 6)
-            grid.setHorizontalSpacing(8)
+            grid.setHorizontalSpacing(6)
             grid.setVerticalSpacing(2)
-            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(0, 3)
+            grid.setColumnStretch(1, 2)
+            self.section_grids[title] = grid
             row = 0
             if title and toolbox is None:
                 header = QLabel(title, page)
+                header.setWordWrap(True)
                 header.setObjectName("formSection")
                 header.setStyleSheet("font-weight: 600; color: #37474f; padding-top: 4px;")
                 grid.addWidget(header, row, 0, 1, 3)
+                self.section_headers[title] = header
                 row += 1
             for name in fields:
                 row = self._add_row(grid, row, name, page)
@@ -630,7 +727,9 @@ class ModelForm(QWidget):
         editor = make_editor(info, page)
         editor.setObjectName(f"field_{name}")
         tip = self._tooltip(name, info)
-        label = QLabel(info.title or name, page)
+        label = QLabel(self.titles.get(name, info.title or name), page)
+        label.setObjectName(f"label_{name}")
+        label.setWordWrap(True)
         label.setToolTip(tip)
         label.setBuddy(editor)
         editor.setToolTip(tip)
@@ -642,8 +741,10 @@ class ModelForm(QWidget):
         else:
             grid.addWidget(label, row, 0)
             grid.addWidget(editor, row, 1)
-            unit_label = QLabel(unit if unit not in ("count", "ratio") else "", page)
+            unit_label = QLabel(display_unit(unit), page)
+            unit_label.setObjectName(f"unit_{name}")
             unit_label.setStyleSheet("color: #607d8b;")
+            unit_label.setWordWrap(True)
             grid.addWidget(unit_label, row, 2)
         row += 1
         error = QLabel("", page)
@@ -657,28 +758,35 @@ class ModelForm(QWidget):
         return row
 
     def _build_compact(self, names: list[str]) -> None:
+        """Captions and editors two to a row, so a nested model fits a narrow panel."""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(1)
-        row = QHBoxLayout()
-        row.setSpacing(4)
-        outer.addLayout(row)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(4)
+        grid.setVerticalSpacing(2)
+        outer.addLayout(grid)
         error = QLabel("", self)
         error.setStyleSheet(_ERROR_STYLE)
         error.setWordWrap(True)
         error.setVisible(False)
         outer.addWidget(error)
-        for name in names:
+        for k, name in enumerate(names):
             info = self.model_cls.model_fields[name]
             editor = make_editor(info, self)
             editor.setObjectName(f"field_{name}")
             editor.setToolTip(self._tooltip(name, info))
-            if not isinstance(editor, ChoiceEditor):
-                caption = QLabel(info.title or name, self)
+            row, col = divmod(k, 2)
+            if isinstance(editor, ChoiceEditor):
+                grid.addWidget(editor, row, 2 * col, 1, 2)
+            else:
+                caption = QLabel(self.titles.get(name, info.title or name), self)
                 caption.setStyleSheet("color: #607d8b;")
-                row.addWidget(caption)
-            row.addWidget(editor, 1)
+                grid.addWidget(caption, row, 2 * col)
+                grid.addWidget(editor, row, 2 * col + 1)
             self._register(name, editor, error)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
 
     def _register(self, name: str, editor: FieldEditor, error: QLabel) -> None:
         self.editors[name] = editor
@@ -726,8 +834,30 @@ class ModelForm(QWidget):
 
     def _candidate(self, name: str, raw: Any) -> BaseModel:
         data = self._value.model_dump()
+        for other in self.together.get(name, ()):
+            if other != name:
+                # A partner that cannot be read keeps its own error.
+                with contextlib.suppress(ValueError):
+                    data[other] = self.editors[other].raw_value()
         data[name] = raw
         return self.model_cls.model_validate(data)
+
+    def _missing_partners(self, name: str) -> list[str]:
+        """Fields declared together with ``name`` that are still empty while it is not."""
+        editors = self.editors
+        try:
+            own = editors[name].raw_value()
+        except ValueError:
+            return []
+        missing = []
+        for other in self.together.get(name, ()):
+            try:
+                value = editors[other].raw_value()
+            except ValueError:
+                continue
+            if other != name and (value is None) != (own is None):
+                missing.append(other)
+        return missing
 
     def _accepts(self, name: str, raw: Any) -> bool:
         try:
@@ -746,6 +876,12 @@ class ModelForm(QWidget):
         try:
             new = self._candidate(name, raw)
         except ValidationError as exc:
+            missing = self._missing_partners(name)
+            if missing:
+                fields = self.model_cls.model_fields
+                what = " and ".join(fields[m].title or m for m in missing)
+                self._set_error(name, f"Enter {what} too (both or neither).")
+                return
             unit = field_unit(self.model_cls.model_fields[name])
             messages = []
             for err in exc.errors():
@@ -757,7 +893,8 @@ class ModelForm(QWidget):
         except ValueError as exc:
             self._set_error(name, str(exc))
             return
-        self._set_error(name, "")
+        for other in self.together.get(name, (name,)):
+            self._set_error(other, "")
         if new == self._value:
             return
         self._value = new

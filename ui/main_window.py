@@ -14,6 +14,7 @@ models, scenario variants and exports. Parameter changes go through a
 :mod:`ui.window_messages`   status text, error banner and boxes, window title
 :mod:`ui.planning_flow`     plan, re-plan, cancel, progress, the plan shown
 :mod:`ui.edit_flow`         undoable edits of district, design parameters, catalogue
+:mod:`ui.map_flow`          find a building, set the OLT site on the map
 :mod:`ui.finance_flow`      the business models
 :mod:`ui.scenario_flow`     scenarios: keep, variants, open, NPV comparison
 :mod:`ui.project_flow`      new, open, save, recent files
@@ -34,6 +35,7 @@ from ui.edit_flow import EditFlow
 from ui.export_flow import ExportFlow, report_available
 from ui.finance_flow import FinanceFlow
 from ui.finance_view import model_titles
+from ui.map_flow import MapFlow
 from ui.planning_flow import PlanningFlow
 from ui.project_flow import ProjectFlow
 from ui.scenario_flow import ScenarioFlow
@@ -57,6 +59,7 @@ class MainWindow(
     WindowMessages,
     PlanningFlow,
     EditFlow,
+    MapFlow,
     FinanceFlow,
     ScenarioFlow,
     ProjectFlow,
@@ -132,6 +135,7 @@ class MainWindow(
         self._connect_messages()
         self._connect_exports()
         self._connect_map()
+        self._connect_map_tools()
 
     def _refresh_all(self) -> None:
         """Show the session's state in every view (once, after building them)."""

@@ -232,9 +232,8 @@ class MapScene:
         row = self.layers["buildings"].iloc[index]
         name = str(row["name"]) if str(row["name"]) not in ("", "nan", "None") else ""
         title = f"Building {name}" if name else f"Building (OSM {int(row['osm_id'])})"
-        homes = f"{int(row['homes']):,}" + ("" if row["homes_from_tag"] else " (estimated)")
         kind = str(row["building"])
-        rows = [("Type", "building (untyped)" if kind == "yes" else kind), ("Homes", homes)]
+        rows = [("Type", "building (untyped)" if kind == "yes" else kind), *premises_rows(row)]
         if bool(row["served"]):
             rows += [
                 ("Splitter", str(row["splitter"])),
@@ -299,6 +298,31 @@ class MapScene:
         if not len(members):
             return None
         return shapely.GeometryCollection(list(members.geometry))
+
+
+#: What each premises source means, for the details of a building.
+PREMISES_SOURCES = {
+    "tag": "flats tag (building:flats)",
+    "register": "premises register",
+    "address": "address points in the building",
+    "rule": "building type rule",
+    "estimate": "floor-area estimate",
+    "calibrated": "estimate scaled to the known total",
+    "none": "no premises (type or size)",
+}
+
+
+def premises_rows(row: Any) -> list[tuple[str, str]]:
+    """Residential units, business units and where the count comes from, of a building row."""
+    homes = int(row["homes"])
+    if "residential_units" not in row:  # a plan layer without the premises split
+        return [("Homes", f"{homes:,}" + ("" if row["homes_from_tag"] else " (estimated)"))]
+    source = str(row["premises_source"])
+    return [
+        ("Residential units", f"{int(row['residential_units']):,}"),
+        ("Business units", f"{int(row['business_units']):,}"),
+        ("Premises from", PREMISES_SOURCES.get(source, source)),
+    ]
 
 
 def build_scene(

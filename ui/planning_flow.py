@@ -154,6 +154,7 @@ class PlanningFlow(WindowBase):
         self._update_stale()
         self._update_actions()
         self._update_title()
+        self._refresh_map_tools()
         if summary is not None:
             self._finance_timer.start()
 

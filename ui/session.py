@@ -213,8 +213,9 @@ class Session(QObject):
 
     # -- projects ------------------------------------------------------------------------------
     def district_label(self) -> str:
-        """The district's display name."""
-        if self.outcome is not None:
+        """The display name of the district chosen (not of the plan shown, which may be older)."""
+        shown = self.plan_inputs
+        if self.outcome is not None and shown is not None and shown.ref == self.district:
             return self.outcome.plan.district.name
         if self.district.kind == "sample":
             for s in list_samples():

@@ -22,6 +22,7 @@ from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.pipeline import run_plan
 from fttx_planner.plan import Plan
 from fttx_planner.samples import Scenario
+from ui.chart_fit import readable
 from ui.map_scene import MapScene, build_scene
 from ui.project import DistrictRef
 from ui.workers import Cancelled, Progress, TaskCancelled
@@ -213,6 +214,7 @@ class FinanceRequest:
     tornado_actor: str = "PIP"
     mc_draws: int = 2000
     mc_seed: int = 1
+    mc_model: str | None = "separated"  # None: one panel per model
 
 
 def capex_of(summary: dict[str, Any] | None) -> Any:
@@ -262,7 +264,9 @@ def finance_task(request: FinanceRequest) -> Task:
         mc = models.monte_carlo(
             capex, request.params, n_draws=request.mc_draws, seed=request.mc_seed
         )
-        figures["monte_carlo"] = charts.npv_distribution_figure(mc)
+        figures["monte_carlo"] = charts.npv_distribution_figure(mc, model=request.mc_model)
+        for fig in figures.values():
+            readable(fig)
         progress(1.0, "done")
         return FinanceOutcome(
             capex, comparison, rows, figures, tornado, mc, time.perf_counter() - t0

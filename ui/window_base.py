@@ -2,7 +2,7 @@
 
 :class:`~ui.main_window.MainWindow` is composed of mixins, one per concern
 (:mod:`ui.window_layout`, :mod:`ui.window_actions`, :mod:`ui.window_messages`,
-:mod:`ui.planning_flow`, :mod:`ui.edit_flow`, :mod:`ui.finance_flow`,
+:mod:`ui.planning_flow`, :mod:`ui.edit_flow`, :mod:`ui.map_flow`, :mod:`ui.finance_flow`,
 :mod:`ui.scenario_flow`, :mod:`ui.project_flow`, :mod:`ui.export_flow`).
 Each mixin derives from :class:`WindowBase`: at run time that is ``object``
 (the window itself is the one ``QMainWindow``); for the type checker it is a
@@ -24,15 +24,18 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction, QUndoStack
     from PySide6.QtWidgets import (
         QCheckBox,
+        QCompleter,
         QDockWidget,
         QFrame,
         QLabel,
+        QLineEdit,
         QMainWindow,
         QMenu,
         QProgressBar,
         QPushButton,
         QTabWidget,
         QToolBar,
+        QWidget,
     )
 
     from fttx_planner.samples import Scenario
@@ -40,6 +43,7 @@ if TYPE_CHECKING:
     from ui.finance_view import FinanceView
     from ui.forms import ModelForm
     from ui.map_canvas import MapCanvas
+    from ui.map_tools import PointPicker
     from ui.panels import DetailsPanel, DistrictPanel, SummaryPanel
     from ui.project import DistrictRef, ScenarioRecord
     from ui.results_view import ResultsView
@@ -109,6 +113,15 @@ if TYPE_CHECKING:
         status_text: QLabel
         progress: QProgressBar
         status_cancel: QPushButton
+        map_page: QWidget
+        find_box: QLineEdit
+        find_result: QLabel
+        find_completer: QCompleter
+        olt_picker: PointPicker
+        olt_pick_button: QPushButton
+        olt_clear_button: QPushButton
+        compact_layout: bool
+        _layout_pending: bool
 
         # Actions, menus and toolbar (ui.window_actions).
         act_new: QAction
@@ -182,6 +195,8 @@ if TYPE_CHECKING:
         def export_charts_dialog(self) -> None: ...
         def export_pdf_dialog(self) -> None: ...
         def reset_layout(self) -> None: ...
+        def arrange_docks(self, width: int | None = None) -> None: ...
+        def _refresh_map_tools(self) -> None: ...
 
 else:
     WindowBase = object

@@ -13,11 +13,13 @@ from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
+    QCompleter,
     QDockWidget,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -33,6 +35,7 @@ from ui.finance_view import FinanceView
 from ui.forms import ModelForm
 from ui.map_canvas import MapCanvas
 from ui.map_scene import LAYERS, Feature
+from ui.map_tools import PointPicker
 from ui.panels import DetailsPanel, DistrictPanel, SummaryPanel
 from ui.results_view import ResultsView
 from ui.scenarios_view import ScenariosView
@@ -49,7 +52,15 @@ DESIGN_SECTIONS = {
         "connector_loss_db", "connectors_per_path", "safety_margin_db",
     ],
     "OLT site (empty: the planner chooses)": ["olt_x_m", "olt_y_m"],
+    "Premises (known totals calibrate the estimate)": [
+        "households", "businesses", "min_building_area_m2", "max_units_without_tag",
+    ],
 }  # fmt: skip
+#: The section that holds the OLT site, where *Set on map* goes.
+OLT_SECTION = "OLT site (empty: the planner chooses)"
+#: Below this window width the docks share the left side as tabs (a 1366 px laptop),
+#: so the tabs in the middle keep about 1,000 px.
+COMPACT_WIDTH_PX = 1600
 
 
 class WindowLayout(WindowBase):
@@ -65,9 +76,10 @@ class WindowLayout(WindowBase):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        self.map_page = self._build_map_page()
         for widget, title in zip(
             (
-                self.canvas,
+                self.map_page,
                 self.results,
                 self.catalogue_view,
                 self.finance_view,
@@ -107,9 +119,11 @@ class WindowLayout(WindowBase):
         # Left: district and design parameters.
         self.district_panel = DistrictPanel(self.samples, self)
         self.design_form = ModelForm(
-            DesignParams, s.design_params, sections=DESIGN_SECTIONS, parent=self
-        )
+            DesignParams, s.design_params, sections=DESIGN_SECTIONS, parent=self,
+            together=[("olt_x_m", "olt_y_m")], toolbox=False,
+        )  # fmt: skip
         self.design_form.setObjectName("designForm")
+        self._build_olt_row()
         self.budget_label = QLabel("", self)
         self.budget_label.setObjectName("budgetLabel")
         self.budget_label.setWordWrap(True)
@@ -145,7 +159,7 @@ class WindowLayout(WindowBase):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(panel)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(350)
+        scroll.setMinimumWidth(330)
         self.plan_dock = self._dock(
             "planDock", "Planning", scroll, Qt.DockWidgetArea.LeftDockWidgetArea
         )
@@ -166,6 +180,97 @@ class WindowLayout(WindowBase):
         self.splitDockWidget(self.summary_dock, self.details_dock, Qt.Orientation.Vertical)
         self.resizeDocks([self.plan_dock], [380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.summary_dock], [330], Qt.Orientation.Horizontal)
+        self._layout_pending = True
+
+    def _build_map_page(self) -> QWidget:
+        """The Map tab: a search box for a building above the map."""
+        page = QWidget(self)
+        page.setObjectName("mapPage")
+        self.find_box = QLineEdit(page)
+        self.find_box.setObjectName("findBuilding")
+        self.find_box.setPlaceholderText("Find a building: address, name or OSM id")
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.setToolTip(
+            "Type a street and house number, a building name or an OSM way id and press Enter"
+        )
+        self.find_box.setMaximumWidth(420)
+        self.find_result = QLabel("", page)
+        self.find_result.setObjectName("findResult")
+        self.find_result.setStyleSheet("color: #607d8b;")
+        self.find_completer = QCompleter([], self.find_box)
+        self.find_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.find_completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.find_completer.setMaxVisibleItems(12)
+        self.find_box.setCompleter(self.find_completer)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.find_box, 1)
+        bar.addWidget(self.find_result, 1)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+        self.olt_picker = PointPicker(self.canvas, "Click the OLT site on the map (Esc cancels)")
+        return page
+
+    def _build_olt_row(self) -> None:
+        """*Set on map* and *Planner chooses* under the OLT coordinates."""
+        self.olt_pick_button = QPushButton("Set on map", self)
+        self.olt_pick_button.setObjectName("oltPick")
+        self.olt_pick_button.setCheckable(True)
+        self.olt_pick_button.setToolTip("Click the map where the OLT (central office) stands")
+        self.olt_clear_button = QPushButton("Planner chooses", self)
+        self.olt_clear_button.setObjectName("oltClear")
+        self.olt_clear_button.setToolTip("Forget the OLT site given: the planner places it")
+        grid = self.design_form.section_grids[OLT_SECTION]
+        row = QHBoxLayout()
+        row.addWidget(self.olt_pick_button)
+        row.addWidget(self.olt_clear_button)
+        row.addStretch(1)
+        grid.addLayout(row, grid.rowCount(), 0, 1, 3)
+
+    def setVisible(self, visible: bool) -> None:
+        """Arrange the docks for the window's width before it is first shown.
+
+        Before, not in ``showEvent``: showing with the wide arrangement would
+        first grow a small window to that arrangement's minimum width.
+        """
+        if visible and self._layout_pending:
+            self._layout_pending = False
+            self.arrange_docks()
+        super().setVisible(visible)
+
+    def arrange_docks(self, width: int | None = None) -> None:
+        """Put the docks where they start, for a window ``width`` pixels wide.
+
+        Narrower than :data:`COMPACT_WIDTH_PX`, the plan summary and details
+        share the left side with the planning panel as tabs; wider, they stand
+        on the right.
+        """
+        compact = (width if width is not None else self.width()) < COMPACT_WIDTH_PX
+        docks = (self.plan_dock, self.summary_dock, self.details_dock)
+        for dock in docks:
+            dock.setFloating(False)
+            dock.show()
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.addDockWidget(left, self.plan_dock)
+        if compact:
+            self.addDockWidget(left, self.summary_dock)
+            self.addDockWidget(left, self.details_dock)
+            self.tabifyDockWidget(self.plan_dock, self.summary_dock)
+            self.tabifyDockWidget(self.summary_dock, self.details_dock)
+            self.plan_dock.raise_()
+            self.resizeDocks([self.plan_dock], [350], Qt.Orientation.Horizontal)
+        else:
+            self.addDockWidget(right, self.summary_dock)
+            self.addDockWidget(right, self.details_dock)
+            self.splitDockWidget(self.summary_dock, self.details_dock, Qt.Orientation.Vertical)
+            self.resizeDocks(
+                [self.plan_dock, self.summary_dock], [380, 330], Qt.Orientation.Horizontal
+            )
+        self.compact_layout = compact
 
     def _dock(self, name: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -212,6 +317,7 @@ class WindowLayout(WindowBase):
         state = st.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+            self._layout_pending = False  # the user's own arrangement
         saved_layers = st.value("map/layers")
         if isinstance(saved_layers, list | str):
             names = [saved_layers] if isinstance(saved_layers, str) else saved_layers
@@ -243,17 +349,8 @@ class WindowLayout(WindowBase):
         st.sync()
 
     def reset_layout(self) -> None:
-        """Put the docks back where they start."""
-        for dock, area in (
-            (self.plan_dock, Qt.DockWidgetArea.LeftDockWidgetArea),
-            (self.summary_dock, Qt.DockWidgetArea.RightDockWidgetArea),
-            (self.details_dock, Qt.DockWidgetArea.RightDockWidgetArea),
-        ):
-            dock.setFloating(False)
-            dock.show()
-            self.addDockWidget(area, dock)
-        self.splitDockWidget(self.summary_dock, self.details_dock, Qt.Orientation.Vertical)
-        self.resizeDocks([self.plan_dock, self.summary_dock], [360, 330], Qt.Orientation.Horizontal)
+        """Put the docks back where they start (for the window's width)."""
+        self.arrange_docks()
 
     # ======================================================================== map
     def _connect_map(self) -> None:
@@ -268,6 +365,8 @@ class WindowLayout(WindowBase):
 
     def _on_select(self, feature: Feature | None) -> None:
         self.details.show_feature(feature, pinned=feature is not None)
+        if feature is not None and self.tabifiedDockWidgets(self.details_dock):
+            self.details_dock.raise_()  # it shares the side with other docks: show it
 
     def _sync_layer_actions(self) -> None:
         for name, act in self.layer_actions.items():

@@ -8,7 +8,16 @@ from PySide6.QtWidgets import QLabel
 
 from fttx_planner.params import DesignParams, OpticalClass
 from models import FinanceParams
-from ui.forms import ChoiceEditor, IntEditor, ModelForm, ModelListEditor, SubModelEditor, field_unit
+from ui.forms import (
+    ChoiceEditor,
+    IntEditor,
+    ModelForm,
+    ModelListEditor,
+    SubModelEditor,
+    display_unit,
+    field_unit,
+    is_percent,
+)
 
 
 def _form(qtbot: Any, cls: type, **kwargs: Any) -> ModelForm:
@@ -26,8 +35,10 @@ def test_every_design_field_has_a_row_with_title_unit_and_tooltip(qtbot: Any) ->
         tip = form.editors[name].toolTip()
         assert info.title in tip
         unit = field_unit(info)
-        if unit and unit not in ("count", "ratio"):
-            assert unit in labels
+        if display_unit(unit):
+            assert display_unit(unit) in labels
+        if is_percent(unit):
+            assert form.editors[name].spin.suffix() == " %"  # type: ignore[attr-defined]
     assert "Allowed: 2 ≤ value ≤ 128" in form.editors["split_ratio"].toolTip()
     assert isinstance(form.editors["optical_class"], ChoiceEditor)
     assert isinstance(form.editors["split_ratio"], IntEditor)
@@ -70,6 +81,30 @@ def test_cross_field_rules_of_the_model_apply(qtbot: Any) -> None:
     assert "not a number" in form.errors()["olt_x_m"]
 
 
+def _type(form: ModelForm, name: str, text: str) -> None:
+    edit = form.editors[name].edit  # type: ignore[attr-defined]
+    edit.setText(text)
+    edit.editingFinished.emit()
+
+
+def test_fields_declared_together_are_set_by_typing_one_then_the_other(qtbot: Any) -> None:
+    form = _form(qtbot, DesignParams, together=[("olt_x_m", "olt_y_m")])
+    seen: list[Any] = []
+    form.changed.connect(lambda v, n: seen.append((v.olt_x_m, v.olt_y_m, n)))
+    _type(form, "olt_x_m", "1200")
+    assert form.errors() == {"olt_x_m": "Enter OLT y too (both or neither)."}
+    assert seen == []
+    _type(form, "olt_y_m", "3400.5")
+    assert not form.errors()
+    assert seen == [(1200.0, 3400.5, "olt_y_m")]
+    assert (form.value().olt_x_m, form.value().olt_y_m) == (1200.0, 3400.5)
+    _type(form, "olt_y_m", "")  # one emptied: refused until the other is emptied too
+    assert "OLT x" in form.errors()["olt_y_m"]
+    _type(form, "olt_x_m", "")
+    assert not form.errors()
+    assert form.value().olt_x_m is None and form.value().olt_y_m is None
+
+
 def test_steps_skip_values_the_model_refuses(qtbot: Any) -> None:
     form = _form(qtbot, DesignParams)
     split = form.editors["split_ratio"].spin  # type: ignore[attr-defined]
@@ -98,17 +133,22 @@ def test_finance_form_groups_and_nested_editors(qtbot: Any) -> None:
     assert isinstance(form.editors["service_providers"], ModelListEditor)
     assert isinstance(form.editors["mc_arpu"], SubModelEditor)
     rate = form.editors["pip_discount_rate"]
-    rate.spin.setValue(8.0)  # type: ignore[attr-defined]
-    assert "looks like a percentage" in form.errors()["pip_discount_rate"]
-    assert form.value().pip_discount_rate == FinanceParams().pip_discount_rate
+    rate.spin.setValue(8.0)  # type: ignore[attr-defined]  # typed in percent
+    assert form.value().pip_discount_rate == 0.08
+    rate.spin.setValue(80.0)  # type: ignore[attr-defined]
+    assert form.errors()["pip_discount_rate"] == "Must be at most 50 %."
+    assert form.value().pip_discount_rate == 0.08
+    assert "0 % ≤ value ≤ 50 %" in rate.toolTip()
 
 
 def test_service_provider_shares_must_add_up(qtbot: Any) -> None:
     form = _form(qtbot, FinanceParams, sections="json:group")
     table = form.editors["service_providers"].table  # type: ignore[attr-defined]
-    table.item(0, 1).setText("0.7")
+    assert table.item(0, 1).text() == "60"  # market share in percent
+    assert table.horizontalHeaderItem(1).text() == "Market share\n(%)"
+    table.item(0, 1).setText("70")
     assert "add up to" in form.errors()["service_providers"]
-    table.item(1, 1).setText("0.3")
+    table.item(1, 1).setText("30 %")
     assert not form.errors()
     assert [sp.market_share for sp in form.value().service_providers] == [0.7, 0.3]
 
@@ -126,9 +166,11 @@ def test_nested_distribution_is_validated(qtbot: Any) -> None:
 def test_float_list_field(qtbot: Any) -> None:
     form = _form(qtbot, FinanceParams, sections="json:group")
     edit = form.editors["build_profile"].edit  # type: ignore[attr-defined]
-    edit.setText("0.2, 0.3, 0.5")
+    edit.setText("20, 30, 50")  # percent of the network built each year
     edit.editingFinished.emit()
     assert form.value().build_profile == [0.2, 0.3, 0.5]
-    edit.setText("0.2, 0.3")
+    form.set_value(form.value())
+    assert edit.text() == "20, 30, 50"
+    edit.setText("20, 30")
     edit.editingFinished.emit()
     assert "adds up to" in form.errors()["build_profile"]

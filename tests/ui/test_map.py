@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from ui.map_canvas import MapCanvas, _nice_length
-from ui.map_scene import DEFAULT_VISIBLE, LAYERS, MapScene
+from ui.map_scene import DEFAULT_VISIBLE, LAYERS, PREMISES_SOURCES, MapScene
 
 
 @pytest.fixture
@@ -49,9 +49,12 @@ def test_pick_building_splitter_and_cable(scene: MapScene) -> None:
     f = scene.pick(p.x, p.y, 1.0, LAYERS)
     assert f is not None and f.kind == "buildings"
     rows = dict(f.rows)
-    assert {"Homes", "Splitter", "Optical loss", "Drop"} <= set(rows)
+    assert {"Residential units", "Business units", "Premises from", "Splitter", "Drop"} <= set(rows)
     assert rows["Optical loss"].endswith("dB budget")
     assert f.group_geometry is not None
+    assert int(rows["Residential units"]) == b["residential_units"].iloc[i]
+    assert int(rows["Business units"]) == b["business_units"].iloc[i]
+    assert rows["Premises from"] == PREMISES_SOURCES[b["premises_source"].iloc[i]]
 
     xy = scene.splitters.xy
     far = int(np.argmax(np.hypot(xy[:, 0] - scene.olt[0], xy[:, 1] - scene.olt[1])))

@@ -173,7 +173,17 @@ def test_finance_view_shows_the_comparison(qtbot: Any, small_outcome: Any) -> No
     view.set_outcome(outcome)
     models_shown = set(view.table.source.frame["model"])
     assert models_shown == {"Verticalized", "Passive Shared", "Active Shared", "Separated"}
-    assert "value chain" in set(view.table.source.frame["actor"])
+    actors = set(view.table.source.frame["actor"])
+    assert {"Value chain (all actors)", "Passive infrastructure provider (PIP)"} <= actors
+    assert "Service provider SP1" in actors
+    npv_legend = view.charts["npv_by_model"].figure.axes[0].get_legend()
+    labels = [t.get_text() for t in npv_legend.get_texts()]
+    assert "Passive infrastructure provider (PIP)" in labels
+    # The legend stands beside the bars, not over them.
+    fig = view.charts["npv_by_model"].figure
+    fig.canvas.draw()
+    ax_box = fig.axes[0].get_window_extent()
+    assert npv_legend.get_window_extent().x0 >= ax_box.x1
     for chart in view.charts.values():
         assert chart.figure is not None
     with qtbot.waitSignal(view.params_edited) as blocker:
@@ -181,7 +191,8 @@ def test_finance_view_shows_the_comparison(qtbot: Any, small_outcome: Any) -> No
     assert blocker.args[0].arpu_eur_per_month == 45.0
     with qtbot.waitSignal(view.choices_changed):
         view.tornado_model.setCurrentIndex(view.tornado_model.findData("verticalized"))
-    assert view.tornado_actor.itemText(0) == "operator"
+    assert view.tornado_actor.itemData(0) == "operator"
+    assert view.tornado_actor.itemText(0) == "Operator (all layers)"
     view.set_capex_source(None)
     assert "example district" in view.capex_label.text()
 

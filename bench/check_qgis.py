@@ -14,7 +14,10 @@ folder is given, then, with QGIS offscreen:
 2. opens ``plan.qgz`` and reports its layers in order;
 3. renders the project to ``qgis_render.png`` (whole plan) and
    ``qgis_render_zoom.png`` (1:4,000 around the OLT) in the folder;
-4. prints every GDAL/QGIS warning raised meanwhile.
+4. opens ``plan.kmz`` through GDAL's LIBKML driver (what Google Earth would
+   show, folder by folder) and renders it with the styles the KML carries to
+   ``kmz_render.png``;
+5. prints every GDAL/QGIS warning raised meanwhile.
 
 Exit status 1 if a layer is invalid, unstyled, or anything warned. The test
 suite does not need QGIS; this script is the check that QGIS agrees.
@@ -63,10 +66,12 @@ def check(folder: Path) -> int:
         Qgis,
         QgsApplication,
         QgsCoordinateTransform,
+        QgsEmbeddedSymbolRenderer,
         QgsMapRendererSequentialJob,
         QgsMapSettings,
         QgsProject,
         QgsRectangle,
+        QgsSymbol,
         QgsVectorLayer,
     )
     from qgis.PyQt.QtCore import QSize  # type: ignore[import-not-found]
@@ -131,6 +136,27 @@ def check(folder: Path) -> int:
             zoom.setExtent(QgsRectangle(c.x() - half_w, c.y() - half_w * 0.75,
                                         c.x() + half_w, c.y() + half_w * 0.75))  # fmt: skip
             renders.append(("qgis_render_zoom.png", zoom))
+        kmz = folder / "plan.kmz"
+        ds = ogr.Open(str(kmz))
+        folders = [ds.GetLayer(i).GetName() for i in range(ds.GetLayerCount())]
+        ds = None
+        kml_layers = []
+        for name in folders:
+            layer = QgsVectorLayer(f"{kmz}|layername={name}", name, "ogr")
+            if not layer.isValid():
+                problems.append(f"{kmz}: folder {name} does not open")
+                continue
+            # Draw each feature with the style its KML <Style> gives it.
+            default = QgsSymbol.defaultSymbol(layer.geometryType())
+            layer.setRenderer(QgsEmbeddedSymbolRenderer(default))
+            kml_layers.append(layer)
+        print(
+            f"{kmz}: folders "
+            + ", ".join(f"{lyr.name()} ({lyr.featureCount()})" for lyr in kml_layers)
+        )
+        kml_settings = QgsMapSettings(settings)
+        kml_settings.setLayers(kml_layers)
+        renders.append(("kmz_render.png", kml_settings))
         for file_name, ms in renders:
             job = QgsMapRendererSequentialJob(ms)
             job.start()

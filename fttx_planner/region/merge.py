@@ -1,0 +1,166 @@
+"""The region's merged tables: one BOM and one summary over all service areas.
+
+The merged BOM adds the areas' BOMs item by item and the central offices'
+site and power (their OLT chassis are in the areas' BOMs). The summary has
+the ``homes`` and ``capex_eur`` blocks of a district summary (so the finance
+models read a region plan like a district plan), both lower bounds with the
+scope each holds for, the per-area figures, and the areas that failed with
+their error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from fttx_planner.catalogue import PASSIVE_LAYERS, Catalogue
+from fttx_planner.region.tasks import AreaResult
+
+#: Version of the region summary format.
+REGION_SUMMARY_VERSION = 1
+#: BOM columns that identify an item (the rest are added up).
+_KEY = ["item", "layer", "phase", "unit", "unit_cost_eur", "source"]
+#: What each bound holds for (written into the summary).
+REGIONAL_SCOPE = (
+    "any design serving the same homes from the same central offices, each home from any of "
+    "them (the partition into service areas is free)"
+)
+PARTITION_SCOPE = (
+    "only designs with this partition: each home served from the central office of its "
+    "service area, each area's network inside the area's streets (sum of the areas' bounds "
+    "plus the central offices)"
+)
+
+
+def merged_bom(results: list[AreaResult], catalogue: Catalogue, n_offices: int) -> pd.DataFrame:
+    """The region's BOM: the planned areas' items added up, plus the COs' site and power."""
+    boms = [r.bom for r in results if r.ok and len(r.bom)]
+    rows = []
+    for item in ("co_site", "co_power"):
+        it = catalogue[item]
+        rows.append(
+            {"item": item, "layer": it.layer, "phase": it.phase, "unit": it.unit,
+             "quantity": float(n_offices), "unit_cost_eur": it.unit_cost_eur,
+             "cost_eur": n_offices * it.unit_cost_eur, "source": it.source}
+        )  # fmt: skip
+    bom = pd.concat([*boms, pd.DataFrame(rows)], ignore_index=True)
+    merged = bom.groupby(_KEY, sort=False, dropna=False)[["quantity", "cost_eur"]].sum()
+    cols = ["item", "layer", "phase", "unit", "quantity", "unit_cost_eur", "cost_eur", "source"]
+    return merged.reset_index()[cols]
+
+
+def capex_block(bom: pd.DataFrame, homes_passed: int) -> dict[str, Any]:
+    """The ``capex_eur`` block of a summary (docs/architecture.md) from a BOM."""
+    from fttx_planner.catalogue import LAYERS
+
+    by = bom.groupby("layer")["cost_eur"].sum()
+    passive = bom["layer"].isin(PASSIVE_LAYERS)
+    to_pass = bom["phase"] == "pass"
+
+    def total(mask: pd.Series) -> float:
+        return float(bom.loc[mask, "cost_eur"].sum())
+
+    homes = max(homes_passed, 1)
+    all_eur = float(bom["cost_eur"].sum())
+    return {
+        "by_layer": {layer: float(by.get(layer, 0.0)) for layer in LAYERS},
+        "passive_to_pass": total(passive & to_pass),
+        "passive_to_connect": total(passive & ~to_pass),
+        "active_to_pass": total(~passive & to_pass),
+        "active_to_connect": total(~passive & ~to_pass),
+        "total": all_eur,
+        "per_home_passed": total(to_pass) / homes,
+        "per_home_connected": all_eur / homes,
+    }
+
+
+def area_table(results: list[AreaResult]) -> pd.DataFrame:
+    """One row per area: CO, status, homes, capex, bound, gap, seconds, error."""
+    rows = []
+    for r in sorted(results, key=lambda r: r.area_id):
+        s = r.summary
+        rows.append(
+            {
+                "area_id": r.area_id,
+                "central_office": r.co_name,
+                "co_x_m": r.co_xy[0],
+                "co_y_m": r.co_xy[1],
+                "status": "planned" if r.ok else "failed",
+                "homes_passed": s["homes"]["passed"] if r.ok else 0,
+                "homes_unserved": s["homes"]["unserved"] if r.ok else 0,
+                "capex_eur": s["capex_eur"]["total"] if r.ok else None,
+                "lower_bound_eur": s.get("lower_bound_eur") if r.ok else None,
+                "gap_to_lower_bound": s.get("gap_to_lower_bound") if r.ok else None,
+                "seconds": round(r.seconds, 2),
+                "folder": str(r.folder) if r.folder else "",
+                "error": r.error,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def region_summary(
+    name: str,
+    results: list[AreaResult],
+    bom: pd.DataFrame,
+    offices: list[dict[str, Any]],
+    unassigned: dict[str, int],
+    regional_bound_eur: float | None,
+    partition_bound_eur: float | None,
+    params_json: dict[str, Any],
+    architecture: str,
+    attribution: str,
+    warnings: list[str],
+    timings_s: dict[str, float],
+) -> dict[str, Any]:
+    """The region's summary JSON (``format: fttx-planner-region-summary``)."""
+    ok = [r for r in results if r.ok]
+    homes = {
+        key: int(sum(r.summary["homes"][key] for r in ok))
+        for key in ("demand", "residential_units", "business_units", "passed", "unserved",
+                    "buildings_served", "buildings_unserved")
+    }  # fmt: skip
+    homes["no_central_office"] = int(unassigned.get("homes", 0))
+    homes["buildings_no_central_office"] = int(unassigned.get("buildings", 0))
+    homes["in_failed_areas"] = int(unassigned.get("failed_homes", 0))
+    lengths: dict[str, float] = {}
+    for r in ok:
+        for key, value in r.summary["lengths_km"].items():
+            lengths[key] = lengths.get(key, 0.0) + float(value)
+    capex = capex_block(bom, homes["passed"])
+    total = capex["total"]
+
+    def gap(bound: float | None) -> float | None:
+        return (total - bound) / total if bound and total > 0 else None
+
+    return {
+        "format": "fttx-planner-region-summary",
+        "version": REGION_SUMMARY_VERSION,
+        "district": name,
+        "attribution": attribution,
+        "architecture": architecture,
+        "params": params_json,
+        "central_offices": offices,
+        "areas": {
+            "count": len(results),
+            "planned": len(ok),
+            "failed": len(results) - len(ok),
+            "failures": [
+                {"area_id": r.area_id, "central_office": r.co_name, "error": r.error}
+                for r in sorted(results, key=lambda r: r.area_id)
+                if not r.ok
+            ],
+        },
+        "homes": homes,
+        "capex_eur": capex,
+        "lengths_km": lengths,
+        "lower_bound_eur": regional_bound_eur,
+        "lower_bound_scope": REGIONAL_SCOPE,
+        "gap_to_lower_bound": gap(regional_bound_eur),
+        "partition_lower_bound_eur": partition_bound_eur,
+        "partition_lower_bound_scope": PARTITION_SCOPE,
+        "gap_to_partition_lower_bound": gap(partition_bound_eur),
+        "timings_s": timings_s,
+        "warnings": warnings,
+    }

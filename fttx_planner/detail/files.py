@@ -41,7 +41,12 @@ def write_detail(detail: Detail, plan_dir: str | Path) -> list[Path]:
         write_text_atomic(target, getattr(detail, name).to_csv(index=False))
         paths.append(target)
     target = out / "detail.json"
-    write_text_atomic(target, json.dumps(detail.meta, indent=2, ensure_ascii=False))
+    schema = {
+        name: {col: str(dt) for col, dt in getattr(detail, name).dtypes.items()}
+        for name in Detail.TABLES
+    }
+    text = json.dumps({**detail.meta, "tables": schema}, indent=2, ensure_ascii=False)
+    write_text_atomic(target, text)
     paths.append(target)
     return paths
 
@@ -63,13 +68,16 @@ def read_detail(plan_dir: str | Path) -> Detail:
     if meta.get("format") != "fttx-planner-detail" or int(meta.get("version", 0)) > DETAIL_VERSION:
         msg = f"{meta_path} is not a detail file this version can read"
         raise DetailError(msg)
+    schema = meta.pop("tables", {})
     tables: dict[str, Any] = {}
     for name in Detail.TABLES:
         path = d / f"{name}.csv"
         if not path.is_file():
             msg = f"{plan_dir}: the detailed design lacks {path.name}"
             raise DetailError(msg)
-        tables[name] = pd.read_csv(path, keep_default_na=False, low_memory=False)
+        # Names may look like numbers: every column is read as the type it was written.
+        dtypes = {c: ("str" if t == "object" else t) for c, t in schema.get(name, {}).items()}
+        tables[name] = pd.read_csv(path, keep_default_na=False, dtype=dtypes)
     return Detail(meta=meta, **tables)
 
 

@@ -31,10 +31,10 @@ from fttx_planner.detail.colours import colour_code
 from fttx_planner.detail.construction import fibres_per_tube, tube_and_fibre, tubes
 from fttx_planner.detail.fibres import Circuit, Fibres, lay_fibres
 from fttx_planner.detail.naming import NamingTemplates, check_unique, district_code
-from fttx_planner.detail.ports import assign_ports, olt_position
+from fttx_planner.detail.ports import assign_ports, drop_nodes, olt_position
 from fttx_planner.detail.settings import DetailSettings
 from fttx_planner.detail.tree import DesignTree, design_tree
-from fttx_planner.params import SPLITTER_LOSS_DB
+from fttx_planner.params import SPLITTER_LOSS_DB, DesignParams
 from fttx_planner.plan import Plan
 
 #: Version of the detail files (``detail/detail.json``).
@@ -88,7 +88,7 @@ def build_detail(
     node_of = dict(zip(sp["splitter_id"].tolist(), sp["node"].tolist(), strict=True))
     stage_of = dict(zip(sp["splitter_id"].tolist(), sp["stage"].tolist(), strict=True))
     ratio_of = dict(zip(sp["splitter_id"].tolist(), sp["ratio"].tolist(), strict=True))
-    tap = plan.access.node
+    tap = drop_nodes(plan)
     pre = tree.pre
 
     circuits: list[Circuit] = []
@@ -119,7 +119,6 @@ def build_detail(
     sites = _sites(plan, tree, fib, node_of, naming)
     site_at = dict(zip(sites["node"].tolist(), sites["site"].tolist(), strict=True))
     co = str(sites.loc[sites["kind"] == "co", "site"].iloc[0])
-    number_of = dict(zip(sites["node"].tolist(), sites["number"].tolist(), strict=True))
 
     # Splitters: numbered within their site by stage and walking order.
     first_tap: dict[int, int] = {}
@@ -131,11 +130,13 @@ def build_detail(
     order = sorted(node_of, key=lambda s: (pre[node_of[s]], stage_of[s], first_tap.get(s, 0), s))
     split_name: dict[int, str] = {}
     within: dict[int, int] = {}
+    # Splitter sites (cabinets and splitter closures) numbered together in walking order.
+    site_no = {v: i for i, v in enumerate(sorted(set(node_of.values()), key=lambda v: pre[v]), 1)}
     for n, s in enumerate(order, start=1):
         v = node_of[s]
         within[v] = within.get(v, 0) + 1
         split_name[s] = naming.name(
-            "splitter", co=co, site=site_at[v], cabinet=number_of[v], stage=stage_of[s],
+            "splitter", co=co, site=site_at[v], cabinet=site_no[v], stage=stage_of[s],
             ratio=ratio_of[s], splitter=within[v], n=n,
         )  # fmt: skip
     check_unique("splitter", split_name.values())
@@ -171,6 +172,9 @@ def build_detail(
 
     # Pieces: which fibre of which tube of which cable each circuit takes.
     piece_rows = []
+    along = [
+        np.concatenate([[0.0], np.cumsum(tree.edge_length_m[sec.edges])]) for sec in fib.sections
+    ]
     for ci, c in enumerate(circuits):
         for seq, pi in enumerate(fib.pieces_of[ci]):
             p = fib.pieces[pi]
@@ -178,15 +182,16 @@ def build_detail(
             k, f = sec.cable_of(p.fibre)
             size = sec.sizes[k]
             t, fi = tube_and_fibre(size, f)
-            length = float(tree.edge_length_m[sec.edges[p.i0 : p.i1]].sum())
+            cum = along[p.section]
             piece_rows.append(
                 (ci, seq, c.layer, cable_name[(p.section, k)], t, fi, codes.tube(t),
-                 codes.fibre(fi), site_at[sec.nodes[p.i0]], site_at[sec.nodes[p.i1]], length)
+                 codes.fibre(fi), site_at[sec.nodes[p.i0]], site_at[sec.nodes[p.i1]],
+                 float(cum[p.i0]), float(cum[p.i1]), float(cum[p.i1] - cum[p.i0]))
             )  # fmt: skip
     pieces = pd.DataFrame(
         piece_rows,
         columns=["circuit", "seq", "layer", "cable", "tube", "fibre", "tube_colour",
-                 "fibre_colour", "from_site", "to_site", "length_m"],
+                 "fibre_colour", "from_site", "to_site", "start_m", "end_m", "length_m"],
     )  # fmt: skip
     circ = pd.DataFrame(
         {
@@ -247,7 +252,7 @@ def build_detail(
             "fibre_loss_db_per_km": p.fibre_loss_db_per_km,
             "fibre_loss_db_per_km_1490": settings.fibre_loss_db_per_km_1490,
             "splice_loss_db": p.splice_loss_db,
-            "splices_per_path": p.splices_per_path,
+            "splices_per_path": planned_splices(p),
             "connector_loss_db": p.connector_loss_db,
             "connectors_per_path": p.connectors_per_path,
             "safety_margin_db": p.safety_margin_db,
@@ -267,6 +272,25 @@ def build_detail(
         meta=meta, sites=sites, olt_ports=olt_ports, splitters=spl, cables=cables, units=units,
         circuits=circ, pieces=pieces, splices=splices,
     )  # fmt: skip
+
+
+def planned_splices(p: DesignParams) -> int:
+    """Splices the plan's loss counts on every path (its fixed loss less the rest).
+
+    Examples
+    --------
+    >>> planned_splices(DesignParams(splices_per_path=5))
+    5
+    """
+    if p.splice_loss_db <= 0:
+        return int(p.splices_per_path)
+    rest = (
+        p.fixed_loss_db
+        - p.splitter_loss_db
+        - p.connectors_per_path * p.connector_loss_db
+        - p.safety_margin_db
+    )
+    return round(rest / p.splice_loss_db)
 
 
 def _sites(
@@ -310,12 +334,12 @@ def _sites(
         k = splitters_at.get(v, 0)
         if v == tree.root:
             kind = "co"
-        elif v in given:
-            kind = given[v][0]
         elif k >= CABINET_MIN_SPLITTERS:
             kind = "cabinet"
         elif k > 0 or v in joints:
             kind = "closure"
+        elif v in given:
+            kind = given[v][0]
         else:
             kind = "fdp"
         kinds.append(kind)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from fttx_planner.costing.bom import CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.detail.errors import DetailError
 from fttx_planner.detail.tree import DesignTree
@@ -56,6 +58,21 @@ def olt_position(pon: int) -> tuple[int, int, int]:
     return chassis + 1, card + 1, port + 1
 
 
+def drop_nodes(plan: Plan) -> np.ndarray:
+    """Per district building, the node where its drop leaves the distribution cable.
+
+    That is the building's distribution point when the plan has them (the
+    ``fdp_node`` column of its buildings table), else its tap on the street.
+    """
+    node = np.asarray(plan.access.node, dtype=np.int64).copy()
+    b = plan.buildings
+    if "fdp_node" in b.columns:
+        idx = b["building"].to_numpy()
+        fdp = b["fdp_node"].to_numpy().astype(np.int64)
+        node[idx] = np.where(fdp >= 0, fdp, node[idx])
+    return node
+
+
 def assign_ports(plan: Plan, tree: DesignTree) -> PortPlan:
     """Every premise unit on a last-stage splitter port, every splitter on its feed."""
     sp = plan.splitters
@@ -72,7 +89,7 @@ def assign_ports(plan: Plan, tree: DesignTree) -> PortPlan:
         at_node.setdefault(node_of[s], []).append(s)
 
     b = plan.buildings[plan.buildings["served"]]
-    tap = plan.access.node
+    tap = drop_nodes(plan)
     waiting: dict[int, list[list[int]]] = {}
     for bi, h, rec in zip(b["building"], b["homes"], b["splitter_id"], strict=True):
         waiting.setdefault(int(tap[bi]), []).append([int(bi), int(h), int(rec)])

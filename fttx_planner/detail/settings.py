@@ -58,6 +58,15 @@ class DetailSettings(BaseModel):
     step_down_cables: bool = False
     fibre_loss_db_per_km_1490: float = Field(0.25, ge=0.0, le=2.0)
 
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            msg = f"[detail] {loc}: {err['msg'].removeprefix('Value error, ')}"
+            raise NamingError(msg) from None
+
     @field_validator("colour_code")
     @classmethod
     def _known_code(cls, value: str) -> str:
@@ -73,10 +82,8 @@ def detail_settings(data: dict[str, Any], where: str = "[detail]") -> DetailSett
     """Validate a ``[detail]`` mapping, one clear line per problem."""
     try:
         return DetailSettings(**data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        msg = f"{where} {loc}: {err['msg'].removeprefix('Value error, ')}"
+    except NamingError as exc:
+        msg = f"{where}: {str(exc).removeprefix('[detail] ')}"
         raise NamingError(msg) from None
 
 

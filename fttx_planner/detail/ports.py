@@ -144,10 +144,12 @@ def assign_ports(plan: Plan, tree: DesignTree) -> PortPlan:
             pools[v] = pool
     short = [s for s, n in need.items() if n]
     if pools or short:
+        where = f"splitter {short[0]} at node {node_of[short[0]]}" if short else "the OLT"
         msg = (
-            f"the plan's splitters do not match its homes ({sum(need.values())} splitter ports "
-            f"without a home, {sum(it[1] for p in pools.values() for it in p)} homes without a "
-            "splitter); re-plan the district"
+            f"the plan's splitters do not match its homes: {sum(need.values())} splitter ports "
+            f"find no home below them (first: {where}) and "
+            f"{sum(it[1] for p in pools.values() for it in p)} homes no splitter above their "
+            "drop point (a building served from below its distribution point?)"
         )
         raise DetailError(msg)
 

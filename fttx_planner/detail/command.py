@@ -43,9 +43,11 @@ def register(sub: Any) -> None:
     g.add_argument("--building", help="OSM id of a building: trace each of its units")
     g.add_argument("--unit", help="one premise unit, OSM_ID/UNIT (e.g. 123456/2)")
     g.add_argument(
-        "--from", dest="from_", metavar="NAME",
+        "--from",
+        dest="from_",
+        metavar="NAME",
         help="an OLT port, splitter or cable name: list every premise behind it",
-    )  # fmt: skip
+    )
     t.add_argument("--params", type=Path, help=_PARAMS_HELP)
 
 
@@ -75,16 +77,22 @@ def run(args: argparse.Namespace) -> int:
     if args.from_:
         rows = tracer.behind(args.from_)
         print(f"{len(rows):,} premise units behind {args.from_}:")
-        cols = ["premise", "olt_port", "stage1_splitter", "splitter", "splitter_port", "site",
-                "drop", "plan_loss_db"]  # fmt: skip
+        cols = [
+            "premise",
+            "olt_port",
+            "stage1_splitter",
+            "splitter",
+            "splitter_port",
+            "site",
+            "drop",
+            "plan_loss_db",
+        ]
         if not detail.meta["architecture"].count("two stages"):
             cols.remove("stage1_splitter")
         print(rows[cols].to_string(index=False))
         return 0
     premises = (
-        [args.unit]
-        if args.unit
-        else tracer.units_of(args.building)["premise"].astype(str).tolist()
+        [args.unit] if args.unit else tracer.units_of(args.building)["premise"].astype(str).tolist()
     )
     for i, premise in enumerate(premises):
         if i:

@@ -84,7 +84,7 @@ class Section:
 
 @dataclass
 class Piece:
-    """A circuit's stretch in one section: nodes ``i0`` to ``i1`` of it, on bundle fibre ``fibre``."""
+    """A circuit's stretch in one section: its nodes ``i0`` to ``i1``, on bundle fibre ``fibre``."""
 
     circuit: int
     section: int
@@ -165,7 +165,9 @@ def lay_fibres(
     sections, where, stepped = _sections(tree, sizes, planned, counts, settings)
     extra_eur = 0.0
     for e, planned_here, laid in stepped:
-        per_m = sum(sizer.cost_per_m[x] for x in laid) - sum(sizer.cost_per_m[x] for x in planned_here)
+        per_m = sum(sizer.cost_per_m[x] for x in laid) - sum(
+            sizer.cost_per_m[x] for x in planned_here
+        )
         extra_eur += per_m * float(tree.edge_length_m[e])
     pieces: list[Piece] = []
     pieces_of: list[list[int]] = []

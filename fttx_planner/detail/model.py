@@ -68,8 +68,15 @@ class Detail:
     extra: dict[str, Any] = field(default_factory=dict)
 
     TABLES = (
-        "sites", "olt_ports", "splitters", "cables", "units", "circuits", "pieces", "splices",
-    )  # fmt: skip
+        "sites",
+        "olt_ports",
+        "splitters",
+        "cables",
+        "units",
+        "circuits",
+        "pieces",
+        "splices",
+    )
 
 
 def build_detail(
@@ -96,21 +103,39 @@ def build_detail(
     for s, (kind, ref, port) in sorted(ports.upstream.items(), key=lambda kv: kv[0]):
         if kind == "olt":
             circuits.append(
-                Circuit("feeder", tree.root, node_of[s], ("olt", ref, 0), ("splitter_in", s, 0),
-                        (0, ref, 0))
-            )  # fmt: skip
+                Circuit(
+                    "feeder",
+                    tree.root,
+                    node_of[s],
+                    ("olt", ref, 0),
+                    ("splitter_in", s, 0),
+                    (0, ref, 0),
+                )
+            )
         else:
             circuits.append(
-                Circuit("distribution", node_of[ref], node_of[s], ("splitter_out", ref, port),
-                        ("splitter_in", s, 0), (int(pre[node_of[ref]]), ref, port))
-            )  # fmt: skip
+                Circuit(
+                    "distribution",
+                    node_of[ref],
+                    node_of[s],
+                    ("splitter_out", ref, port),
+                    ("splitter_in", s, 0),
+                    (int(pre[node_of[ref]]), ref, port),
+                )
+            )
         feed_circuit[s] = len(circuits) - 1
     unit_circuit: list[int] = []
     for bi, u, s, port in ports.units:
         circuits.append(
-            Circuit("distribution", node_of[s], int(tap[bi]), ("splitter_out", s, port),
-                    ("drop", bi, u), (int(pre[node_of[s]]), s, port))
-        )  # fmt: skip
+            Circuit(
+                "distribution",
+                node_of[s],
+                int(tap[bi]),
+                ("splitter_out", s, port),
+                ("drop", bi, u),
+                (int(pre[node_of[s]]), s, port),
+            )
+        )
         unit_circuit.append(len(circuits) - 1)
 
     sizer = CableSizer(plan.catalogue)
@@ -136,9 +161,15 @@ def build_detail(
         v = node_of[s]
         within[v] = within.get(v, 0) + 1
         split_name[s] = naming.name(
-            "splitter", co=co, site=site_at[v], cabinet=site_no[v], stage=stage_of[s],
-            ratio=ratio_of[s], splitter=within[v], n=n,
-        )  # fmt: skip
+            "splitter",
+            co=co,
+            site=site_at[v],
+            cabinet=site_no[v],
+            stage=stage_of[s],
+            ratio=ratio_of[s],
+            splitter=within[v],
+            n=n,
+        )
     check_unique("splitter", split_name.values())
 
     olt_name: dict[int, str] = {}
@@ -149,7 +180,9 @@ def build_detail(
         olt_name[pon] = naming.name(
             "olt_port", co=co, chassis=chassis, card=card, port=port, pon=pon + 1
         )
-        olt_rows.append((olt_name[pon], pon + 1, chassis, card, port, split_name[first_of_pon[pon]]))
+        olt_rows.append(
+            (olt_name[pon], pon + 1, chassis, card, port, split_name[first_of_pon[pon]])
+        )
     check_unique("olt_port", olt_name.values())
     olt_ports = pd.DataFrame(
         olt_rows, columns=["olt_port", "pon", "chassis", "card", "port", "splitter"]
@@ -184,15 +217,40 @@ def build_detail(
             t, fi = tube_and_fibre(size, f)
             cum = along[p.section]
             piece_rows.append(
-                (ci, seq, c.layer, cable_name[(p.section, k)], t, fi, codes.tube(t),
-                 codes.fibre(fi), site_at[sec.nodes[p.i0]], site_at[sec.nodes[p.i1]],
-                 float(cum[p.i0]), float(cum[p.i1]), float(cum[p.i1] - cum[p.i0]))
-            )  # fmt: skip
+                (
+                    ci,
+                    seq,
+                    c.layer,
+                    cable_name[(p.section, k)],
+                    t,
+                    fi,
+                    codes.tube(t),
+                    codes.fibre(fi),
+                    site_at[sec.nodes[p.i0]],
+                    site_at[sec.nodes[p.i1]],
+                    float(cum[p.i0]),
+                    float(cum[p.i1]),
+                    float(cum[p.i1] - cum[p.i0]),
+                )
+            )
     pieces = pd.DataFrame(
         piece_rows,
-        columns=["circuit", "seq", "layer", "cable", "tube", "fibre", "tube_colour",
-                 "fibre_colour", "from_site", "to_site", "start_m", "end_m", "length_m"],
-    )  # fmt: skip
+        columns=[
+            "circuit",
+            "seq",
+            "layer",
+            "cable",
+            "tube",
+            "fibre",
+            "tube_colour",
+            "fibre_colour",
+            "from_site",
+            "to_site",
+            "start_m",
+            "end_m",
+            "length_m",
+        ],
+    )
     circ = pd.DataFrame(
         {
             "circuit": np.arange(len(circuits)),
@@ -204,8 +262,19 @@ def build_detail(
         }
     )
 
-    units = _units(plan, ports, circuits, unit_circuit, feed_circuit, stage_of, split_name,
-                   olt_name, drop_name, drop_site, drop_port)  # fmt: skip
+    units = _units(
+        plan,
+        ports,
+        circuits,
+        unit_circuit,
+        feed_circuit,
+        stage_of,
+        split_name,
+        olt_name,
+        drop_name,
+        drop_site,
+        drop_port,
+    )
     spl = pd.DataFrame(
         {
             "splitter": [split_name[s] for s in order],
@@ -219,8 +288,9 @@ def build_detail(
     )
     used = units.groupby("splitter").size()
     if plan.params.two_stage:
-        used = used.add(units.drop_duplicates("splitter")["stage1_splitter"].value_counts(),
-                        fill_value=0)  # fmt: skip
+        used = used.add(
+            units.drop_duplicates("splitter")["stage1_splitter"].value_counts(), fill_value=0
+        )
     spl["ports_used"] = spl["splitter"].map(used).fillna(0).astype(int).to_numpy()
     spl["ports_free"] = spl["ratio"] - spl["ports_used"]
 
@@ -236,26 +306,26 @@ def build_detail(
     ]
     sites["cables"] = sites["site"].map(_cables_at(cables)).fillna("")
 
-    p = plan.params
+    par = plan.params
     meta = {
         "format": "fttx-planner-detail",
         "version": DETAIL_VERSION,
         "district": plan.district.name,
         "crs": plan.district.crs,
         "attribution": plan.district.attribution,
-        "architecture": p.describe(),
+        "architecture": par.describe(),
         "co": co,
         "settings": settings.model_dump(),
         "naming": naming.model_dump(),
         "optics": {
-            "budget_db": p.budget_db,
-            "fibre_loss_db_per_km": p.fibre_loss_db_per_km,
+            "budget_db": par.budget_db,
+            "fibre_loss_db_per_km": par.fibre_loss_db_per_km,
             "fibre_loss_db_per_km_1490": settings.fibre_loss_db_per_km_1490,
-            "splice_loss_db": p.splice_loss_db,
-            "splices_per_path": planned_splices(p),
-            "connector_loss_db": p.connector_loss_db,
-            "connectors_per_path": p.connectors_per_path,
-            "safety_margin_db": p.safety_margin_db,
+            "splice_loss_db": par.splice_loss_db,
+            "splices_per_path": planned_splices(par),
+            "connector_loss_db": par.connector_loss_db,
+            "connectors_per_path": par.connectors_per_path,
+            "safety_margin_db": par.safety_margin_db,
         },
         "counts": {
             "premise_units": len(units),
@@ -269,9 +339,16 @@ def build_detail(
         },
     }
     return Detail(
-        meta=meta, sites=sites, olt_ports=olt_ports, splitters=spl, cables=cables, units=units,
-        circuits=circ, pieces=pieces, splices=splices,
-    )  # fmt: skip
+        meta=meta,
+        sites=sites,
+        olt_ports=olt_ports,
+        splitters=spl,
+        cables=cables,
+        units=units,
+        circuits=circ,
+        pieces=pieces,
+        splices=splices,
+    )
 
 
 def planned_splices(p: DesignParams) -> int:
@@ -310,7 +387,7 @@ def _sites(
         nodes.add(c.top)
         nodes.add(c.bottom)
     for mine in fib.pieces_of:
-        for a, b in zip(mine, mine[1:], strict=False):
+        for a in mine[:-1]:
             pa = fib.pieces[a]
             joints.add(fib.sections[pa.section].nodes[pa.i1])
         for pi in mine:
@@ -395,9 +472,12 @@ def _cables(
     pre = tree.pre
     order = sorted(
         range(len(fib.sections)),
-        key=lambda s: (fib.sections[s].layer != "feeder", pre[fib.sections[s].nodes[0]],
-                       pre[fib.sections[s].nodes[1]]),
-    )  # fmt: skip
+        key=lambda s: (
+            fib.sections[s].layer != "feeder",
+            pre[fib.sections[s].nodes[0]],
+            pre[fib.sections[s].nodes[1]],
+        ),
+    )
     counters: dict[str, int] = {}
     names: dict[tuple[int, int], str] = {}
     rows = []
@@ -409,24 +489,56 @@ def _cables(
             counters[sec.layer] = counters.get(sec.layer, 0) + 1
             start, end = site_at[sec.nodes[0]], site_at[sec.nodes[-1]]
             name = naming.name(
-                "cable", co=co, layer=sec.layer, layer_code=sec.layer[0].upper(),
-                cable=counters[sec.layer], fibres=size, start=start, end=end,
-            )  # fmt: skip
+                "cable",
+                co=co,
+                layer=sec.layer,
+                layer_code=sec.layer[0].upper(),
+                cable=counters[sec.layer],
+                fibres=size,
+                start=start,
+                end=end,
+            )
             names[(si, k)] = name
             used = int((sec.occ[offset : offset + size] > 0).sum(axis=0).max())
             rows.append(
-                (name, sec.layer, size, tubes(size), fibres_per_tube(size), start, end, length,
-                 len(sec.edges), used, size - used, settings.usable_fibres(size),
-                 "+".join(str(s) for s in sec.planned_sizes), si)
-            )  # fmt: skip
+                (
+                    name,
+                    sec.layer,
+                    size,
+                    tubes(size),
+                    fibres_per_tube(size),
+                    start,
+                    end,
+                    length,
+                    len(sec.edges),
+                    used,
+                    size - used,
+                    settings.usable_fibres(size),
+                    "+".join(str(s) for s in sec.planned_sizes),
+                    si,
+                )
+            )
             offset += size
     check_unique("cable", names.values())
     cables = pd.DataFrame(
         rows,
-        columns=["cable", "layer", "fibres", "tubes", "fibres_per_tube", "start_site",
-                 "end_site", "length_m", "edges", "fibres_used", "fibres_spare", "fibres_usable",
-                 "planned_sizes", "section"],
-    )  # fmt: skip
+        columns=[
+            "cable",
+            "layer",
+            "fibres",
+            "tubes",
+            "fibres_per_tube",
+            "start_site",
+            "end_site",
+            "length_m",
+            "edges",
+            "fibres_used",
+            "fibres_spare",
+            "fibres_usable",
+            "planned_sizes",
+            "section",
+        ],
+    )
     return cables, names
 
 
@@ -461,7 +573,9 @@ def _drops(
     check_unique("drop", name.values())
     port: dict[tuple[int, int], int] = {}
     next_port: dict[str, int] = {}
-    for bi, u in sorted(((bi, u) for bi, u, _, _ in units), key=lambda x: (site[x[0]], osm[x[0]], x[1])):
+    for bi, u in sorted(
+        ((bi, u) for bi, u, _, _ in units), key=lambda x: (site[x[0]], osm[x[0]], x[1])
+    ):
         s = site[bi]
         next_port[s] = next_port.get(s, 0) + 1
         port[(bi, u)] = next_port[s]
@@ -493,15 +607,49 @@ def _units(
             first, first_out, mid = ref, s_in_port, feed_circuit[s]
             pon = circuits[feed_circuit[ref]].src[1]
         rows.append(
-            (int(osm[bi]), bi, u, f"{int(osm[bi])}/{u}", olt_name[pon], split_name[first],
-             first_out, split_name[s], port, drop_site[bi], drop_port[(bi, u)], drop_name[bi], u,
-             float(b.at[bi, "path_m"]), float(b.at[bi, "drop_m"]), float(b.at[bi, "loss_db"]),
-             feed_circuit[first], mid, ci)
-        )  # fmt: skip
-    cols = ["osm_id", "building", "unit", "premise", "olt_port", "stage1_splitter",
-            "stage1_port", "splitter", "splitter_port", "site", "site_port", "drop",
-            "drop_fibre", "path_m", "drop_m", "plan_loss_db", "feeder_circuit", "link_circuit",
-            "circuit"]  # fmt: skip
+            (
+                int(osm[bi]),
+                bi,
+                u,
+                f"{int(osm[bi])}/{u}",
+                olt_name[pon],
+                split_name[first],
+                first_out,
+                split_name[s],
+                port,
+                drop_site[bi],
+                drop_port[(bi, u)],
+                drop_name[bi],
+                u,
+                float(b.at[bi, "path_m"]),
+                float(b.at[bi, "drop_m"]),
+                float(b.at[bi, "loss_db"]),
+                feed_circuit[first],
+                mid,
+                ci,
+            )
+        )
+    cols = [
+        "osm_id",
+        "building",
+        "unit",
+        "premise",
+        "olt_port",
+        "stage1_splitter",
+        "stage1_port",
+        "splitter",
+        "splitter_port",
+        "site",
+        "site_port",
+        "drop",
+        "drop_fibre",
+        "path_m",
+        "drop_m",
+        "plan_loss_db",
+        "feeder_circuit",
+        "link_circuit",
+        "circuit",
+    ]
     out = pd.DataFrame(rows, columns=cols)
     del stage_of
     return out

@@ -165,9 +165,9 @@ def assign_ports(plan: Plan, tree: DesignTree) -> PortPlan:
         kids: dict[int, list[int]] = {}
         for s, parent in zip(lasts["splitter_id"], lasts["parent_id"], strict=True):
             kids.setdefault(int(parent), []).append(int(s))
-        for f, members in kids.items():
-            members.sort(key=lambda s: (pre[node_of[s]], s))
-            for port, s in enumerate(members, start=1):
+        for f, kid_ids in kids.items():
+            kid_ids.sort(key=lambda s: (pre[node_of[s]], s))
+            for port, s in enumerate(kid_ids, start=1):
                 upstream[s] = ("splitter", f, port)
     order = sorted(firsts["splitter_id"].tolist(), key=lambda s: (pre[node_of[s]], s))
     pon = {int(s): i for i, s in enumerate(order)}
@@ -182,4 +182,3 @@ def units_per_building(units: list[tuple[int, int, int, int]]) -> dict[int, int]
     for bi, _, _, _ in units:
         out[bi] = out.get(bi, 0) + 1
     return out
-

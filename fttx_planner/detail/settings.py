@@ -75,7 +75,7 @@ class DetailSettings(BaseModel):
 
     def usable_fibres(self, size: int) -> int:
         """Fibres of a cable of ``size`` that may carry circuits (the rest is spare)."""
-        return int(math.floor(size * (1.0 - self.spare_share) + 1e-9))
+        return math.floor(size * (1.0 - self.spare_share) + 1e-9)
 
 
 def detail_settings(data: dict[str, Any], where: str = "[detail]") -> DetailSettings:

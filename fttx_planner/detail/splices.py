@@ -28,9 +28,20 @@ from fttx_planner.detail.fibres import Circuit, Fibres, Piece
 from fttx_planner.detail.tree import DesignTree
 
 COLUMNS = [
-    "site", "action", "circuit", "a", "a_tube", "a_fibre", "a_colour", "b", "b_tube",
-    "b_fibre", "b_colour", "fibres", "note",
-]  # fmt: skip
+    "site",
+    "action",
+    "circuit",
+    "a",
+    "a_tube",
+    "a_fibre",
+    "a_colour",
+    "b",
+    "b_tube",
+    "b_fibre",
+    "b_colour",
+    "fibres",
+    "note",
+]
 
 
 def fibre_ranges(numbers: list[int]) -> str:
@@ -105,25 +116,26 @@ def splice_schedule(
         n = len(sec.edges)
         occ = sec.occ
         for i, v in enumerate(sec.nodes):
-            site = site_at.get(v)
+            at_site = site_at.get(v)
             left = occ[:, i - 1] if i > 0 else None
             right = occ[:, i] if i < n else None
-            if site is None:
+            if at_site is None:
                 if left is not None and right is not None and (left != right).any():
                     msg = f"fibres cut at node {v} where no site is"  # pragma: no cover
                     raise AssertionError(msg)
                 continue
+            site = at_site
             if left is None or right is None:
-                dark = (right if left is None else left) == 0
+                side = right if left is None else left
+                assert side is not None
+                dark = np.asarray(side == 0)
                 where = "start" if left is None else "end"
-                _tube_rows(rows, stat, site, sec, si, cable_name, codes, dark,
-                           None, None, where)  # fmt: skip
+                _tube_rows(rows, stat, site, sec, si, cable_name, codes, dark, None, None, where)
                 continue
             cut = left != right
             uncut_used = ~cut & (left > 0)
             parked = cut & ((left == 0) | (right == 0))
-            _tube_rows(rows, stat, site, sec, si, cable_name, codes, parked, cut, uncut_used,
-                       "mid")  # fmt: skip
+            _tube_rows(rows, stat, site, sec, si, cable_name, codes, parked, cut, uncut_used, "mid")
     schedule = pd.DataFrame(rows, columns=COLUMNS)
     st = pd.DataFrame(
         [(k, *v) for k, v in stats.items()],
@@ -159,21 +171,54 @@ def _tube_rows(
                 opened = bool(cut[lo:hi].any())
                 used = int(uncut_used[lo:hi].sum())
                 if not opened:
-                    rows.append((site, "pass", -1, name, t, 0, colour, name, t, 0, colour,
-                                 f"1-{hi - lo}", f"tube passed unopened, {used} fibres in use"))  # fmt: skip
+                    rows.append(
+                        (
+                            site,
+                            "pass",
+                            -1,
+                            name,
+                            t,
+                            0,
+                            colour,
+                            name,
+                            t,
+                            0,
+                            colour,
+                            f"1-{hi - lo}",
+                            f"tube passed unopened, {used} fibres in use",
+                        )
+                    )
                     stat(site, 1, used)
                     continue
                 stat(site, 3, 1)
                 uncut = [f + 1 for f in np.flatnonzero(~cut[lo:hi]).tolist()]
                 if uncut:
-                    rows.append((site, "pass", -1, name, t, 0, colour, name, t, 0, colour,
-                                 fibre_ranges(uncut), f"uncut in an opened tube, {used} in use"))  # fmt: skip
+                    rows.append(
+                        (
+                            site,
+                            "pass",
+                            -1,
+                            name,
+                            t,
+                            0,
+                            colour,
+                            name,
+                            t,
+                            0,
+                            colour,
+                            fibre_ranges(uncut),
+                            f"uncut in an opened tube, {used} in use",
+                        )
+                    )
                     stat(site, 1, used)
             if park:
-                note = {"start": "dark fibres where the cable starts",
-                        "end": "dark fibres where the cable ends",
-                        "mid": "dark side of fibres cut here"}[where]  # fmt: skip
-                rows.append((site, "park", -1, name, t, 0, colour, "", 0, 0, "",
-                             fibre_ranges(park), note))  # fmt: skip
+                note = {
+                    "start": "dark fibres where the cable starts",
+                    "end": "dark fibres where the cable ends",
+                    "mid": "dark side of fibres cut here",
+                }[where]
+                rows.append(
+                    (site, "park", -1, name, t, 0, colour, "", 0, 0, "", fibre_ranges(park), note)
+                )
                 stat(site, 2, len(park))
         offset += size

@@ -148,36 +148,59 @@ class Tracer:
             runs = [] if pieces is None else list(pieces.itertuples(index=False))
             for j, joint in enumerate(joints):
                 n_splices += 1
-                els.append(Element("splice", str(joint.site), f"{joint.a} > {joint.b}",
-                                   0, splice, splice))  # fmt: skip
+                els.append(
+                    Element("splice", str(joint.site), f"{joint.a} > {joint.b}", 0, splice, splice)
+                )
                 if j < len(runs):
                     r = runs[j]
                     length = float(r.length_m)
                     els.append(
-                        Element("fibre", str(r.cable),
-                                f"tube {r.tube} ({r.tube_colour}) fibre {r.fibre} "
-                                f"({r.fibre_colour}) {r.from_site} > {r.to_site}",
-                                length, length * per_m, length * per_m2)
-                    )  # fmt: skip
+                        Element(
+                            "fibre",
+                            str(r.cable),
+                            f"tube {r.tube} ({r.tube_colour}) fibre {r.fibre} "
+                            f"({r.fibre_colour}) {r.from_site} > {r.to_site}",
+                            length,
+                            length * per_m,
+                            length * per_m2,
+                        )
+                    )
             if k < len(chain) - 1:
                 name = str(row["stage1_splitter"] if k == 0 else row["splitter"])
                 if k == 0 and len(chain) == 2:
                     name = str(row["splitter"])
                 loss = SPLITTER_LOSS_DB[int(self._ratio[name])]
-                els.append(Element("splitter", name, f"1:{self._ratio[name]} splitter",
-                                   0, loss, loss))  # fmt: skip
+                els.append(
+                    Element("splitter", name, f"1:{self._ratio[name]} splitter", 0, loss, loss)
+                )
         loss = SPLITTER_LOSS_DB[int(self._ratio[str(row["splitter"])])]
         if len(chain) == 2:
             pass  # the single splitter was added between the feeder and the distribution
         drop = float(row["drop_m"])
-        els.append(Element("drop", str(row["drop"]), f"drop fibre {row['drop_fibre']}",
-                           drop, drop * per_m, drop * per_m2))  # fmt: skip
+        els.append(
+            Element(
+                "drop",
+                str(row["drop"]),
+                f"drop fibre {row['drop_fibre']}",
+                drop,
+                drop * per_m,
+                drop * per_m2,
+            )
+        )
         els.append(Element("premise", premise, "wall outlet, ONT connector", 0, conn, conn))
         notes = []
         reserve = int(o["splices_per_path"]) - n_splices
         if reserve > 0:
-            els.append(Element("reserve", "splices", f"{reserve} more splices the plan counts",
-                               0, reserve * splice, reserve * splice))  # fmt: skip
+            els.append(
+                Element(
+                    "reserve",
+                    "splices",
+                    f"{reserve} more splices the plan counts",
+                    0,
+                    reserve * splice,
+                    reserve * splice,
+                )
+            )
         elif reserve < 0:
             notes.append(
                 f"the path has {-reserve} splice(s) more than the plan's {o['splices_per_path']}: "
@@ -185,8 +208,16 @@ class Tracer:
             )
         extra = int(o["connectors_per_path"]) - PATH_CONNECTORS
         if extra > 0:
-            els.append(Element("reserve", "connectors", f"{extra} more connectors the plan counts",
-                               0, extra * conn, extra * conn))  # fmt: skip
+            els.append(
+                Element(
+                    "reserve",
+                    "connectors",
+                    f"{extra} more connectors the plan counts",
+                    0,
+                    extra * conn,
+                    extra * conn,
+                )
+            )
         m = float(o["safety_margin_db"])
         els.append(Element("margin", "safety margin", "kept free for ageing and repairs", 0, m, m))
         del loss

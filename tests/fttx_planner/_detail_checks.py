@@ -19,11 +19,15 @@ def check_detail(detail: Detail, plan: Plan, traces: int | None = None) -> None:
     assert len(u) == plan.homes_passed
     assert not u.duplicated(["osm_id", "unit"]).any()
     served = plan.buildings[plan.buildings["served"]]
-    homes = dict(zip(plan.district.buildings.osm_id[served["building"]], served["homes"], strict=True))
+    homes = dict(
+        zip(plan.district.buildings.osm_id[served["building"]], served["homes"], strict=True)
+    )
     assert u.groupby("osm_id").size().to_dict() == {int(k): int(v) for k, v in homes.items()}
     assert (u["olt_port"] != "").all()
     assert set(u["olt_port"]) <= set(detail.olt_ports["olt_port"])
-    port_of_first = dict(zip(detail.olt_ports["splitter"], detail.olt_ports["olt_port"], strict=True))
+    port_of_first = dict(
+        zip(detail.olt_ports["splitter"], detail.olt_ports["olt_port"], strict=True)
+    )
     assert (u["stage1_splitter"].map(port_of_first) == u["olt_port"]).all()
     assert detail.olt_ports["splitter"].is_unique
 
@@ -55,7 +59,10 @@ def check_detail(detail: Detail, plan: Plan, traces: int | None = None) -> None:
             assert (g["start_m"].to_numpy()[1:] >= g["end_m"].to_numpy()[:-1] - 1e-6).all()
 
     # Splices join fibres of cables that meet at the site.
-    pieces = {(int(c), int(s)): r for c, s, r in zip(p["circuit"], p["seq"], p.itertuples(index=False), strict=True)}
+    pieces = {
+        (int(c), int(s)): r
+        for c, s, r in zip(p["circuit"], p["seq"], p.itertuples(index=False), strict=True)
+    }
     del pieces
     by_circuit = {int(c): g.sort_values("seq") for c, g in p.groupby("circuit")}
     fibre_splices = sp[(sp["action"] == "splice") & (sp["a_tube"] > 0) & (sp["b_tube"] > 0)]
@@ -65,11 +72,19 @@ def check_detail(detail: Detail, plan: Plan, traces: int | None = None) -> None:
         out = g[(g["cable"] == row.b) & (g["from_site"] == row.site)]
         assert len(into) == 1 and len(out) == 1, row
     # Splices per site add up; every site has a unique name.
-    assert (detail.sites.set_index("site")["splices"]
-            == sp[sp["action"] == "splice"].groupby("site").size()
-            .reindex(detail.sites["site"], fill_value=0)).all()  # fmt: skip
-    for table, col in (("sites", "site"), ("splitters", "splitter"), ("cables", "cable"),
-                       ("olt_ports", "olt_port")):  # fmt: skip
+    assert (
+        detail.sites.set_index("site")["splices"]
+        == sp[sp["action"] == "splice"]
+        .groupby("site")
+        .size()
+        .reindex(detail.sites["site"], fill_value=0)
+    ).all()
+    for table, col in (
+        ("sites", "site"),
+        ("splitters", "splitter"),
+        ("cables", "cable"),
+        ("olt_ports", "olt_port"),
+    ):
         assert getattr(detail, table)[col].is_unique, table
     drops = u.drop_duplicates("osm_id")
     assert drops["drop"].is_unique
@@ -89,6 +104,7 @@ def same_tables(a: Detail, b: Detail) -> None:
     """Two details have identical tables."""
     for name in Detail.TABLES:
         pd.testing.assert_frame_equal(
-            getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True),
+            getattr(a, name).reset_index(drop=True),
+            getattr(b, name).reset_index(drop=True),
             check_dtype=False,
         )

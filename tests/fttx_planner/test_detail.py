@@ -99,16 +99,19 @@ def test_trace_lists_every_element_in_order(plan: Plan) -> None:
 
 def test_naming_templates_shape_every_name(plan: Plan) -> None:
     naming = NamingTemplates(
-        co="X{district_code}", splitter="{co}-{cabinet:02d}-{splitter:03d}-{stage}",
-        cable="{co}/{layer_code}/{cable}", olt_port="{co}:{pon}", drop="{fdp}.{drop}",
-    )  # fmt: skip
+        co="X{district_code}",
+        splitter="{co}-{cabinet:02d}-{splitter:03d}-{stage}",
+        cable="{co}/{layer_code}/{cable}",
+        olt_port="{co}:{pon}",
+        drop="{fdp}.{drop}",
+    )
     detail = build_detail(plan, naming=naming)
     co = detail.meta["co"]
     assert co.startswith("X")
     assert detail.splitters["splitter"].str.match(rf"{co}-\d\d-\d{{3}}-[12]$").all()
     assert detail.cables["cable"].str.match(rf"{co}/[FD]/\d+$").all()
     assert detail.olt_ports["olt_port"].str.match(rf"{co}:\d+$").all()
-    with pytest.raises(NamingError, match="naming.splitter gives"):
+    with pytest.raises(NamingError, match=r"naming\.splitter gives"):
         build_detail(plan, naming=NamingTemplates(splitter="{co}-{stage}"))
 
 

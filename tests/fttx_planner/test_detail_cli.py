@@ -68,7 +68,10 @@ def test_other_naming_rewrites_the_detail(plan_dir: Path, tmp_path: Path, capsys
     params = tmp_path / "p.toml"
     params.write_text('[detail]\ncolour_code = "tia598"\n[naming]\nco = "ZZ9"\n')
     first = read_detail(plan_dir).units.iloc[0]
-    assert main(["trace", str(plan_dir), "--unit", str(first["premise"]), "--params", str(params)]) == 0
+    assert (
+        main(["trace", str(plan_dir), "--unit", str(first["premise"]), "--params", str(params)])
+        == 0
+    )
     assert "ZZ9-OLT" in capsys.readouterr().out
     again = read_detail(plan_dir)
     assert again.meta["co"] == "ZZ9" and again.meta["settings"]["colour_code"] == "tia598"

@@ -79,16 +79,19 @@ def run(args: argparse.Namespace) -> int:
     """Run ``fttx-planner region``; 0 when every area was planned, 1 when some failed."""
     from fttx_planner.catalogue import Catalogue
     from fttx_planner.params import DesignParams, load_params
+    from fttx_planner.region.inputs import load_region
     from fttx_planner.region.planner import plan_region
     from fttx_planner.region.sites import MAX_AREA_HOMES
 
+    # Inputs first: a bad file is reported before any cluster starts.
     params = load_params(args.params) if args.params else DesignParams()
     catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
+    districts = load_region(args.source)
     bar = _AreaBar(args.quiet)
     with _cluster(args) as client:
         try:
             plan = plan_region(
-                args.source, args.out, client=client, params=params, catalogue=catalogue,
+                districts, args.out, client=client, params=params, catalogue=catalogue,
                 central_offices=args.cos, co_count=args.co_count,
                 max_area_homes=args.max_area_homes or MAX_AREA_HOMES, progress=bar,
             )  # fmt: skip
@@ -141,7 +144,7 @@ class _cluster:
             return self.client
         self.cluster = LocalCluster(
             n_workers=self.args.workers, threads_per_worker=1, processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",
         )  # fmt: skip
         self.client = Client(self.cluster)
         return self.client

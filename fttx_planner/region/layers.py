@@ -41,11 +41,25 @@ def area_outline(area: ServiceArea) -> shapely.Geometry:
     return shapely.buffer(hull, 15.0) if hull.area < 1.0 else hull
 
 
+@contextlib.contextmanager
+def unsynced_sqlite() -> Iterator[None]:
+    """GDAL writes GeoPackages without an fsync per transaction (5x faster for
+    many small layers). Safe here: every file is written to a temporary path
+    and moved into place only when complete (``atomic_path``)."""
+    key = "OGR_SQLITE_SYNCHRONOUS"
+    before = pyogrio.get_gdal_config_option(key)
+    pyogrio.set_gdal_config_options({key: "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({key: before})
+
+
 def write_layers(layers: dict[str, gpd.GeoDataFrame], target: Path) -> Path:
     """Non-empty layers into one GeoPackage, written atomically."""
     from fttx_planner.export import atomic_path
 
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, unsynced_sqlite():
         for name, gdf in layers.items():
             if len(gdf):
                 pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG")
@@ -133,5 +147,5 @@ def merged_geopackage(target: Path) -> Iterator[MergedGeoPackage]:
     """A :class:`MergedGeoPackage` written atomically to ``target``."""
     from fttx_planner.export import atomic_path
 
-    with atomic_path(target) as tmp:
+    with atomic_path(target) as tmp, unsynced_sqlite():
         yield MergedGeoPackage(tmp)

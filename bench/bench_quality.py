@@ -48,9 +48,9 @@ from fttx_planner.quality.naive import naive_for_plan
 from fttx_planner.synthetic import grid_district
 
 ROOT = Path(__file__).resolve().parents[1]
-B32 = DesignParams()
-C64 = DesignParams(split_ratio=64, optical_class=OpticalClass.C_PLUS)
-TWO = DesignParams(split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS)
+B32 = DesignParams(joints=False)
+C64 = DesignParams(joints=False, split_ratio=64, optical_class=OpticalClass.C_PLUS)
+TWO = DesignParams(joints=False, split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS)
 MARK_BEGIN = "<!-- bench_quality:begin -->"
 MARK_END = "<!-- bench_quality:end -->"
 

@@ -32,6 +32,12 @@ REQUIRED_ITEMS = (
     "drop_install", "building_entry", "home_connect", "ont", "ont_install", "olt_chassis",
     "olt_card", "olt_optic_b_plus", "olt_optic_c_plus",
 )  # fmt: skip
+#: Items of the ground model (tunnels, bridges, chambers, crossings, distribution
+#: points, MDU boxes): a catalogue written before them takes the shipped prices.
+GROUND_ITEMS = (
+    "tunnel_duct", "bridge_attachment", "handhole", "pole_mount", "road_crossing",
+    "barrier_crossing", "fdp", "mdu_box",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,10 @@ class Catalogue:
         if problems:
             msg = f"{where}: invalid rows:\n" + "\n".join(f"  {p}" for p in problems)
             raise CatalogueError(msg)
+        absent = [name for name in GROUND_ITEMS if name not in seen]
+        if absent and where != "default catalogue":
+            shipped = cls.default().items
+            items.extend(shipped[name] for name in absent)
         return cls(items, where=where)
 
     def to_csv_text(self) -> str:

@@ -76,6 +76,11 @@ class StreetGraph:
     edge_trench
         ``(m,)`` bool array: the edge may carry trenches for feeder and
         distribution cables (else it may carry drops only).
+    edge_structure
+        ``(m,)`` array: ``""`` at street level, ``"tunnel"``, ``"covered"``
+        or ``"bridge"`` (``None``: all at street level). No building is fed
+        from a tunnel, a covered way or a bridge; cable passes them only in
+        a tunnel duct or as a bridge attachment.
     """
 
     node_xy: np.ndarray
@@ -86,6 +91,13 @@ class StreetGraph:
     edge_highway: np.ndarray
     edge_geometry: np.ndarray
     edge_trench: np.ndarray
+    edge_structure: np.ndarray | None = None
+
+    def structure(self) -> np.ndarray:
+        """``(m,)`` structure of every edge (``""`` where none was given)."""
+        if self.edge_structure is None:
+            return np.full(self.n_edges, "", dtype=object)
+        return self.edge_structure
 
     @property
     def n_nodes(self) -> int:
@@ -223,6 +235,26 @@ class AddressPoints:
 
 
 @dataclass(frozen=True)
+class Barriers:
+    """What a drop may not cross except along a street: railways, rivers, water, motorways.
+
+    Parameters
+    ----------
+    geometry
+        ``(n,)`` shapely lines (railways, rivers, canals, motorways) and
+        polygons (water areas) in metres.
+    kind
+        ``(n,)`` ``"railway"``, ``"waterway"``, ``"water"`` or ``"motorway"``.
+    """
+
+    geometry: np.ndarray
+    kind: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.geometry.shape[0])
+
+
+@dataclass(frozen=True)
 class LandUse:
     """``landuse=*`` areas, the context of untyped buildings.
 
@@ -290,6 +322,11 @@ class District:
     addresses, landuse
         Address nodes and land-use areas from the OSM file (``None`` when
         the source has none, e.g. a synthetic district).
+    entrances
+        ``(n, 2)`` entrance nodes (``entrance=*``) in metres, the building
+        entries where mapped (``None`` when the source has none).
+    barriers
+        Railways, rivers, water areas and motorways (``None``: none known).
     register
         A premises register given by the user (points with unit counts,
         :mod:`fttx_planner.demand.register`); it overrides the estimate of
@@ -307,6 +344,8 @@ class District:
     addresses: AddressPoints | None = None
     landuse: LandUse | None = None
     register: PremisesRegister | None = None
+    entrances: np.ndarray | None = None
+    barriers: Barriers | None = None
 
     @property
     def bounds_xy(self) -> tuple[float, float, float, float]:

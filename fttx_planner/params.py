@@ -171,6 +171,57 @@ class DesignParams(BaseModel):
         le=100_000,
     )
 
+    max_reach_m: float = _f(
+        20_000.0,
+        "Logical reach",
+        "m",
+        "Longest OLT-to-home fibre the PON protocol allows, whatever the loss "
+        "(ITU-T G.984.1: 20 km for GPON classes B+/C+).",
+        gt=0,
+        le=60_000,
+    )
+    stage_splices: int = _f(
+        2,
+        "Splices per extra stage",
+        "count",
+        "Fusion splices each further splitter stage adds to a path (its input and output).",
+        ge=0,
+        le=10,
+    )
+    fdp_ports: int = _f(
+        8,
+        "Distribution point ports",
+        "drops",
+        "Drops one distribution point (FDP / drop closure) takes: 4, 8 or 12 are usual.",
+        ge=1,
+        le=48,
+    )
+    fdp_reach_m: float = _f(
+        60.0,
+        "Distribution point reach",
+        "m",
+        "Farthest tap along the street that a distribution point serves.",
+        ge=0.0,
+        le=500.0,
+    )
+    joints: bool = _f(
+        True,
+        "Distribution points and joints",
+        "",
+        "Group drops at distribution points and cut cables at priced closures. Off: every "
+        "drop leaves the distribution cable at its own tap and each edge carries its own "
+        "cheapest cable (the model of the exact reference, for comparisons).",
+    )
+    mdu_min_units: int = _f(
+        4,
+        "Units for an in-building box",
+        "units",
+        "A building with this many premises or more gets an entry point, an in-building "
+        "distribution box and a drop cable sized by its fibres instead of a house drop.",
+        ge=2,
+        le=1000,
+    )
+
     @model_validator(mode="after")
     def _check_ratios(self) -> DesignParams:
         problems = []
@@ -218,20 +269,21 @@ class DesignParams(BaseModel):
     @property
     def fixed_loss_db(self) -> float:
         """Loss independent of fibre length: splitters, splices, connectors, margin."""
+        extra_stage_splices = self.stage_splices if self.two_stage else 0
         return (
             self.splitter_loss_db
-            + self.splices_per_path * self.splice_loss_db
+            + (self.splices_per_path + extra_stage_splices) * self.splice_loss_db
             + self.connectors_per_path * self.connector_loss_db
             + self.safety_margin_db
         )
 
     @property
     def max_fibre_m(self) -> float:
-        """Longest OLT-to-home fibre path the budget allows, in metres."""
+        """Longest OLT-to-home fibre path the budget and the logical reach allow, in metres."""
         spare_db = self.budget_db - self.fixed_loss_db
         if self.fibre_loss_db_per_km <= 0:
-            return float("inf")
-        return max(spare_db, 0.0) / self.fibre_loss_db_per_km * 1000.0
+            return self.max_reach_m
+        return min(max(spare_db, 0.0) / self.fibre_loss_db_per_km * 1000.0, self.max_reach_m)
 
     @property
     def homes_per_splitter(self) -> int:

@@ -17,6 +17,7 @@ import pandas as pd
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.demand.premises import Demand
 from fttx_planner.district import District
+from fttx_planner.network.crossings import Crossings
 from fttx_planner.network.graph import Access, DesignGraph
 from fttx_planner.params import DesignParams
 
@@ -63,6 +64,13 @@ class Plan:
         Things the planner wants the user to know.
     lower_bound_eur
         A lower bound on the cost of any feasible design (``None`` if not computed).
+    closures
+        Cable joints (:mod:`fttx_planner.design.joints`): node, x, y, kind,
+        layers, splices.
+    fdps
+        Distribution points (:mod:`fttx_planner.design.fdp`).
+    crossings
+        Road crossings and far-side trenches (:mod:`fttx_planner.network.crossings`).
     """
 
     district: District
@@ -80,6 +88,9 @@ class Plan:
     timings_s: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     lower_bound_eur: float | None = None
+    closures: pd.DataFrame | None = None
+    fdps: pd.DataFrame | None = None
+    crossings: Crossings | None = None
 
     # -- headline figures -------------------------------------------------
     @property

@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from fttx_planner.catalogue import Catalogue
+from fttx_planner.costing.access import Sizer, access_quantities
+from fttx_planner.network.crossings import Crossings
 from fttx_planner.network.graph import CivilCosts, DesignGraph
 from fttx_planner.params import DesignParams
 
@@ -28,6 +30,14 @@ CABINET_MIN_SPLITTERS = 3
 BOM_COLUMNS = [
     "item", "layer", "phase", "unit", "quantity", "unit_cost_eur", "cost_eur", "source",
 ]  # fmt: skip
+
+
+class _NoSizer:
+    """Stands in for a cable sizer when every building is priced as a house."""
+
+    def sizes(self, fibres: int) -> tuple[int, ...]:
+        msg = "no cable sizer given for an MDU drop"
+        raise AssertionError(msg)
 
 
 def trench_table(
@@ -79,8 +89,17 @@ def build_bom(
     trenches: pd.DataFrame,
     civil: CivilCosts,
     graph: DesignGraph,
+    closures: pd.DataFrame | None = None,
+    fdps: pd.DataFrame | None = None,
+    crossings: Crossings | None = None,
+    sizer: Sizer | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The bill of materials and the priced trench table of a design."""
+    """The bill of materials and the priced trench table of a design.
+
+    Closures and distribution points each sit in a chamber (``handhole``),
+    or on a pole (``pole_mount``) where the cable above them is aerial.
+    Without a ``sizer`` every drop is priced as a house drop.
+    """
     trenches = trench_table(trenches, civil, graph, cables)
     qty: dict[str, float] = defaultdict(float)
     for item, metres in trenches.groupby("trench_item")["trench_m"].sum().items():
@@ -100,14 +119,38 @@ def build_bom(
     qty["splice_closure"] += int((per_site < CABINET_MIN_SPLITTERS).sum())
 
     served = buildings[buildings["served"]]
-    homes = int(served["homes"].sum())
-    qty["fibre_splice"] += 2 * homes + 2 * len(splitters)
-    qty["drop_cable"] += float(served["drop_m"].sum())
-    qty["drop_install"] += len(served)
-    qty["building_entry"] += len(served)
-    qty["home_connect"] += homes
-    qty["ont"] += homes
-    qty["ont_install"] += homes
+    qty["fibre_splice"] += 2 * len(splitters)
+    house_params = (
+        params
+        if sizer is not None
+        else params.model_copy(update={"mdu_min_units": 1_000, "fdp_ports": 48})
+    )
+    access = access_quantities(
+        served["homes"].to_numpy(),
+        served["drop_m"].to_numpy(),
+        house_params,
+        sizer if sizer is not None else _NoSizer(),
+    )
+    for name, quantity in access.items():
+        qty[name] += quantity
+
+    aerial_edges = set(trenches.loc[trenches["aerial_m"] > 0.5 * trenches["length_m"], "edge"])
+    for table in (closures, fdps):
+        if table is None or len(table) == 0:
+            continue
+        on_pole = np.isin(table["edge"].to_numpy(), list(aerial_edges))
+        qty["pole_mount"] += int(on_pole.sum())
+        qty["handhole"] += int((~on_pole).sum())
+    if closures is not None and len(closures):
+        qty["splice_closure"] += len(closures)
+        qty["fibre_splice"] += int(closures["splices"].sum())
+    if fdps is not None and len(fdps):
+        qty["fdp"] += len(fdps)
+    if crossings is not None:
+        qty["road_crossing"] += crossings.count
+        qty["trench_footway"] += float(crossings.side_m.sum())
+    if "barrier" in buildings:
+        qty["barrier_crossing"] += int((served["barrier"] != "").sum())
 
     ports = int((splitters["stage"] == 1).sum())
     cards = math.ceil(ports / PORTS_PER_CARD)

@@ -13,13 +13,17 @@ from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
+from fttx_planner.costing.access import is_mdu
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.demand.premises import estimate_demand
 from fttx_planner.design.cables import CableSizer, depth_lengths, subtree_sums
+from fttx_planner.design.fdp import distribution_points
+from fttx_planner.design.joints import CLOSURE_COLUMNS, cable_runs
 from fttx_planner.design.splitters import Group, Item, partition_first_stage, partition_last_stage
 from fttx_planner.design.trench import (
     edge_lookup,
@@ -29,6 +33,7 @@ from fttx_planner.design.trench import (
     trench_weight,
 )
 from fttx_planner.district import District
+from fttx_planner.network.crossings import Crossings, street_crossings
 from fttx_planner.network.graph import (
     Access,
     CivilCosts,
@@ -37,6 +42,7 @@ from fttx_planner.network.graph import (
     build_design_graph,
     civil_costs,
 )
+from fttx_planner.network.sparse import symmetric_matrix
 from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.quality.bound import lower_bound
@@ -201,16 +207,25 @@ def _plan_once(
     over = served & (path_min > params.max_fibre_m)
     for b in np.flatnonzero(over):
         loss = params.fixed_loss_db + params.fibre_loss_db_per_km * path_min[b] / 1000
-        reason[b] = (
-            f"loss {loss:.1f} dB over the {params.budget_db:.0f} dB budget even on the "
-            f"shortest route ({path_min[b]:.0f} m of fibre)"
-        )
+        if not np.isfinite(path_min[b]):
+            reason[b] = "its tap is not connected to the OLT by any fibre street"
+        elif loss <= params.budget_db:
+            reason[b] = (
+                f"{path_min[b] / 1000:.1f} km of fibre even on the shortest route, beyond the "
+                f"logical reach of {params.max_reach_m / 1000:.0f} km"
+            )
+        else:
+            reason[b] = (
+                f"loss {loss:.1f} dB over the {params.budget_db:.0f} dB budget even on the "
+                f"shortest route ({path_min[b]:.0f} m of fibre)"
+            )
     node = np.where(over, -1, access.node)
-    access = Access(node=node, drop_m=access.drop_m, tap_xy=access.tap_xy, reason=reason)
+    access = replace(access, node=node, reason=reason)
     served = node >= 0
     if not served.any():
         msg = "No home can be served within the optical loss budget."
         raise DesignError(msg)
+    crossings = _crossings(district, access, catalogue)
 
     terminals = np.unique(np.append(node[served], graph.olt_node))
     tree = steiner_tree(
@@ -220,18 +235,19 @@ def _plan_once(
     warnings = list(district.warnings) + [f"demand: {w}" for w in demand.warnings]
     design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
     if design is None:
-        # Some home's path along the cost-optimal tree breaks the loss budget:
-        # re-plan on the shortest-path tree, which meets it for every home.
-        tree = _shortest_path_tree(graph, terminals)
+        # Some homes' paths along the cost-optimal tree break the loss budget
+        # or the reach: re-route those homes only (see _local_fallback).
+        tree, rerouted = _local_fallback(graph, tree, terminals, access, params)
         warnings.append(
-            "Some homes exceeded the loss budget along the cheapest trench tree; the network "
-            "was re-planned along shortest routes from the OLT."
+            f"{rerouted} homes' taps exceeded the loss budget or the reach along the cheapest "
+            "trench tree; they were re-routed along their shortest route from the OLT, the "
+            "rest of the network kept."
         )
         design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
         if design is None:  # pragma: no cover - guaranteed by the shortest-path check
-            msg = "Internal error: shortest-path tree violates the loss budget."
+            msg = "Internal error: the re-routed tree violates the loss budget."
             raise DesignError(msg)
-    splitters, buildings, cables, trenches = design
+    splitters, buildings, cables, trenches, closures, fdps = design
     st.done("splitters and fibres", 0.8)
 
     unserved = int((~buildings["served"]).sum())
@@ -241,8 +257,9 @@ def _plan_once(
             "homes) cannot be served; see their reasons."
         )
     bom, trenches = build_bom(
-        params, catalogue, splitters, buildings, cables, trenches, civil, graph
-    )
+        params, catalogue, splitters, buildings, cables, trenches, civil, graph,
+        closures=closures, fdps=fdps, crossings=crossings, sizer=CableSizer(catalogue),
+    )  # fmt: skip
     st.done("bill of materials", 1.0)
     return Plan(
         district=district,
@@ -259,6 +276,78 @@ def _plan_once(
         bom=bom,
         timings_s=st.timings,
         warnings=warnings,
+        closures=closures,
+        fdps=fdps,
+        crossings=crossings,
+    )
+
+
+def _crossings(district: District, access: Access, catalogue: Catalogue) -> Crossings:
+    """Road crossings of the drops (:mod:`fttx_planner.network.crossings`)."""
+    k = len(access.node)
+    tap_street = access.tap_street if access.tap_street is not None else np.full(k, -1)
+    entry = access.entry_xy if access.entry_xy is not None else access.tap_xy
+    return street_crossings(
+        district.streets,
+        np.where(access.node >= 0, tap_street, -1),
+        access.tap_xy,
+        entry,
+        catalogue.cost("road_crossing"),
+        catalogue.cost("trench_footway"),
+    )
+
+
+def _local_fallback(
+    graph: DesignGraph,
+    tree: np.ndarray,
+    terminals: np.ndarray,
+    access: Access,
+    params: DesignParams,
+) -> tuple[np.ndarray, int]:
+    """Re-route only the homes whose path along ``tree`` is too long.
+
+    Their shortest routes from the OLT are added to the tree, and the
+    shortest-path tree of that union (each node at its distance within the
+    union, which is no more than along the tree, and the shortest possible
+    for the re-routed taps) replaces it, pruned to the terminals. The rest
+    of the network keeps its layout. Returns the tree and the number of
+    buildings re-routed.
+    """
+    n = graph.n_nodes
+    order, parent, parent_edge = root_tree(n, graph.edge_u, graph.edge_v, tree, graph.olt_node)
+    depth_m = depth_lengths(order, parent, graph.edge_length_m, parent_edge, n)
+    served = access.node >= 0
+    path_m = np.where(served, depth_m[np.maximum(access.node, 0)] + access.drop_m, 0.0)
+    late = served & (path_m > params.max_fibre_m + 1e-6)
+    sp = _shortest_path_tree(graph, np.unique(np.append(access.node[late], graph.olt_node)))
+    keep = np.zeros(len(graph.edge_u), dtype=bool)
+    keep[np.union1d(tree, sp)] = True
+    mat = _masked_matrix(graph, keep)
+    _, pred = dijkstra(mat, directed=False, indices=graph.olt_node, return_predecessors=True)
+    lookup = edge_lookup(n, graph.edge_u[keep], graph.edge_v[keep], graph.edge_length_m[keep])
+    kept = np.flatnonzero(keep)
+    used = set()
+    for t in terminals.tolist():
+        x = t
+        while pred[x] >= 0:
+            p = int(pred[x])
+            e = int(kept[lookup[(x, p) if x < p else (p, x)]])
+            if e in used:
+                break
+            used.add(e)
+            x = p
+    edges = np.array(sorted(used), dtype=np.int64)
+    pruned = prune_tree(n, graph.edge_u, graph.edge_v, graph.edge_length_m, edges, terminals)
+    return pruned, int(late.sum())
+
+
+def _masked_matrix(graph: DesignGraph, keep: np.ndarray) -> csr_matrix:
+    """Adjacency of the kept edges, weighted by length."""
+    return symmetric_matrix(
+        graph.n_nodes,
+        graph.edge_u[keep],
+        graph.edge_v[keep],
+        np.maximum(graph.edge_length_m[keep], 1e-6),
     )
 
 
@@ -314,8 +403,8 @@ def _design_on_tree(
     catalogue: Catalogue,
     tree: np.ndarray,
     st: _Stages,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
-    """Splitters, per-building results, cables and trenches on a trench tree.
+) -> tuple[pd.DataFrame, ...] | None:
+    """Splitters, buildings, cables, trenches, closures and distribution points on a tree.
 
     Returns ``None`` if a served home's loss along the tree exceeds the budget.
     """
@@ -406,6 +495,20 @@ def _design_on_tree(
         for b, _ in g.members:
             if b_split[b] < 0:
                 b_split[b] = i
+    # Distribution points for the drops of small buildings; MDUs get their own box.
+    mdu = is_mdu(homes, params)
+    fdp_eligible = served & ~mdu & (b_split >= 0) & params.joints
+    fdps, fdp_of = distribution_points(
+        order, parent, parent_edge, depth_m, graph.node_xy, np.maximum(node, 0), homes, b_split,
+        np.array([g.node for g in groups], dtype=np.int64), fdp_eligible,
+        params.fdp_ports, params.fdp_reach_m,
+    )  # fmt: skip
+    fdp_nodes = fdps["node"].to_numpy(dtype=np.int64)
+    fdp_node = np.where(fdp_of >= 0, fdp_nodes[np.maximum(fdp_of, 0)] if len(fdps) else -1, -1)
+    along_m = np.where(
+        fdp_of >= 0, depth_m[np.maximum(node, 0)] - depth_m[np.maximum(fdp_node, 0)], 0.0
+    )
+    drop_total_m = np.where(served, access.drop_m + along_m, np.nan)
     loss_db = np.where(
         served, params.fixed_loss_db + params.fibre_loss_db_per_km * path_m / 1000, np.nan
     )
@@ -416,15 +519,25 @@ def _design_on_tree(
             "homes": homes[has],
             "served": served[has],
             "splitter_id": b_split[has],
+            "fdp_id": fdp_of[has],
+            "fdp_node": fdp_node[has],
+            "mdu": (mdu & served)[has],
             "path_m": path_m[has],
-            "drop_m": np.where(served, access.drop_m, np.nan)[has],
+            "drop_m": drop_total_m[has],
             "loss_db": loss_db[has],
             "reason": access.reason[has],
+            "barrier": (
+                np.where(served, access.barrier, "")
+                if access.barrier is not None
+                else np.full(len(homes), "", dtype=object)
+            )[has],
         }
     )
 
     # Fibre counts per tree edge (edge into each non-root tree node).
-    homes_at = np.bincount(node[served], weights=homes[served], minlength=n).astype(np.int64)
+    # Drops leave the distribution cable at their distribution point.
+    home_node = np.where(fdp_node >= 0, fdp_node, node)
+    homes_at = np.bincount(home_node[served], weights=homes[served], minlength=n).astype(np.int64)
     last = splitters["stage"] == last_stage
     lastload_at = np.bincount(
         splitters.loc[last, "node"], weights=splitters.loc[last, "ports_used"], minlength=n
@@ -464,7 +577,13 @@ def _design_on_tree(
         columns=["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"],
     )
     trenches = pd.DataFrame({"edge": np.sort(tree), "length_m": graph.edge_length_m[np.sort(tree)]})
-    return splitters, buildings, cables, trenches
+    sites = np.unique(np.append(splitters["node"].to_numpy(), graph.olt_node))
+    closure_eur = catalogue.cost("splice_closure") + catalogue.cost("handhole")
+    if not params.joints:
+        cables["cable_id"] = np.arange(len(cables))
+        return splitters, buildings, cables, trenches, pd.DataFrame(columns=CLOSURE_COLUMNS), fdps
+    runs = cable_runs(order, parent, parent_edge, cables, graph.node_xy, sites, sizer, closure_eur)
+    return splitters, buildings, runs.cables, trenches, runs.closures, fdps
 
 
 def _reprice(plan: Plan, params: DesignParams, catalogue: Catalogue, civil: CivilCosts) -> Plan:
@@ -478,6 +597,10 @@ def _reprice(plan: Plan, params: DesignParams, catalogue: Catalogue, civil: Civi
         plan.trenches,
         civil,
         plan.graph,
+        closures=plan.closures,
+        fdps=plan.fdps,
+        crossings=plan.crossings,
+        sizer=CableSizer(catalogue),
     )
     # The graph carries the civil costs the plan is priced with (the bound reads them).
     g = plan.graph

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from fttx_planner.export.cable_runs import cable_runs
+from fttx_planner.export.drops import drop_lines
 from fttx_planner.export.palette import splitter_colour_groups
 from fttx_planner.plan import Plan
 
 WGS84 = "EPSG:4326"
 #: Layers written by :func:`write_all`, in drawing order.
 LAYER_NAMES = (
+    "barriers",
     "streets",
     "trenches",
     "cables",
     "drops",
     "buildings",
     "splitters",
+    "closures",
+    "fdps",
     "olt",
     "unserved",
 )
@@ -27,11 +32,14 @@ LAYER_NAMES = (
 def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     """The plan's map layers, in WGS84 (exports) or the district's metric CRS (drawing).
 
-    Layers: ``streets``, ``trenches`` (one row per street segment),
+    Layers: ``barriers`` (railways, rivers, water, motorways: what drops do not
+    cross), ``streets`` (with ``structure``: tunnel, covered, bridge),
+    ``trenches`` (one row per street segment),
     ``cables`` (one row per cable run between two joints, see
     :func:`~fttx_planner.export.cable_runs.cable_runs`),
     ``drops``, ``buildings`` (with ``homes, served, splitter_id, splitter,
-    loss_db, reason``), ``splitters``, ``olt``, ``unserved``. Buildings and
+    loss_db, reason``), ``splitters``, ``closures`` (cable joints),
+    ``fdps`` (distribution points), ``olt``, ``unserved``. Buildings and
     last-stage splitters carry ``colour_group``, the index of their splitter
     group's colour in :data:`~fttx_planner.export.palette.GROUP_FILLS`
     (``-1``: unserved or first stage), as the window colours them.
@@ -43,8 +51,13 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     layers: dict[str, gpd.GeoDataFrame] = {}
     layers["streets"] = gpd.GeoDataFrame(
         {"highway": s.edge_highway.astype(str), "carries_fibre": s.edge_trench,
-         "length_m": s.edge_length_m},
+         "structure": s.structure().astype(str), "length_m": s.edge_length_m},
         geometry=s.edge_geometry, crs=crs,
+    )  # fmt: skip
+    bar = d.barriers
+    layers["barriers"] = gpd.GeoDataFrame(
+        {"kind": np.asarray(bar.kind if bar is not None else [], dtype=str)},
+        geometry=list(bar.geometry) if bar is not None else [], crs=crs,
     )  # fmt: skip
 
     tr = plan.trenches
@@ -66,17 +79,17 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     split_label = [labels.get(int(x), "") if x >= 0 else "" for x in b["splitter_id"]]
     fp = d.buildings.footprint[idx]
     served = b["served"].to_numpy()
-    tap = plan.access.tap_xy[idx]
     drop_geom = np.empty(len(idx), dtype=object)
     if served.any():
-        tap_pts = shapely.points(tap[served])
-        drop_geom[served] = shapely.shortest_line(tap_pts, fp[served])
+        drop_geom[served] = drop_lines(plan, idx[served])
     layers["drops"] = gpd.GeoDataFrame(
         {
             "building_osm_id": d.buildings.osm_id[idx][served],
             "homes": b["homes"].to_numpy()[served],
             "layer": "drop",
             "length_m": b["drop_m"].to_numpy()[served],
+            "fdp_id": b["fdp_id"].to_numpy()[served] if "fdp_id" in b else -1,
+            "mdu": b["mdu"].to_numpy()[served] if "mdu" in b else False,
         },
         geometry=list(drop_geom[served]), crs=crs,
     )  # fmt: skip
@@ -115,6 +128,15 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         [group.get(int(i), 0) if is_last else -1
          for i, is_last in zip(sp["splitter_id"], last, strict=True)], dtype=np.int64,
     )  # fmt: skip
+    for name, table in (("closures", plan.closures), ("fdps", plan.fdps)):
+        if table is None:  # a plan made before joints existed
+            table = pd.DataFrame({"x": np.zeros(0), "y": np.zeros(0)})
+        cols = [c for c in table.columns if c not in ("x", "y", "node", "edge")]
+        layers[name] = gpd.GeoDataFrame(
+            table[cols].reset_index(drop=True),
+            geometry=shapely.points(table[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2)),
+            crs=crs,
+        )
     olt_xy = g.node_xy[g.olt_node]
     layers["olt"] = gpd.GeoDataFrame(
         {"name": ["OLT"], "ports": [int((sp["stage"] == 1).sum())]},

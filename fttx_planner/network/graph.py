@@ -22,6 +22,7 @@ from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.district import District
 from fttx_planner.network.sparse import symmetric_matrix
+from fttx_planner.network.taps import choose_taps
 
 #: Street classes whose trenches cut the carriageway (else footway or verge).
 CARRIAGEWAY_HIGHWAYS = frozenset(
@@ -107,6 +108,9 @@ def civil_costs(
     item[np.isin(hw, list(UNPAVED_HIGHWAYS))] = "trench_unpaved"
     if microtrench:
         item[item != "trench_unpaved"] = "microtrench"
+    structure = streets.structure()
+    item[np.isin(structure, ["tunnel", "covered"])] = "tunnel_duct"
+    item[structure == "bridge"] = "bridge_attachment"
     trench_cost = np.array([catalogue.cost(str(i)) for i in item])
     length = np.maximum(streets.edge_length_m, 1e-9)
     unlimited = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
@@ -159,12 +163,25 @@ class Access:
     reason
         ``(k,)`` why a building with homes is not served (``""`` if served
         or without homes).
+    entry_xy
+        ``(k, 2)`` building entry, where the drop ends (NaN when unserved;
+        ``None``: the footprint point nearest the tap).
+    buildings_crossed
+        ``(k,)`` other buildings the drop runs through (``None``: not checked).
+    barrier
+        ``(k,)`` barrier kind the drop crosses, ``""`` for none (``None``: not checked).
+    tap_street
+        ``(k,)`` street edge of the tap, ``-1`` when unserved (``None``: unknown).
     """
 
     node: np.ndarray
     drop_m: np.ndarray
     tap_xy: np.ndarray
     reason: np.ndarray
+    entry_xy: np.ndarray | None = None
+    buildings_crossed: np.ndarray | None = None
+    barrier: np.ndarray | None = None
+    tap_street: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -266,17 +283,22 @@ def build_design_graph(
     if not ok.any():
         msg = f"District {district.name!r} has no street that can carry fibre trenches."
         raise DesignError(msg)
-    edge_ids = np.flatnonzero(ok)
+    # Taps only at street level: never in a tunnel, a covered way or on a bridge.
+    tappable = ok & (streets.structure() == "")
+    if not tappable.any():
+        tappable = ok
+    edge_ids = np.flatnonzero(tappable)
     edge_comp = labels[streets.edge_u[edge_ids]]
     tree = shapely.STRtree(streets.edge_geometry[edge_ids])
 
     k = len(homes)
     wanted = np.flatnonzero(homes > 0)
-    pts = shapely.points(district.buildings.centroid_xy[wanted]) if k else np.array([])
     near_idx = np.full(k, -1, dtype=np.int64)
     near_dist = np.full(k, np.inf)
     if len(wanted):
-        pairs, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        pairs, dist = tree.query_nearest(
+            district.buildings.footprint[wanted], return_distance=True, all_matches=False
+        )
         near_idx[wanted[pairs[0]]] = pairs[1]
         near_dist[wanted[pairs[0]]] = dist
 
@@ -300,25 +322,30 @@ def build_design_graph(
         )
         comp = int(np.argmax(weight)) if weight.sum() > 0 else int(np.bincount(edge_comp).argmax())
 
-    in_comp = edge_comp == comp
-    comp_local = np.flatnonzero(in_comp)
+    comp_local = np.flatnonzero(edge_comp == comp)
     comp_tree = shapely.STRtree(streets.edge_geometry[edge_ids[comp_local]])
+    # The design graph: every trenchable edge of the component, tunnels and bridges too.
+    all_ids = np.flatnonzero(ok)
+    graph_ids = all_ids[labels[streets.edge_u[all_ids]] == comp]
+    barriers = district.barriers
+    taps = choose_taps(
+        district.buildings.footprint,
+        wanted,
+        streets.edge_geometry[edge_ids[comp_local]],
+        max_drop_m,
+        entrances=district.entrances,
+        barrier_geometry=None if barriers is None else barriers.geometry,
+        barrier_kind=None if barriers is None else barriers.kind,
+    )
     reason = np.full(k, "", dtype=object)
-    street_of = np.full(k, -1, dtype=np.int64)
-    drop_dist = np.full(k, np.inf)
-    if len(wanted):
-        pairs, dist = comp_tree.query_nearest(pts, return_distance=True, all_matches=False)
-        b = wanted[pairs[0]]
-        street_of[b] = edge_ids[comp_local[pairs[1]]]
-        drop_dist[b] = dist
-    too_far = (homes > 0) & (drop_dist > max_drop_m)
+    street_of = np.where(taps.edge >= 0, edge_ids[comp_local[np.maximum(taps.edge, 0)]], -1)
+    too_far = (homes > 0) & (street_of < 0)
     other_comp = too_far & (near_dist <= max_drop_m)
     reason[too_far] = [
         f"no fibre street within the maximum drop of {max_drop_m:.0f} m (nearest {d:.0f} m)"
-        for d in drop_dist[too_far]
+        for d in near_dist[too_far]
     ]
     reason[other_comp] = "its street is not connected to the OLT's street network"
-    street_of[too_far] = -1
     served = street_of >= 0
     reachable_homes = int(homes[served].sum())
     if olt_xy is not None and reachable_homes < 0.5 * homes.sum():
@@ -335,7 +362,7 @@ def build_design_graph(
     # Tap positions along street edges: buildings, then the OLT.
     tap_street = street_of[served]
     tap_pos = shapely.line_locate_point(
-        streets.edge_geometry[tap_street], shapely.points(district.buildings.centroid_xy[served])
+        streets.edge_geometry[tap_street], shapely.points(taps.tap_xy[served])
     )
     if olt_xy is not None:
         olt_street = int(edge_ids[comp_local[comp_tree.nearest(shapely.Point(olt_xy))]])
@@ -347,18 +374,30 @@ def build_design_graph(
     all_street = np.append(tap_street, olt_street)
     all_pos = np.append(tap_pos, olt_pos)
 
-    graph, tap_node = _split_edges(district, edge_ids[comp_local], civil, all_street, all_pos)
+    graph, tap_node = _split_edges(district, graph_ids, civil, all_street, all_pos)
     node = np.full(k, -1, dtype=np.int64)
     node[served] = tap_node[:-1]
     tap_xy = np.full((k, 2), np.nan)
     tap_xy[served] = graph.node_xy[tap_node[:-1]]
+    entry_xy = np.where(served[:, None], taps.entry_xy, np.nan)
     drop_m = np.zeros(k)
     if served.any():
-        drop_m[served] = shapely.distance(
-            district.buildings.footprint[served], shapely.points(tap_xy[served])
+        # The tap node may sit up to TAP_MERGE_M from the exact tap point.
+        drop_m[served] = np.maximum(
+            np.hypot(*(tap_xy[served] - entry_xy[served]).T), taps.distance_m[served]
         )
     graph = DesignGraph(**{**graph.__dict__, "olt_node": int(tap_node[-1])})
-    return graph, Access(node=node, drop_m=drop_m, tap_xy=tap_xy, reason=reason)
+    access = Access(
+        node=node,
+        drop_m=drop_m,
+        tap_xy=tap_xy,
+        reason=reason,
+        entry_xy=entry_xy,
+        buildings_crossed=np.where(served, taps.buildings_crossed, 0),
+        barrier=np.where(served, taps.barrier, ""),
+        tap_street=np.where(served, street_of, -1),
+    )
+    return graph, access
 
 
 def _split_edges(

@@ -31,6 +31,7 @@ from scipy.sparse.csgraph import connected_components
 from fttx_planner.district import (
     TRENCH_HIGHWAYS,
     AddressPoints,
+    Barriers,
     Buildings,
     LandUse,
     StreetGraph,
@@ -117,6 +118,8 @@ def build_street_graph(raw: RawOsm, crs: str) -> tuple[StreetGraph, StreetNotes]
     geometry, length_m = _linestrings(xy_m, segment_start, segment_end)
 
     highway = np.asarray(raw.way_highway, dtype=object)[way[segment_start]]
+    structures = raw.way_structure if len(raw.way_structure) == len(raw.way_id) else []
+    structure = np.asarray(_tags(structures, len(raw.way_id)), dtype=object)[way[segment_start]]
     trench = np.isin(highway, list(TRENCH_HIGHWAYS))
     ends = np.concatenate([segment_start, segment_end])
     _, first, inverse = np.unique(key[ends], return_index=True, return_inverse=True)
@@ -133,6 +136,7 @@ def build_street_graph(raw: RawOsm, crs: str) -> tuple[StreetGraph, StreetNotes]
         edge_highway=highway[keep],
         edge_geometry=geometry[keep],
         edge_trench=trench[keep],
+        edge_structure=structure[keep],
     )
     graph.validate()
     n_components, share = _components(graph)
@@ -283,6 +287,21 @@ def build_context(raw: RawOsm, crs: str) -> tuple[AddressPoints, LandUse]:
         geometry=geometry[keep], value=np.asarray(raw.landuse_value, dtype=object)[keep]
     )
     return addresses, landuse
+
+
+def build_ground(raw: RawOsm, crs: str) -> tuple[np.ndarray, Barriers]:
+    """Entrance nodes and ground barriers (railways, rivers, water, motorways) in ``crs``."""
+    xy = np.column_stack([raw.entrance_x, raw.entrance_y]).astype(float).reshape(-1, 2)
+    entrances = transform_xy(to_metric(crs), xy / COORDINATE_PRECISION) if len(xy) else xy
+    geometry = np.asarray(shapely.from_wkb(raw.barrier_wkb), dtype=object).reshape(-1)
+    if geometry.size:
+        geometry = transform_geometries(to_metric(crs), geometry)
+        geometry = shapely.make_valid(geometry)
+    keep = ~shapely.is_empty(geometry) if geometry.size else np.zeros(0, dtype=bool)
+    barriers = Barriers(
+        geometry=geometry[keep], kind=np.asarray(raw.barrier_kind, dtype=object)[keep]
+    )
+    return np.asarray(entrances, dtype=float).reshape(-1, 2), barriers
 
 
 def count_listed(text: str, ranges: bool = True) -> int:

@@ -47,6 +47,21 @@ LANDUSE_CONTEXT = frozenset(
      "military", "railway", "garages", "construction"}
 )  # fmt: skip
 
+#: ``railway=*`` values that are a barrier on the ground (trams run in streets).
+RAILWAY_BARRIERS = frozenset(
+    {"rail", "light_rail", "narrow_gauge", "subway", "monorail", "funicular", "preserved"}
+)
+#: ``waterway=*`` lines too wide to cross with a drop (streams and ditches are not).
+WATERWAY_BARRIERS = frozenset({"river", "canal"})
+#: Roads no crew digs along or across for a drop (kept out of the street graph too).
+ROAD_BARRIERS = frozenset({"motorway", "motorway_link", "trunk", "trunk_link"})
+
+#: Keys of the objects handed to Python by the read pass.
+_READ_KEYS = (
+    "highway", "building", "addr:housenumber", "entrance", "landuse", "railway", "waterway",
+    "natural",
+)  # fmt: skip
+
 #: How often (in objects handed to Python) the read pass reports progress.
 _PROGRESS_EVERY = 2000
 
@@ -67,6 +82,8 @@ class RawOsm:
     way_n_nodes: list[int] = field(default_factory=list)
     #: ``(ref, x, y)`` of every node reference of the kept highway ways, in order.
     way_nodes: list[tuple[int, int, int]] = field(default_factory=list)
+    #: Structure of each kept highway way: ``""``, ``"tunnel"``, ``"covered"`` or ``"bridge"``.
+    way_structure: list[str] = field(default_factory=list)
     #: Highway ways left out, by reason (``"motorway"``, ``"area=yes"``...).
     highways_excluded: Counter[str] = field(default_factory=Counter)
 
@@ -87,6 +104,15 @@ class RawOsm:
     address_x: list[int] = field(default_factory=list)
     address_y: list[int] = field(default_factory=list)
     address_business: list[bool] = field(default_factory=list)
+
+    #: Entrance nodes (``entrance=*``): integer coordinates.
+    entrance_x: list[int] = field(default_factory=list)
+    entrance_y: list[int] = field(default_factory=list)
+
+    #: Ground barriers: hex WKB (lines or areas) and kind
+    #: (``"railway"``, ``"waterway"``, ``"water"``, ``"motorway"``).
+    barrier_wkb: list[str] = field(default_factory=list)
+    barrier_kind: list[str] = field(default_factory=list)
 
     #: Land-use areas of the kinds in :data:`LANDUSE_CONTEXT`: WKB and value.
     landuse_wkb: list[str] = field(default_factory=list)
@@ -152,11 +178,11 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
     processor = (
         osmium.FileProcessor(osm_file(path))
         .with_locations()
-        .with_areas(KeyFilter("building", "landuse"))
+        .with_areas(KeyFilter("building", "landuse", "natural", "waterway"))
         .with_filter(
             EntityFilter(osmium.osm.NODE | osmium.osm.WAY | osmium.osm.RELATION | osmium.osm.AREA)
         )
-        .with_filter(KeyFilter("highway", "building", "addr:housenumber", "landuse"))
+        .with_filter(KeyFilter(*_READ_KEYS))
     )
     fraction = 0.0
     for count, obj in enumerate(processor):
@@ -171,6 +197,7 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
             _add_area(raw, obj, wkb_factory)
         elif isinstance(obj, osmium.osm.Way):
             _add_way(raw, obj)
+            _add_barrier_line(raw, obj, wkb_factory)
         elif isinstance(obj, osmium.osm.Relation):
             tags = obj.tags
             if tags.get("type") == "multipolygon" and tags.get("building", "no") != "no":
@@ -195,6 +222,7 @@ def _add_way(raw: RawOsm, way: osmium.osm.Way) -> None:
             raw.way_highway.append(highway)
             raw.way_n_nodes.append(len(nodes))
             raw.way_nodes.extend(nodes)
+            raw.way_structure.append(way_structure(tags))
     if tags.get("building", "no") != "no":
         way_nodes = way.nodes
         if any(n.x == UNDEFINED_COORDINATE for n in way_nodes):
@@ -205,10 +233,69 @@ def _add_way(raw: RawOsm, way: osmium.osm.Way) -> None:
             raw.building_ways_complete += 1
 
 
+def way_structure(tags: osmium.osm.TagList | dict[str, str]) -> str:
+    """``"tunnel"``, ``"bridge"``, ``"covered"`` or ``""`` for a way's tags.
+
+    Examples
+    --------
+    >>> way_structure({"tunnel": "building_passage"}), way_structure({"bridge": "no"})
+    ('tunnel', '')
+    """
+    if tags.get("tunnel", "no") != "no":
+        return "tunnel"
+    if tags.get("bridge", "no") != "no":
+        return "bridge"
+    if tags.get("covered", "no") != "no":
+        return "covered"
+    return ""
+
+
+def barrier_kind(tags: osmium.osm.TagList | dict[str, str]) -> str:
+    """The ground-barrier kind of a way (``""`` if it is none).
+
+    A railway or road on a bridge or in a tunnel is no barrier at street level.
+
+    Examples
+    --------
+    >>> barrier_kind({"railway": "rail"}), barrier_kind({"railway": "rail", "bridge": "yes"})
+    ('railway', '')
+    >>> barrier_kind({"highway": "motorway"}), barrier_kind({"waterway": "stream"})
+    ('motorway', '')
+    """
+    if way_structure(tags) in ("tunnel", "bridge"):
+        return ""
+    if tags.get("railway") in RAILWAY_BARRIERS:
+        return "railway"
+    if tags.get("waterway") in WATERWAY_BARRIERS:
+        return "waterway"
+    if tags.get("highway") in ROAD_BARRIERS:
+        return "motorway"
+    return ""
+
+
+def _add_barrier_line(
+    raw: RawOsm, way: osmium.osm.Way, wkb_factory: osmium.geom.WKBFactory
+) -> None:
+    """Collect a railway, river, canal or motorway line as a ground barrier."""
+    kind = barrier_kind(way.tags)
+    if not kind:
+        return
+    try:
+        raw.barrier_wkb.append(wkb_factory.create_linestring(way))
+    except (RuntimeError, osmium.InvalidLocationError):  # missing nodes, a single point
+        return
+    raw.barrier_kind.append(kind)
+
+
 def _add_node(raw: RawOsm, node: osmium.osm.Node) -> None:
-    """Collect an address node (a premise); other nodes are not needed."""
+    """Collect an address or entrance node; other nodes are not needed."""
     tags = node.tags
-    if "addr:housenumber" not in tags or not node.location.valid():
+    if not node.location.valid():
+        return
+    if tags.get("entrance", "no") != "no":
+        raw.entrance_x.append(node.location.x)
+        raw.entrance_y.append(node.location.y)
+    if "addr:housenumber" not in tags:
         return
     raw.address_x.append(node.location.x)
     raw.address_y.append(node.location.y)
@@ -220,6 +307,13 @@ def _add_area(raw: RawOsm, area: osmium.osm.Area, wkb_factory: osmium.geom.WKBFa
     tags = area.tags
     value = tags.get("building")
     if value is None or value == "no":
+        if _is_water(tags):
+            try:
+                raw.barrier_wkb.append(wkb_factory.create_multipolygon(area))
+            except (RuntimeError, osmium.InvalidLocationError):
+                return
+            raw.barrier_kind.append("water")
+            return
         landuse = tags.get("landuse")
         if landuse in LANDUSE_CONTEXT:
             try:
@@ -249,6 +343,15 @@ def _add_area(raw: RawOsm, area: osmium.osm.Area, wkb_factory: osmium.geom.WKBFa
     raw.building_addr_flats.append(tags.get("addr:flats") or "")
     raw.building_housenumber.append(tags.get("addr:housenumber") or "")
     raw.building_use.append(next((f"{k}={tags.get(k)}" for k in BUSINESS_KEYS if k in tags), ""))
+
+
+def _is_water(tags: osmium.osm.TagList) -> bool:
+    """A water area (lake, river area, reservoir) that drops and trenches go around."""
+    return (
+        tags.get("natural") == "water"
+        or tags.get("waterway") == "riverbank"
+        or tags.get("landuse") in ("reservoir", "basin")
+    )
 
 
 def _display_name(tags: osmium.osm.TagList) -> str:

@@ -54,6 +54,7 @@ from fttx_planner.osm._geometry import (
     StreetNotes,
     build_buildings,
     build_context,
+    build_ground,
     build_street_graph,
     highway_lonlat,
 )
@@ -123,6 +124,7 @@ def load_osm(
         raise OsmLoadError(msg)
 
     addresses, landuse = build_context(raw, crs)
+    entrances, barriers = build_ground(raw, crs)
     district = District(
         name=name if name is not None else district_name(path),
         crs=crs,
@@ -133,6 +135,8 @@ def load_osm(
         warnings=_warnings(raw, street_notes, building_notes),
         addresses=addresses,
         landuse=landuse,
+        entrances=entrances,
+        barriers=barriers,
     )
     for warning in district.warnings:
         logger.warning("%s: %s", path.name, warning)

@@ -35,11 +35,15 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 
+from fttx_planner.costing.access import connection_cost_eur, is_mdu
 from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
-from fttx_planner.design.trench import Reduction, reduce_graph, trench_weight
+from fttx_planner.design.cables import CableSizer
+from fttx_planner.design.trench import Reduction, reduce_graph
+from fttx_planner.params import Deployment
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
+    from fttx_planner.network.crossings import Crossings
     from fttx_planner.network.graph import Access, DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
@@ -101,6 +105,7 @@ def lower_bound(plan: Plan) -> float:
         plan.params,
         plan.catalogue,
         include_olt=fixed_olt,
+        crossings=plan.crossings,
     ).total_eur
 
 
@@ -111,6 +116,7 @@ def design_lower_bound(
     params: DesignParams,
     catalogue: Catalogue,
     include_olt: bool = True,
+    crossings: Crossings | None = None,
 ) -> LowerBound:
     """The decomposed lower bound of a district's design problem.
 
@@ -127,6 +133,8 @@ def design_lower_bound(
     include_olt
         Whether the OLT node is a terminal of the trench network (``False``
         when the OLT site is free: the bound then holds for any site).
+    crossings
+        The road crossings fixed by the taps (``None``: not counted).
 
     Returns
     -------
@@ -136,14 +144,24 @@ def design_lower_bound(
     served = access.node >= 0
     h = homes[served].astype(np.int64)
     n_homes = int(h.sum())
-    n_bldg = int(served.sum())
     cost = catalogue.cost
-    fixed = (
-        cost("drop_cable") * float(access.drop_m[served].sum())
-        + (cost("drop_install") + cost("building_entry")) * n_bldg
-        + (cost("home_connect") + cost("ont") + cost("ont_install")) * n_homes
-        + cost("fibre_splice") * 2 * n_homes
+    # Drops from the tap (a distribution point upstream only lengthens them),
+    # entries, in-building boxes, home connections: the same items the BOM counts.
+    # Crossings are fixed once the taps are.
+    barrier = access.barrier[served] if access.barrier is not None else None
+    fixed = connection_cost_eur(
+        h, access.drop_m[served], params, catalogue, CableSizer(catalogue), crossings, barrier
     )
+    # Every small building's drop goes through a distribution point of at most
+    # ``fdp_ports`` premises.
+    if params.joints:
+        small = h[~is_mdu(h, params)]
+        # In greenfield every distribution point sits in a chamber; on reused
+        # poles it may hang on one instead.
+        housing = cost("handhole")
+        if params.deployment != Deployment.GREENFIELD:
+            housing = min(housing, cost("pole_mount"))
+        fixed += math.ceil(int(small.sum()) / params.fdp_ports) * (cost("fdp") + housing)
     if n_homes == 0:
         return LowerBound(fixed, 0.0, 0.0, 0.0)
 
@@ -176,12 +194,27 @@ def design_lower_bound(
 
     # Trenches: every served tap (and the OLT) on one connected network, each
     # trench carrying at least one cable.
-    weight = trench_weight(graph, catalogue)
+    weight = _bound_weight(graph, catalogue, params.joints)
     terminals = np.unique(access.node[served])
     if include_olt:
         terminals = np.union1d(terminals, [graph.olt_node])
     trench = steiner_lower_bound(graph.n_nodes, graph.edge_u, graph.edge_v, weight, terminals)
     return LowerBound(fixed, trench, split_eur, olt_eur)
+
+
+def _bound_weight(graph: DesignGraph, catalogue: Catalogue, joints: bool) -> np.ndarray:
+    """Least cost of opening each edge: civil cost plus the cheapest thing along it.
+
+    A trench carries at least one cable, or with distribution points at least
+    one drop cable (the stretch between a distribution point and its taps
+    carries drops only).
+    """
+    from fttx_planner.params import CABLE_SIZES
+
+    cost = catalogue.cost
+    cable_per_m = min(cost(f"cable_{s}f") for s in CABLE_SIZES) + cost("cable_install")
+    per_m = min(cable_per_m, cost("drop_cable")) if joints else cable_per_m
+    return graph.edge_cost_eur + per_m * graph.edge_length_m
 
 
 # -- Steiner tree lower bound --------------------------------------------------

@@ -48,10 +48,13 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 
+from fttx_planner.costing.access import connection_cost_eur
 from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
+from fttx_planner.design.cables import CableSizer
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
+    from fttx_planner.network.crossings import Crossings
     from fttx_planner.network.graph import Access, CivilCosts, DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
@@ -467,8 +470,13 @@ def solve_exact(
     mip_rel_gap: float = 1e-4,
     start: Plan | None = None,
     civil: CivilCosts | None = None,
+    crossings: Crossings | None = None,
 ) -> ExactResult:
     """Solve the design problem of a (small) district exactly.
+
+    Distribution points and cable joints are not modelled: compare with a
+    plan made with ``joints=False`` (the exact DP that cuts cable runs and the
+    grouping of drops come after the optimisation the MILP checks).
 
     Parameters
     ----------
@@ -503,12 +511,10 @@ def solve_exact(
     h_at = np.bincount(b_node, weights=b_homes, minlength=n).astype(np.int64)
     total_h = int(h_at.sum())
     cost = catalogue.cost
-    fixed = (
-        cost("drop_cable") * float(access.drop_m[served].sum())
-        + (cost("drop_install") + cost("building_entry")) * int(served.sum())
-        + (cost("home_connect") + cost("ont") + cost("ont_install") + 2 * cost("fibre_splice"))
-        * total_h
-    )
+    fixed = connection_cost_eur(
+        b_homes, access.drop_m[served], params, catalogue, CableSizer(catalogue), crossings,
+        access.barrier[served] if access.barrier is not None else None,
+    )  # fmt: skip
     sinks = np.unique(b_node[b_node != root])
     live = _prune_dead_ends(n, graph.edge_u, graph.edge_v, np.append(sinks, root))
     live = live[graph.edge_u[live] != graph.edge_v[live]]
@@ -993,4 +999,5 @@ def exact_for_plan(
         mip_rel_gap=mip_rel_gap,
         start=plan if warm_start else None,
         civil=civil,
+        crossings=plan.crossings,
     )

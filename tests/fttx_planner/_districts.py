@@ -55,12 +55,31 @@ def one_street() -> District:
     return hand_district([(0.0, 0.0), (100.0, 0.0)], [(0, 1)], [(40.0, 14.0), (80.0, 14.0)])
 
 
-#: Optimal cost of :func:`one_street` with the default catalogue, 1:32 class B+:
+#: Optimal cost of :func:`one_street` without joints (``joints=False``, the model of
+#: the exact reference) with the default catalogue, 1:32 class B+:
 #: 80 m footway trench (49 EUR/m), one 12-fibre cable along it (1.2 + 1.5 EUR/m),
 #: one 1:32 splitter (150) with two splices (24) in a closure (350), one OLT port
 #: (optic 60, line card 4000, chassis 15000), and per building / home: drop cable
 #: 9 m (1 EUR/m), drop installation 250, building entry 60, home connection 120,
 #: ONT 80, ONT installation 40, two splices 24.
+#: The same with distribution points and joints (the default): one distribution
+#: point (180) in a chamber (450) at the first house's tap serves both houses
+#: (40 m apart, within its 60 m reach), so the distribution cable stops there
+#: (40 m instead of 80 m) and the second house's drop runs 40 m more.
+ONE_STREET_JOINTS_EUR = (
+    80 * 49
+    + 40 * 2.7
+    + 150
+    + 24
+    + 350
+    + 60
+    + 4000
+    + 15000
+    + 2 * (9 * 1 + 250 + 60 + 120 + 80 + 40 + 24)
+    + 40 * 1
+    + 180
+    + 450
+)
 ONE_STREET_EUR = (
     80 * 49
     + 80 * 2.7

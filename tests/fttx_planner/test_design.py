@@ -11,6 +11,7 @@ import shapely
 
 from fttx_planner import DesignError
 from fttx_planner.catalogue import Catalogue
+from fttx_planner.design.cables import CableSizer
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Buildings, District
 from fttx_planner.network.graph import ExistingInfra
@@ -69,9 +70,19 @@ def check_plan(plan: Plan) -> None:
     # BOM lengths equal geometry lengths.
     bom = plan.bom.set_index("item")["quantity"]
     geom_len = float(shapely.length(geoms).sum())
-    civil_items = [i for i in bom.index if plan.catalogue[i].layer == "civil"]
-    assert bom[civil_items].sum() == pytest.approx(geom_len, rel=1e-6)
+    civil_items = [
+        i for i in bom.index if plan.catalogue[i].layer == "civil" and plan.catalogue[i].unit == "m"
+    ]
+    side_m = float(plan.crossings.side_m.sum()) if plan.crossings is not None else 0.0
+    assert bom[civil_items].sum() == pytest.approx(geom_len + side_m, rel=1e-6)
     cable_m = float((plan.cables["length_m"] * plan.cables["cable_count"]).sum())
+    # Drops into multi-dwelling buildings are cables sized by their fibres.
+    sizer = CableSizer(plan.catalogue)
+    mdu = b[b["served"] & b["mdu"]]
+    cable_m += sum(
+        float(d) * len(sizer.sizes(int(h)))
+        for h, d in zip(mdu["homes"], mdu["drop_m"], strict=True)
+    )
     cable_items = [i for i in bom.index if i.startswith("cable_") and i != "cable_install"]
     assert bom[cable_items].sum() == pytest.approx(cable_m, rel=1e-9)
     # Cable rows lie on trench edges.

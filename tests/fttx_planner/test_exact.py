@@ -16,9 +16,12 @@ from fttx_planner.synthetic import grid_district
 from ._brute import random_graph, steiner_optimum
 from ._districts import ONE_STREET_EUR, hand_district, one_street
 
+#: The model the exact reference and the naive baselines share: no joints.
+CORE = DesignParams(joints=False)
+
 
 def test_one_street_by_hand() -> None:
-    plan = plan_district(one_street())
+    plan = plan_district(one_street(), CORE)
     r = exact_for_plan(plan, time_limit_s=20, warm_start=False)
     assert r.optimal
     assert r.cost_eur == pytest.approx(ONE_STREET_EUR)
@@ -41,9 +44,14 @@ def test_steiner_exact(seed: int) -> None:
 
 
 PARAMS = {
-    "1x32": DesignParams(olt_x_m=0.0, olt_y_m=0.0),
+    "1x32": DesignParams(joints=False, olt_x_m=0.0, olt_y_m=0.0),
     "4x16": DesignParams(
-        split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS, olt_x_m=0.0, olt_y_m=0.0
+        joints=False,
+        split_ratio=64,
+        stage1_ratio=4,
+        optical_class=OpticalClass.C_PLUS,
+        olt_x_m=0.0,
+        olt_y_m=0.0,
     ),
 }
 
@@ -66,7 +74,7 @@ def test_brownfield_duct_capacity_priced_like_the_bill_of_materials() -> None:
         aerial_m=np.zeros(s.n_edges),
         duct_capacity=np.ones(s.n_edges, dtype=np.int64),
     )
-    params = DesignParams(deployment=Deployment.BROWNFIELD, olt_x_m=0.0, olt_y_m=0.0)
+    params = DesignParams(joints=False, deployment=Deployment.BROWNFIELD, olt_x_m=0.0, olt_y_m=0.0)
     plan = plan_district(d, params, infra=infra)
     civil = civil_costs(d, plan.catalogue, infra)
     r = exact_for_plan(plan, time_limit_s=1, civil=civil)
@@ -92,10 +100,10 @@ def test_loss_budget_respected() -> None:
         [(0, 1), (1, 2), (0, 2)],
         [(300.0, 14.0), (b[0] + 14.0, b[1] + 14.0)],
     )
-    params = DesignParams(safety_margin_db=8.0)
+    params = DesignParams(joints=False, safety_margin_db=8.0)
     plan = plan_district(d, params)
     assert plan.buildings["served"].all()
-    free = plan_district(d, DesignParams())
+    free = plan_district(d, DesignParams(joints=False))
     r = solve_exact(
         plan.graph, plan.access, plan.demand.homes, params, plan.catalogue, time_limit_s=20
     )

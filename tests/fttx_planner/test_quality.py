@@ -21,10 +21,13 @@ from ._districts import ONE_STREET_EUR, one_street
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "bench_quality.py"
 
+#: The model the exact reference and the naive baselines share: no joints.
+CORE = DesignParams(joints=False)
+
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return plan_district(grid_district(600, irregular=True, seed=2), DesignParams())
+    return plan_district(grid_district(600, irregular=True, seed=2), DesignParams(joints=False))
 
 
 def test_naive_baselines(plan: Plan) -> None:
@@ -45,7 +48,9 @@ def test_naive_baselines(plan: Plan) -> None:
 def test_naive_two_stage() -> None:
     p = plan_district(
         grid_district(300, seed=1),
-        DesignParams(split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS),
+        DesignParams(
+            joints=False, split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS
+        ),
     )
     r = naive_for_plan(p, share_trenches=True)
     assert r.total_eur > p.total_cost_eur
@@ -53,7 +58,7 @@ def test_naive_two_stage() -> None:
 
 
 def test_naive_on_a_hand_case() -> None:
-    p = plan_district(one_street())
+    p = plan_district(one_street(), CORE)
     # One cluster, its splitter at the node nearest the houses' centre (the
     # tap at 80 m, 20 m from the centre at 60 m... or the tap at 40 m): the
     # naive design is never cheaper than the optimum.
@@ -64,7 +69,7 @@ def test_naive_on_a_hand_case() -> None:
 def test_engine_close_to_optimum(n: int, irregular: bool, seed: int) -> None:
     p = plan_district(
         grid_district(n, irregular=irregular, seed=seed, flats_share=0.0),
-        DesignParams(olt_x_m=0.0, olt_y_m=0.0),
+        DesignParams(joints=False, olt_x_m=0.0, olt_y_m=0.0),
     )
     r = exact_for_plan(p, time_limit_s=30)
     assert r.optimal
@@ -79,7 +84,9 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
     sys.modules[spec.name] = bench  # dataclasses look their module up
     spec.loader.exec_module(bench)
     d = grid_district(30, seed=1, flats_share=0.0)
-    inst = bench.Instance("tiny", "dense grid", d, DesignParams(olt_x_m=0.0, olt_y_m=0.0))
+    inst = bench.Instance(
+        "tiny", "dense grid", d, DesignParams(joints=False, olt_x_m=0.0, olt_y_m=0.0)
+    )
     res = bench.run(inst, time_limit=10)
     assert res["exact_status"] == "optimal"
     assert res["engine_eur"] <= res["before_eur"] + 1e-6

@@ -1,0 +1,107 @@
+"""What connecting the buildings costs: drops, entries, in-building boxes, crossings.
+
+One function counts these items for the bill of materials and for the lower
+bound alike, so the two can never price them differently.
+
+* A building with fewer than :attr:`~DesignParams.mdu_min_units` premises
+  (and no more than a distribution point's ports) gets a house drop:
+  ``drop_cable`` from its distribution point to its entry, a wall box
+  (``building_entry``) and the drop installation.
+* A larger building (an MDU) gets an entry point, an in-building
+  distribution box (``mdu_box``) and a drop cable sized by its fibres, one
+  per premise (standard loose-tube cable sizes, priced like any cable).
+* Every premise gets its home connection (in-building riser and patching),
+  ONT and its installation, and two splices.
+* Drops that cross a main road or a barrier add their crossing items
+  (:mod:`fttx_planner.network.crossings`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Protocol
+
+import numpy as np
+
+from fttx_planner.catalogue import Catalogue
+from fttx_planner.network.crossings import Crossings
+from fttx_planner.params import DesignParams
+
+
+class Sizer(Protocol):
+    """Standard cable sizes for a fibre count (:class:`fttx_planner.design.cables.CableSizer`)."""
+
+    def sizes(self, fibres: int) -> tuple[int, ...]:
+        """Cable sizes, largest first."""
+        ...
+
+
+def is_mdu(homes: np.ndarray, params: DesignParams) -> np.ndarray:
+    """``(k,)`` bool: the building gets an in-building box and a sized drop cable."""
+    return (homes >= params.mdu_min_units) | (homes > params.fdp_ports)
+
+
+def access_quantities(
+    homes: np.ndarray,
+    drop_m: np.ndarray,
+    params: DesignParams,
+    sizer: Sizer,
+) -> dict[str, float]:
+    """Catalogue quantities for connecting the given (served) buildings.
+
+    Parameters
+    ----------
+    homes
+        ``(k,)`` premises of each served building.
+    drop_m
+        ``(k,)`` drop cable length of each.
+    params
+        Design parameters (MDU threshold).
+    sizer
+        Cable sizes, for the drop cables of MDUs.
+    """
+    qty: dict[str, float] = defaultdict(float)
+    homes = np.asarray(homes, dtype=np.int64)
+    drop_m = np.asarray(drop_m, dtype=float)
+    mdu = is_mdu(homes, params)
+    qty["drop_cable"] += float(drop_m[~mdu].sum())
+    for h, length in zip(homes[mdu].tolist(), drop_m[mdu].tolist(), strict=True):
+        for s in sizer.sizes(h):
+            qty[f"cable_{s}f"] += length
+            qty["cable_install"] += length
+    qty["drop_install"] += len(homes)
+    qty["building_entry"] += len(homes)
+    qty["mdu_box"] += int(mdu.sum())
+    n_homes = int(homes.sum())
+    qty["home_connect"] += n_homes
+    qty["ont"] += n_homes
+    qty["ont_install"] += n_homes
+    qty["fibre_splice"] += 2 * n_homes
+    return qty
+
+
+def connection_cost_eur(
+    homes: np.ndarray,
+    drop_m: np.ndarray,
+    params: DesignParams,
+    catalogue: Catalogue,
+    sizer: Sizer,
+    crossings: Crossings | None = None,
+    barrier: np.ndarray | None = None,
+) -> float:
+    """What connecting the served buildings costs in every design with these taps.
+
+    The :func:`access_quantities` priced, plus the road crossings and
+    far-side trenches (fixed once the taps are) and the priced crossings of
+    drops with no way round a barrier (``barrier`` gives each building's
+    barrier kind, ``""`` for none).
+    """
+    cost = catalogue.cost
+    qty = access_quantities(homes, drop_m, params, sizer)
+    total = sum(cost(name) * q for name, q in qty.items())
+    if crossings is not None:
+        total += cost("road_crossing") * crossings.count
+        total += cost("trench_footway") * float(crossings.side_m.sum())
+    if barrier is not None:
+        total += cost("barrier_crossing") * int((np.asarray(barrier) != "").sum())
+    return float(total)

@@ -1,0 +1,128 @@
+"""Distribution points: where the drops of small buildings leave the distribution cable.
+
+A distribution point (FDP, drop closure, street box) takes a few drops,
+usually 4, 8 or 12. Walking the trench tree from the leaves up, each node
+gathers the drops waiting below it; they move up together until they fill
+a distribution point, until one more edge would take the farthest of them
+beyond :attr:`~DesignParams.fdp_reach_m`, or until they reach a splitter
+site, and a distribution point (or several, farthest drops first) opens
+there. A distribution point thus always sits on the way from its drops to
+their splitter: each drop cable runs from it down the trench to the tap and
+on to the entry, so the fibre path, and the loss, is the same as without
+it; the distribution cable stops at the distribution point.
+
+Buildings with :attr:`~DesignParams.mdu_min_units` premises or more are not
+grouped: they get their own entry point and in-building box.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+FDP_COLUMNS = ["fdp_id", "node", "x", "y", "edge", "splitter_id", "ports_used", "buildings"]
+
+
+def distribution_points(
+    order: np.ndarray,
+    parent: np.ndarray,
+    parent_edge: np.ndarray,
+    depth_m: np.ndarray,
+    node_xy: np.ndarray,
+    node: np.ndarray,
+    homes: np.ndarray,
+    splitter_of: np.ndarray,
+    splitter_node: np.ndarray,
+    eligible: np.ndarray,
+    ports: int,
+    reach_m: float,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Group the eligible buildings' drops into distribution points.
+
+    Parameters
+    ----------
+    order, parent, parent_edge
+        The rooted trench tree.
+    depth_m
+        Distance of every tree node from the root along the tree.
+    node_xy
+        Node coordinates.
+    node, homes, splitter_of
+        ``(k,)`` tap node, premises and last-stage splitter of every building.
+    splitter_node
+        Node of each last-stage splitter: drops never pass above their splitter.
+    eligible
+        ``(k,)`` bool: buildings whose drops go through a distribution point.
+    ports, reach_m
+        Ports per distribution point and its reach along the street.
+
+    Returns
+    -------
+    tuple of DataFrame and ndarray
+        The distribution points (:data:`FDP_COLUMNS`) and ``(k,)`` the
+        distribution point of each building (``-1`` for none).
+    """
+    n = len(parent)
+    fdp_of = np.full(len(node), -1, dtype=np.int64)
+    if not eligible.any():
+        return pd.DataFrame(columns=FDP_COLUMNS), fdp_of
+    site = np.zeros(n, dtype=bool)
+    site[splitter_node[splitter_of[eligible]]] = True
+    site[order[0]] = True
+    own: dict[int, list[int]] = {}
+    for b in np.flatnonzero(eligible).tolist():
+        own.setdefault(int(node[b]), []).append(b)
+    edge_up = np.zeros(n)
+    edge_up[order[1:]] = depth_m[order[1:]] - depth_m[parent[order[1:]]]
+    pending: dict[int, list[tuple[float, int]]] = {}  # node -> [(distance below, building)]
+    rows: list[list[int]] = []  # [node, splitter, ports used, buildings]
+
+    def close(x: int, items: list[tuple[float, int]]) -> None:
+        """Open distribution points at ``x`` for ``items``, farthest first."""
+        used = ports  # force a new point for the first item
+        for _, b in sorted(items, reverse=True):
+            h = int(homes[b])
+            if used + h > ports:
+                rows.append([x, int(splitter_of[b]), 0, 0])
+                used = 0
+            used += h
+            rows[-1][2] += h
+            rows[-1][3] += 1
+            fdp_of[b] = len(rows) - 1
+
+    for x in order[::-1].tolist():  # children before parents
+        items = pending.pop(x, [])
+        items.extend((0.0, b) for b in own.get(x, []))
+        if not items:
+            continue
+        total = sum(int(homes[b]) for _, b in items)
+        farthest = max(d for d, _ in items)
+        if site[x] or farthest + edge_up[x] > reach_m:
+            close(x, items)
+            continue
+        if total >= ports:
+            # Fill distribution points here from the farthest drops; the rest,
+            # less than one point's worth, still moves up.
+            items.sort(reverse=True)
+            full, used = 0, 0
+            for i, (_, b) in enumerate(items):
+                used += int(homes[b])
+                if used == ports:
+                    full = i + 1
+                elif used > ports:
+                    full = i
+                    break
+            if full == 0:
+                full = 1
+            close(x, items[:full])
+            items = items[full:]
+            if not items:
+                continue
+        up = pending.setdefault(int(parent[x]), [])
+        up.extend((d + edge_up[x], b) for d, b in items)
+    table = pd.DataFrame(rows, columns=["node", "splitter_id", "ports_used", "buildings"])
+    table.insert(0, "fdp_id", np.arange(len(rows)))
+    table.insert(2, "x", node_xy[table["node"].to_numpy(), 0])
+    table.insert(3, "y", node_xy[table["node"].to_numpy(), 1])
+    table.insert(4, "edge", parent_edge[table["node"].to_numpy()])
+    return table[FDP_COLUMNS], fdp_of

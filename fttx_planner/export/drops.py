@@ -1,0 +1,62 @@
+"""Drop geometries as a crew lays them: from the distribution point, along the trench, in.
+
+A small building's drop leaves its distribution point, runs down the trench
+to the building's tap and from there to its entry
+(:mod:`fttx_planner.design.fdp`); a multi-dwelling building's drop runs from
+its tap. The geometry is those trench edges followed by the segment from the
+tap to the entry (:mod:`fttx_planner.network.taps`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from fttx_planner.design.trench import root_tree
+from fttx_planner.plan import Plan
+
+
+def drop_lines(plan: Plan, buildings: np.ndarray) -> np.ndarray:
+    """LineStrings of the drops of the given served buildings (indices into the district).
+
+    Parameters
+    ----------
+    plan
+        The plan.
+    buildings
+        District building indices, all served.
+    """
+    g = plan.graph
+    access = plan.access
+    tap_node = access.node[buildings]
+    tap = g.node_xy[tap_node]
+    if access.entry_xy is not None:
+        entry = access.entry_xy[buildings]
+    else:
+        fp = plan.district.buildings.footprint[buildings]
+        entry = shapely.get_coordinates(shapely.shortest_line(fp, shapely.points(tap))).reshape(
+            -1, 2, 2
+        )[:, 1, :]
+    out = np.asarray(shapely.linestrings(np.stack([tap, entry], axis=1)), dtype=object)
+    b = plan.buildings.set_index("building")
+    if "fdp_node" not in b:
+        return out
+    fdp_node = b["fdp_node"].reindex(buildings).fillna(-1).to_numpy(dtype=np.int64)
+    along = np.flatnonzero((fdp_node >= 0) & (fdp_node != tap_node))
+    if len(along) == 0:
+        return out
+    _, parent, parent_edge = root_tree(g.n_nodes, g.edge_u, g.edge_v, plan.trench_edges, g.olt_node)
+    edges_of = []
+    for i in along.tolist():
+        x, top, path = int(tap_node[i]), int(fdp_node[i]), []
+        while x != top and parent[x] >= 0:
+            path.append(int(parent_edge[x]))
+            x = int(parent[x])
+        edges_of.append(path)
+    used = np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in edges_of]))
+    geom = dict(zip(used.tolist(), g.edge_geometry(plan.district, used), strict=True))
+    for i, path in zip(along.tolist(), edges_of, strict=True):
+        parts = [geom[e] for e in path] + [out[i]]
+        merged = shapely.line_merge(shapely.union_all(parts))
+        out[i] = merged
+    return out

@@ -1,0 +1,273 @@
+"""Where each building meets the street: its tap, its entry and the drop between them.
+
+A crew lays a drop from the street a building fronts to its entry, never
+through a neighbour's house and never across a railway, a river or a
+motorway. For every building :func:`choose_taps` takes the nearest street
+edge (streets at street level only: no tap in a tunnel, a covered way or on
+a bridge); when the straight drop from it would cross another building or a
+barrier, it looks at every street within the maximum drop length and keeps
+the shortest drop that crosses neither. Only when none exists does it keep a
+drop that crosses a building (dense blocks with shared walls, courtyard
+houses) or, last, one that crosses a barrier, which is then priced as a
+crossing (a bore under the railway or the river) and reported.
+
+The entry is an ``entrance=*`` node on the building's outline when one is
+mapped (the one nearest the street), else the point of the outline nearest
+the street. Every drop has a positive length: a tap on the outline itself (a
+street mapped against a wall) gets the short riser into the building,
+at least :data:`MIN_DROP_M`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+#: Shortest drop: from the street box through the wall to the entry box (m).
+MIN_DROP_M = 1.0
+#: An entrance node farther than this from a building's outline is not its entry (m).
+ENTRANCE_SNAP_M = 1.0
+#: Beyond the nearest street, streets this much farther are still tried for a drop
+#: that would otherwise cross a building or a barrier (m).
+DETOUR_M = 60.0
+#: Offsets along a street edge at which other taps are tried for such a drop (m).
+SLIDE_M = (-40.0, -25.0, -15.0, -8.0, 8.0, 15.0, 25.0, 40.0)
+
+
+@dataclass(frozen=True)
+class Taps:
+    """The chosen tap of every building.
+
+    Parameters
+    ----------
+    edge
+        ``(k,)`` index (into the candidate edges given) of each building's
+        tap edge, ``-1`` when no edge is within reach.
+    distance_m
+        ``(k,)`` drop length (``inf`` when no edge is within reach).
+    tap_xy, entry_xy
+        ``(k, 2)`` tap on the street and entry on the building (NaN when none).
+    buildings_crossed
+        ``(k,)`` other buildings the drop crosses.
+    barrier
+        ``(k,)`` kind of barrier the drop crosses (``""`` when none).
+    """
+
+    edge: np.ndarray
+    distance_m: np.ndarray
+    tap_xy: np.ndarray
+    entry_xy: np.ndarray
+    buildings_crossed: np.ndarray
+    barrier: np.ndarray
+
+
+def choose_taps(
+    footprints: np.ndarray,
+    wanted: np.ndarray,
+    edge_geometry: np.ndarray,
+    max_drop_m: float,
+    entrances: np.ndarray | None = None,
+    barrier_geometry: np.ndarray | None = None,
+    barrier_kind: np.ndarray | None = None,
+) -> Taps:
+    """Choose each wanted building's tap among the given street edges.
+
+    Parameters
+    ----------
+    footprints
+        ``(k,)`` building footprints in metres.
+    wanted
+        Indices of the buildings to attach.
+    edge_geometry
+        ``(m,)`` candidate street edges (LineStrings).
+    max_drop_m
+        Longest drop; buildings farther from every edge get ``edge = -1``.
+    entrances
+        ``(n, 2)`` entrance points, or ``None``.
+    barrier_geometry, barrier_kind
+        Ground barriers and their kinds, or ``None``.
+    """
+    k = len(footprints)
+    out_edge = np.full(k, -1, dtype=np.int64)
+    out_dist = np.full(k, np.inf)
+    out_tap = np.full((k, 2), np.nan)
+    out_entry = np.full((k, 2), np.nan)
+    out_cross = np.zeros(k, dtype=np.int64)
+    out_barrier = np.full(k, "", dtype=object)
+    if len(wanted) == 0 or len(edge_geometry) == 0:
+        return Taps(out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
+    edge_tree = shapely.STRtree(edge_geometry)
+    building_tree = shapely.STRtree(footprints)
+    entry_of = _entrances_of(building_tree, footprints, entrances)
+    barriers = _BarrierIndex(barrier_geometry, barrier_kind)
+
+    pairs = edge_tree.query_nearest(footprints[wanted], all_matches=False)
+    b = wanted[pairs[0]]
+    e = pairs[1]
+    cand = _candidates(b, e, footprints, edge_geometry, entry_of, building_tree, barriers)
+    near = cand.length <= max_drop_m
+    _keep(cand, near, out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
+
+    # Buildings whose nearest drop crosses something: look at every street in reach.
+    is_bad = near & ((cand.crossed > 0) | (cand.barrier != ""))
+    bad = b[is_bad]
+    if len(bad):
+        reach = np.minimum(cand.length[is_bad] + DETOUR_M, max_drop_m)
+        pb, pe = edge_tree.query(
+            shapely.buffer(footprints[bad], reach, quad_segs=2), predicate="intersects"
+        )
+        more = _candidates(
+            bad[pb],
+            pe,
+            footprints,
+            edge_geometry,
+            entry_of,
+            building_tree,
+            barriers,
+            slide=True,
+        )
+        ok = more.length <= max_drop_m
+        # Best per building: no barrier, then no building crossed, then shortest.
+        key = np.lexsort((more.length, more.crossed, more.barrier != "", more.building))
+        key = key[ok[key]]
+        first = np.ones(len(key), dtype=bool)
+        first[1:] = more.building[key][1:] != more.building[key][:-1]
+        best = np.zeros(len(more.building), dtype=bool)
+        best[key[first]] = True
+        _keep(more, best, out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
+    return Taps(out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    building: np.ndarray
+    edge: np.ndarray
+    length: np.ndarray
+    tap_xy: np.ndarray
+    entry_xy: np.ndarray
+    crossed: np.ndarray
+    barrier: np.ndarray
+
+
+class _BarrierIndex:
+    """The barriers in a tree, and which kind a segment crosses first."""
+
+    def __init__(self, geometry: np.ndarray | None, kind: np.ndarray | None) -> None:
+        self.geometry = geometry if geometry is not None else np.zeros(0, dtype=object)
+        self.kind = kind if kind is not None else np.zeros(0, dtype=object)
+        self.tree = shapely.STRtree(self.geometry) if len(self.geometry) else None
+
+    def crossed(self, segments: np.ndarray) -> np.ndarray:
+        """``(n,)`` kind of the barrier each segment crosses (``""`` when none)."""
+        out = np.full(len(segments), "", dtype=object)
+        if self.tree is None or len(segments) == 0:
+            return out
+        s, g = self.tree.query(segments, predicate="intersects")
+        out[s[::-1]] = self.kind[g[::-1]]  # the first barrier found wins
+        return out
+
+
+def _entrances_of(
+    tree: shapely.STRtree, footprints: np.ndarray, entrances: np.ndarray | None
+) -> dict[int, np.ndarray]:
+    """Entrance points on each building's outline, by building index."""
+    if entrances is None or len(entrances) == 0:
+        return {}
+    pts = shapely.points(entrances)
+    p, b = tree.query(pts, predicate="dwithin", distance=ENTRANCE_SNAP_M)
+    out: dict[int, list[int]] = {}
+    for i, j in zip(p.tolist(), b.tolist(), strict=True):
+        out.setdefault(j, []).append(i)
+    return {j: entrances[idx] for j, idx in out.items()}
+
+
+def _candidates(
+    building: np.ndarray,
+    edge: np.ndarray,
+    footprints: np.ndarray,
+    edge_geometry: np.ndarray,
+    entry_of: dict[int, np.ndarray],
+    building_tree: shapely.STRtree,
+    barriers: _BarrierIndex,
+    slide: bool = False,
+) -> _Candidates:
+    """Drops from each building to each paired edge, with what they cross.
+
+    With ``slide``, each pair also tries taps slid along the edge by
+    :data:`SLIDE_M` from the nearest point: a drop through the gap between
+    two houses instead of through the house in front.
+    """
+    # The street point facing the building's middle, the outline point nearest
+    # to it, and the street point nearest to that: a drop square to the
+    # street from the middle of the facade where the facade runs along it.
+    geoms = edge_geometry[edge]
+    middle = shapely.point_on_surface(footprints[building])
+    facing = shapely.line_interpolate_point(geoms, shapely.line_locate_point(geoms, middle))
+    entry = _ends(shapely.shortest_line(footprints[building], facing))[:, 0, :]
+    tap = _ends(shapely.shortest_line(shapely.points(entry), geoms))[:, 1, :]
+    if slide and len(building):
+        geoms = edge_geometry[edge]
+        at = shapely.line_locate_point(geoms, shapely.points(tap))
+        shifted = (at[:, None] + np.asarray(SLIDE_M)[None, :]).ravel()
+        n_shift = len(SLIDE_M)
+        geoms = np.repeat(geoms, n_shift)
+        length = np.repeat(shapely.length(edge_geometry[edge]), n_shift)
+        inside = (shifted > 0) & (shifted < length)
+        rows = np.repeat(np.arange(len(building)), n_shift)[inside]
+        pts = shapely.line_interpolate_point(geoms[inside], shifted[inside])
+        ends = _ends(shapely.shortest_line(footprints[building[rows]], pts))
+        building = np.concatenate([building, building[rows]])
+        edge = np.concatenate([edge, edge[rows]])
+        entry = np.vstack([entry, ends[:, 0, :]])
+        tap = np.vstack([tap, ends[:, 1, :]])
+    for i in np.flatnonzero(np.isin(building, list(entry_of))).tolist():
+        pts = entry_of[int(building[i])]
+        ends = _ends(shapely.shortest_line(shapely.points(pts), edge_geometry[edge[i]]))
+        j = int(np.argmin(np.hypot(*(ends[:, 1] - ends[:, 0]).T)))
+        entry[i], tap[i] = ends[j, 0], ends[j, 1]
+    length = np.hypot(*(tap - entry).T)
+    # A tap on the outline: the drop is the riser from the wall into the building.
+    short = length < MIN_DROP_M
+    if short.any():
+        inside = shapely.get_coordinates(shapely.point_on_surface(footprints[building[short]]))
+        entry[short] = inside
+        length[short] = np.maximum(np.hypot(*(tap[short] - inside).T), MIN_DROP_M)
+    segments = shapely.linestrings(np.stack([entry, tap], axis=1))
+    crossed = _buildings_crossed(segments, building, footprints, building_tree)
+    return _Candidates(building, edge, length, tap, entry, crossed, barriers.crossed(segments))
+
+
+def _ends(lines: np.ndarray) -> np.ndarray:
+    """``(n, 2, 2)`` start and end points of two-point lines."""
+    return np.asarray(shapely.get_coordinates(lines), dtype=float).reshape(-1, 2, 2)
+
+
+def _buildings_crossed(
+    segments: np.ndarray, own: np.ndarray, footprints: np.ndarray, tree: shapely.STRtree
+) -> np.ndarray:
+    """How many buildings other than its own each segment runs through."""
+    s, g = tree.query(segments, predicate="crosses")
+    s = s[g != own[s]]
+    return np.bincount(s, minlength=len(segments)).astype(np.int64)
+
+
+def _keep(
+    cand: _Candidates,
+    mask: np.ndarray,
+    edge: np.ndarray,
+    dist: np.ndarray,
+    tap: np.ndarray,
+    entry: np.ndarray,
+    crossed: np.ndarray,
+    barrier: np.ndarray,
+) -> None:
+    """Write the masked candidates into the per-building outputs."""
+    b = cand.building[mask]
+    edge[b] = cand.edge[mask]
+    dist[b] = cand.length[mask]
+    tap[b] = cand.tap_xy[mask]
+    entry[b] = cand.entry_xy[mask]
+    crossed[b] = cand.crossed[mask]
+    barrier[b] = cand.barrier[mask]

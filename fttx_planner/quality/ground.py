@@ -1,0 +1,153 @@
+"""Checks a field engineer makes on a plan's exported files: is the design buildable?
+
+:func:`ground_checks` reads the GeoJSON layers of a plan directory (nothing
+else) and measures what a crew would reject:
+
+* taps in a tunnel or a covered way (a drop's street end on a tunnel street
+  and on no street at ground level);
+* drops of zero length;
+* drops through another building (the segment from the tap to the entry
+  crossing a footprint other than the building's own);
+* drops across a barrier (railway, river, canal, water, motorway);
+* closures and distribution points on the map against the bill of materials.
+
+The figures for the sample cities are in ``docs/quality.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+#: A tap within this of a street is on it (m; exports round to 7 decimals, ~1 cm).
+ON_STREET_M = 0.05
+
+
+@dataclass(frozen=True)
+class GroundChecks:
+    """What :func:`ground_checks` measured on one plan."""
+
+    drops: int
+    taps_in_tunnels: int
+    zero_length_drops: int
+    drops_through_buildings: int
+    drops_across_barriers: int
+    closures_on_map: int
+    closures_in_bom: int
+    fdps_on_map: int
+    fdps_in_bom: int
+
+    @property
+    def share_through_buildings(self) -> float:
+        """Share of drops that cross another building."""
+        return self.drops_through_buildings / self.drops if self.drops else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        """The figures, with the share, for printing."""
+        out: dict[str, float] = dict(asdict(self))
+        out["share_through_buildings"] = round(self.share_through_buildings, 4)
+        return out
+
+
+def _layer(folder: Path, name: str) -> gpd.GeoDataFrame:
+    frame = gpd.read_file(folder / "geojson" / f"{name}.geojson")
+    return frame.to_crs(frame.estimate_utm_crs()) if len(frame) else frame
+
+
+def ground_checks(folder: Path) -> GroundChecks:
+    """Measure a plan directory written by ``fttx-planner plan``."""
+    folder = Path(folder)
+    drops = _layer(folder, "drops")
+    utm = drops.crs
+    streets = _layer(folder, "streets").to_crs(utm)
+    buildings = _layer(folder, "buildings").to_crs(utm)
+    barriers = _layer(folder, "barriers")
+    barriers = barriers.to_crs(utm) if len(barriers) else barriers
+
+    geoms = np.asarray(drops.geometry.values, dtype=object)
+    # The drop's last segment: from the tap on the street to the entry.
+    ends = [np.asarray(shapely.get_coordinates(g))[-2:] for g in geoms]
+    tap = shapely.points([e[0] for e in ends])
+    last = shapely.linestrings(np.stack(ends)) if len(ends) else np.zeros(0, dtype=object)
+
+    fibre = streets[streets["carries_fibre"]]
+    ground = fibre[fibre["structure"] == ""]
+    under = fibre[fibre["structure"].isin(["tunnel", "covered"])]
+    in_tunnel = 0
+    if len(under) and len(tap):
+        near_under = shapely.STRtree(under.geometry.values).query(
+            tap, predicate="dwithin", distance=ON_STREET_M
+        )[0]
+        near_ground = shapely.STRtree(ground.geometry.values).query(
+            tap, predicate="dwithin", distance=ON_STREET_M
+        )[0]
+        in_tunnel = len(np.setdiff1d(np.unique(near_under), np.unique(near_ground)))
+
+    zero = int((shapely.length(geoms) <= 0.0).sum()) if len(geoms) else 0
+
+    through = 0
+    if len(last):
+        own = drops["building_osm_id"].to_numpy()
+        ids = buildings["osm_id"].to_numpy()
+        s, b = shapely.STRtree(buildings.geometry.values).query(last, predicate="crosses")
+        other = ids[b] != own[s]
+        through = len(np.unique(s[other]))
+
+    across = 0
+    if len(barriers) and len(geoms):
+        across = len(
+            np.unique(
+                shapely.STRtree(barriers.geometry.values).query(last, predicate="intersects")[0]
+            )
+        )
+
+    bom = _bom_counts(folder / "bom.csv")
+    closures = _optional(folder, "closures")
+    fdps = _optional(folder, "fdps")
+    return GroundChecks(
+        drops=len(drops),
+        taps_in_tunnels=in_tunnel,
+        zero_length_drops=zero,
+        drops_through_buildings=through,
+        drops_across_barriers=across,
+        closures_on_map=len(closures),
+        closures_in_bom=_closures_in_bom(bom, folder),
+        fdps_on_map=len(fdps),
+        fdps_in_bom=int(bom.get("fdp", 0)),
+    )
+
+
+def _optional(folder: Path, name: str) -> gpd.GeoDataFrame:
+    """A layer that plans made before joints existed do not have (then empty)."""
+    path = folder / "geojson" / f"{name}.geojson"
+    return gpd.read_file(path) if path.exists() else gpd.GeoDataFrame()
+
+
+def _bom_counts(path: Path) -> dict[str, float]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return {row["item"]: float(row["quantity"]) for row in csv.DictReader(fh)}
+
+
+def _closures_in_bom(bom: dict[str, float], folder: Path) -> int:
+    """Joint closures in the BOM: all splice closures less those at splitter sites."""
+    with (folder / "splitters.csv").open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    key = "node" if rows and "node" in rows[0] else None
+    if key is None:  # sites by position
+        sites: dict[tuple[str, str], int] = {}
+        for r in rows:
+            k = (r.get("x", ""), r.get("y", ""))
+            sites[k] = sites.get(k, 0) + 1
+    else:
+        sites = {}
+        for r in rows:
+            sites[(r[key], "")] = sites.get((r[key], ""), 0) + 1
+    from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS
+
+    site_closures = sum(1 for n in sites.values() if n < CABINET_MIN_SPLITTERS)
+    return int(bom.get("splice_closure", 0)) - site_closures

@@ -41,13 +41,15 @@ class Actor:
     horizon_years: int
 
 
-_TITLES = {
-    OPERATOR: "Operator (all layers)",
-    PIP: "PIP (passive)",
-    NP: "NP (active)",
-    NETWORK_OWNER: "Network owner (passive + active)",
-    CITY: "City (funding)",
+#: Each role's name in full, its short name kept (tables and cash flows use the short one).
+ACTOR_TITLES = {
+    OPERATOR: "Integrated operator (all layers)",
+    PIP: "Infrastructure owner (PIP, passive layer)",
+    NP: "Network operator (NP, active layer)",
+    NETWORK_OWNER: "Infrastructure and network owner (PIP+NP)",
+    CITY: "City (public funder)",
 }
+_TITLES = ACTOR_TITLES
 
 
 def _rate_and_horizon(name: str, params: FinanceParams) -> tuple[float, int]:
@@ -93,6 +95,9 @@ def model_actors(spec: ModelSpec, params: FinanceParams) -> tuple[Actor, ...]:
             title = _TITLES[name]
         else:
             share = dict(spec.retail_entities(params))[name]
-            title = f"{name} ({'active + ' if 'active' in owned else ''}retail, {share:.0%})"
+            title = (
+                f"Service provider {name} ({'active + ' if 'active' in owned else ''}"
+                f"retail, {share:.0%})"
+            )
         actors.append(Actor(name, title, tuple(owned), rate, horizon))
     return tuple(actors)

@@ -3,7 +3,10 @@
 Every function returns a :class:`matplotlib.figure.Figure` built directly
 (never through pyplot, so no global state and no figure leaks), with an Agg
 canvas attached so it can be saved or drawn without a display; a Qt
-canvas can adopt the same figure. Amounts are in EUR, labelled so.
+canvas can adopt the same figure. Amounts are in the reporting currency,
+labelled so; each figure states under its title the district, the discount
+rates and horizon, the price basis, the timing convention and the terminal
+value (:func:`context_text`), and years are calendar years.
 
 >>> import models
 >>> fig = npv_by_model_figure(models.compare(models.NetworkCapex.example()))
@@ -13,6 +16,7 @@ canvas can adopt the same figure. Amounts are in EUR, labelled so.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +27,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from models.atomic import atomic_path
 from models.comparison import Comparison
+from models.labels import context_text
 from models.montecarlo import MonteCarloResult
 from models.ownership import CITY, MODELS, NETWORK_OWNER, NP, OPERATOR, PIP, VALUE_CHAIN, get_model
 from models.sensitivity import TornadoResult
@@ -70,6 +76,25 @@ def _figure(width: float = 8.0, height: float = 4.5) -> Figure:
     return fig
 
 
+#: Characters of 6-point text per inch of figure width, to wrap the footnote.
+_CHARS_PER_INCH = 21
+
+#: What the short actor and model names stand for, under every figure.
+GLOSSARY = (
+    "PIP: infrastructure owner (passive layer) · NP: network operator (active layer) · "
+    "PIP+NP: infrastructure and network owner · SP: service provider (retail) · "
+    "Passive Shared = PLOM, Active Shared = ALOM, Separated = 3LOM"
+)
+
+
+def _context(fig: Figure, text: str) -> None:
+    """State under the figure what it rests on, and what the short names mean."""
+    if text:
+        width = int(fig.get_figwidth() * _CHARS_PER_INCH)
+        lines = "\n".join(textwrap.wrap(f"{text} · {GLOSSARY}", width))
+        fig.supxlabel(lines, fontsize=6, color="#555555")
+
+
 def _eur_axis(ax: Axes, which: str = "y") -> None:
     axis = ax.yaxis if which == "y" else ax.xaxis
     axis.set_major_formatter(FuncFormatter(format_eur))
@@ -111,7 +136,7 @@ def npv_by_model_figure(comparison: Comparison, *, value_chain: bool = True) -> 
                 va="bottom" if offset > 0 else "top",
                 fontsize=7,
             )
-            handles.setdefault(actor.actor.title.split(" (")[0], Patch(color=colour))
+            handles.setdefault(actor.name, Patch(color=colour))
         if value_chain:
             ax.plot(
                 [x - 0.42, x + 0.42],
@@ -124,9 +149,11 @@ def npv_by_model_figure(comparison: Comparison, *, value_chain: bool = True) -> 
     ax.axhline(0.0, color="grey", linewidth=0.8)
     ax.set_xticks(range(len(comparison.models)))
     ax.set_xticklabels([r.spec.title for r in comparison.models.values()])
-    ax.set_ylabel("NPV (EUR)")
+    params = comparison.params
+    ax.set_ylabel(f"NPV ({params.currency})")
     _eur_axis(ax)
     ax.set_title("NPV by business model and actor")
+    _context(fig, context_text(params, comparison.capex.label))
     legend: list[Artist] = list(handles.values())
     labels = list(handles)
     if value_chain:
@@ -174,8 +201,10 @@ def revenue_split_figure(comparison: Comparison) -> Figure:
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlim(0, 1)
-    ax.set_xlabel("Share of end-user spend kept (% of retail revenue in EUR)")
+    currency = comparison.params.currency
+    ax.set_xlabel(f"Share of end-user spend kept (% of retail revenue in {currency})")
     ax.set_title("Revenue split by business model")
+    _context(fig, context_text(comparison.params, comparison.capex.label))
     return fig
 
 
@@ -202,14 +231,17 @@ def cumulative_cashflow_figure(
     fig = _figure()
     ax = fig.add_subplot()
     sp_index: dict[str, int] = {}
+    years = result.calendar_years
     for actor in result.actors.values():
         flows = actor.cashflow_eur
         if discounted:
-            flows = flows / (1.0 + actor.actor.discount_rate) ** np.arange(flows.size)
+            rate = actor.valuation.discount_rate if actor.valuation else actor.actor.discount_rate
+            exponent = np.arange(flows.size) + result.timing_offset_years
+            flows = flows / (1.0 + rate) ** exponent
         cumulative = np.cumsum(flows)
         colour = _colour(actor.name, sp_index)
         ax.plot(
-            np.arange(flows.size),
+            years,
             cumulative,
             color=colour,
             marker="o",
@@ -218,14 +250,15 @@ def cumulative_cashflow_figure(
         )
         low = int(np.argmin(cumulative))
         if cumulative[low] < 0:
-            ax.plot(low, cumulative[low], marker="v", color=colour, markersize=8)
+            ax.plot(years[low], cumulative[low], marker="v", color=colour, markersize=8)
     ax.axhline(0.0, color="grey", linewidth=0.8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("Year (0 = first build year)")
+    ax.set_xlabel("Year (terminal values not included)")
     kind = "Discounted cumulative" if discounted else "Cumulative"
-    ax.set_ylabel(f"{kind} cash flow (EUR)")
+    ax.set_ylabel(f"{kind} cash flow ({comparison.params.currency})")
     _eur_axis(ax)
     ax.set_title(f"{kind} cash flow per actor: {result.spec.title} (triangle: peak funding)")
+    _context(fig, context_text(comparison.params, comparison.capex.label))
     ax.legend(fontsize=8)
     return fig
 
@@ -245,12 +278,18 @@ def tornado_figure(tornado_result: TornadoResult, *, max_bars: int = 12) -> Figu
     for y, bar in enumerate(bars):
         ax.barh(y, bar.npv_low_eur - base, left=base, color="#d62728", height=0.6)
         ax.barh(y, bar.npv_high_eur - base, left=base, color="#2ca02c", height=0.6)
-    labels = [f"{b.title} ({_short(b.low_value)}-{_short(b.high_value)} {b.unit})" for b in bars]
+    labels = [
+        f"{b.title} ({_short(b.low_value)} to {_short(b.high_value)} "
+        f"{b.unit.replace('EUR', tornado_result.currency)}"
+        f"{', absolute' if b.range_kind == 'absolute' else ''})"
+        for b in bars
+    ]
     ax.set_yticks(range(len(bars)))
     ax.set_yticklabels(labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(base, color="black", linewidth=1)
-    ax.set_xlabel(f"NPV of {tornado_result.actor} (EUR); base {format_eur(base)} EUR")
+    cur = tornado_result.currency
+    ax.set_xlabel(f"NPV of {tornado_result.actor} ({cur}); base {format_eur(base)} {cur}")
     _eur_axis(ax, "x")
     spec = get_model(tornado_result.model)
     ax.set_title(f"Sensitivity: {spec.title}, {tornado_result.actor}")
@@ -260,6 +299,7 @@ def tornado_figure(tornado_result: TornadoResult, *, max_bars: int = 12) -> Figu
         fontsize=8,
         loc="lower right",
     )
+    _context(fig, tornado_result.context)
     return fig
 
 
@@ -314,6 +354,21 @@ def npv_distribution_figure(
                 color=colour,
                 label=f"{who} (P(loss) {loss:.0%})",
             )
+            below = mc_result.base_percentile(name, who)
+            if below is not None and mc_result.base_npv_eur is not None:
+                # The base case, marked with the share of draws below it.
+                base = mc_result.base_npv_eur[name][who]
+                ax.axvline(base, color=colour, linestyle="--", linewidth=0.9)
+                ax.annotate(
+                    f"base, {below:.0%} below",
+                    (base, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    rotation=90,
+                    va="top",
+                    ha="right",
+                    fontsize=6,
+                    color=colour,
+                )
             if actor:
                 for q, style in zip(
                     np.percentile(values, [10, 50, 90]), (":", "-", ":"), strict=True
@@ -321,21 +376,27 @@ def npv_distribution_figure(
                     ax.axvline(q, color=colour, linestyle=style, linewidth=1)
         ax.axvline(0.0, color="grey", linewidth=0.8)
         ax.set_title(get_model(name).title, fontsize=10)
-        ax.set_xlabel("NPV (EUR)")
+        ax.set_xlabel(f"NPV ({mc_result.currency})")
         ax.set_ylabel("Draws")
         _eur_axis(ax, "x")
         ax.legend(fontsize=7)
     for ax in axes[len(models) :]:
         ax.set_visible(False)
-    fig.suptitle(f"NPV distribution, {mc_result.n_draws:,} draws (seed {mc_result.seed})")
+    fig.suptitle(
+        f"NPV distribution, {mc_result.n_draws:,} draws (seed {mc_result.seed}); "
+        "dashed: the base case"
+    )
+    _context(fig, mc_result.context)
     return fig
 
 
 def save_figure(fig: Figure, directory: str | Path, stem: str) -> list[Path]:
-    """Save a figure as PNG and SVG; return the two paths."""
+    """Save a figure as PNG and SVG, each atomically; return the two paths."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = [directory / f"{stem}.png", directory / f"{stem}.svg"]
-    fig.savefig(paths[0], dpi=150)
-    fig.savefig(paths[1])
+    with atomic_path(paths[0]) as tmp:
+        fig.savefig(tmp, dpi=150, format="png")
+    with atomic_path(paths[1]) as tmp:
+        fig.savefig(tmp, format="svg")
     return paths

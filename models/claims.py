@@ -22,13 +22,15 @@ Each check reports whether it holds and the parameter at which it flips.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from models._errors import FinanceParameterError
 from models.capex import NetworkCapex
 from models.comparison import run_model
-from models.finance import npv
+from models.finance import npv, timing_offset_years
 from models.ownership import NETWORK_OWNER, PIP
 from models.params import FinanceParams, ServiceProvider
 from models.solvers import breakeven_passive_fee, find_root
@@ -49,7 +51,7 @@ class ClaimResult:
     holds: bool
     measure: str
     condition: str
-    values: dict[str, float] = field(default_factory=dict)
+    values: dict[str, float | None] = field(default_factory=dict)
     source: str = SOURCE
 
     def row(self) -> dict[str, object]:
@@ -67,8 +69,15 @@ def passive_owner_half_of_revenue(capex: NetworkCapex, params: FinanceParams) ->
     """Claim 1: the Passive Shared PIP keeps about half of the revenue potential."""
     share = run_model(capex, params, "passive_shared").actors[PIP].revenue_share
     arpu = params.arpu_eur_per_month
-    cost_based = breakeven_passive_fee(capex, params, model="passive_shared")
+    cost_based = _or_none(lambda: breakeven_passive_fee(capex, params, model="passive_shared"))
     holds = bool(0.4 <= share <= 0.6)
+    if cost_based is None:
+        cost_text = "no passive fee makes the PIP break even (its NPV does not cross zero)"
+    else:
+        cost_text = (
+            f"the cost-based fee at which the PIP breaks even is {cost_based:.2f} "
+            f"{params.currency}/month ({cost_based / arpu:.0%} of ARPU)"
+        )
     return ClaimResult(
         name="passive_owner_half_of_revenue",
         claim="Passive Shared: about 50 % of the revenue potential for the passive owner",
@@ -76,8 +85,8 @@ def passive_owner_half_of_revenue(capex: NetworkCapex, params: FinanceParams) ->
         measure=f"the PIP keeps {share:.1%} of end-user spend (passive fee / ARPU)",
         condition=(
             f"holds when the passive fee is 40-60 % of the ARPU ({0.4 * arpu:.2f}-"
-            f"{0.6 * arpu:.2f} EUR/month at {arpu:.2f} EUR ARPU); the cost-based fee at which "
-            f"the PIP breaks even is {cost_based:.2f} EUR/month ({cost_based / arpu:.0%} of ARPU)"
+            f"{0.6 * arpu:.2f} {params.currency}/month at {arpu:.2f} {params.currency} ARPU); "
+            f"{cost_text}"
         ),
         values={
             "pip_revenue_share": share,
@@ -93,9 +102,14 @@ def _active_increment(
     """Incremental NPV, extra capex, extra replacements and PIP capex of AS over PS."""
     owner = run_model(capex, params, "active_shared").actors[NETWORK_OWNER]
     pip = run_model(capex, params, "passive_shared").actors[PIP]
+    # Both with their terminal values, on the reporting basis and timing, at the owner's rate.
     horizon = min(owner.actor.horizon_years, pip.actor.horizon_years)
-    extra = owner.cashflow_eur[:horizon] - pip.cashflow_eur[:horizon]
-    value = float(npv(owner.actor.discount_rate, extra))
+    if owner.valuation is None or pip.valuation is None:
+        msg = "run_model gave results without their valuation"
+        raise FinanceParameterError(msg)
+    extra = owner.valuation.window()[:horizon] - pip.valuation.window()[:horizon]
+    offset = timing_offset_years(params.timing)
+    value = float(npv(owner.valuation.discount_rate, extra, offset))
     extra_replacements = owner.reinvestment_eur - pip.reinvestment_eur
     return value, owner.capex_eur - pip.capex_eur, extra_replacements, pip.capex_eur
 
@@ -110,7 +124,17 @@ def active_shared_extra_margin(capex: NetworkCapex, params: FinanceParams) -> Cl
         changed = params.model_copy(update={"bitstream_fee_eur_per_month": fee})
         return _active_increment(capex, changed)[0]
 
-    threshold = find_root(f, params.bitstream_fee_eur_per_month, 2.0, "the bitstream fee")
+    threshold = _or_none(
+        lambda: find_root(f, params.bitstream_fee_eur_per_month, 2.0, "the bitstream fee")
+    )
+    if threshold is None:
+        when = "no bitstream fee makes the extra NPV positive"
+    else:
+        when = (
+            f"the extra NPV is positive when the bitstream fee is above {threshold:.2f} "
+            f"{params.currency}/month ({threshold - params.passive_fee_eur_per_month:.2f} "
+            "above the passive fee)"
+        )
     return ClaimResult(
         name="active_shared_extra_margin",
         claim="Active Shared: extra margin for low incremental investment",
@@ -121,9 +145,8 @@ def active_shared_extra_margin(capex: NetworkCapex, params: FinanceParams) -> Cl
             "of equipment replacements over the horizon"
         ),
         condition=(
-            f"the extra NPV is positive when the bitstream fee is above {threshold:.2f} EUR/month "
-            f"({threshold - params.passive_fee_eur_per_month:.2f} EUR above the passive fee); "
-            f"the extra capex counts as low up to {LOW_INCREMENT_SHARE:.0%} of the passive capex"
+            f"{when}; the extra capex counts as low up to {LOW_INCREMENT_SHARE:.0%} of the "
+            "passive capex"
         ),
         values={
             "incremental_npv_eur": value,
@@ -174,10 +197,14 @@ def more_providers_share_badly(capex: NetworkCapex, params: FinanceParams) -> Cl
         )
         return float((lp[0] - lp[-1]) - (la[0] - la[-1])) / 3
 
-    threshold = find_root(
-        gap, params.active_opex_fixed_eur_per_year, 10_000.0, "the fixed active opex"
+    threshold = _or_none(
+        lambda: find_root(
+            gap, params.active_opex_fixed_eur_per_year, 10_000.0, "the fixed active opex"
+        )
     )
-    if threshold <= 0:
+    if threshold is None:
+        when = "the fixed active opex does not change the verdict"
+    elif threshold <= 0:
         when = (
             "holds even with no fixed active opex (the duplicated OLT capex alone outweighs "
             "the hand-over cost of bitstream)"
@@ -220,7 +247,7 @@ def check_claims(
     Examples
     --------
     >>> [(c.name, c.holds) for c in check_claims()]  # doctest: +NORMALIZE_WHITESPACE
-    [('passive_owner_half_of_revenue', False), ('active_shared_extra_margin', False),
+    [('passive_owner_half_of_revenue', False), ('active_shared_extra_margin', True),
      ('more_providers_share_badly', True)]
     """
     capex = capex or NetworkCapex.example()
@@ -230,3 +257,11 @@ def check_claims(
         active_shared_extra_margin(capex, params),
         more_providers_share_badly(capex, params),
     ]
+
+
+def _or_none(solve: Callable[[], float]) -> float | None:
+    """The solver's answer, or None when there is no break-even."""
+    try:
+        return solve()
+    except FinanceParameterError:
+        return None

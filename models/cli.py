@@ -7,10 +7,17 @@ models and writes into ``DIR``:
   model and actor (also printed);
 - ``cashflows.csv``: yearly cash flows per model and actor, by kind;
 - ``engagement_models.csv``: the Private / Exclusive / Managed / Open presets;
-- ``breakeven.csv``: cost-based wholesale fees and break-even take-up;
+- ``statements.csv``: each actor's yearly P&L, cash flow and balance lines;
+- ``finance.xlsx``: inputs, comparison and statements for a finance team;
+- ``breakeven.csv``: cost-based wholesale fees (over the horizon and over
+  the assets' life) and break-even take-up; a quantity with no break-even
+  says so in its row and the run goes on;
 - ``tornado.csv`` and ``montecarlo.csv``: sensitivity and NPV distribution;
 - ``claims.csv``: the directional checks of Table 5;
 - charts as PNG and SVG.
+
+Every file is written atomically; every table states the currency, the
+price basis and the timing convention (``basis.txt`` and the printout).
 
 Capex comes from ``PLAN_DIR/summary.json`` if ``--plan`` is given, else from
 a ``[capex]`` table of the parameter file, else the example district.
@@ -23,9 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from models._errors import FinanceParameterError
+from models.atomic import atomic_path
 from models.capex import NetworkCapex
 from models.claims import check_claims
 from models.comparison import Comparison, compare, format_rows, write_csv
+from models.labels import basis_text
 from models.montecarlo import monte_carlo
 from models.ownership import EACH_SP, MODELS
 from models.paramfile import finance_params_template, load_finance_file
@@ -33,6 +42,7 @@ from models.params import FinanceParams
 from models.presets import engagement_table
 from models.sensitivity import tornado
 from models.solvers import breakeven_bitstream_fee, breakeven_passive_fee, breakeven_takeup
+from models.workbook import write_workbook
 
 
 def add_finance_arguments(parser: argparse.ArgumentParser, *, require_out: bool = True) -> None:
@@ -98,36 +108,114 @@ def load_inputs(
     return capex, params, note
 
 
-def breakeven_rows(capex: NetworkCapex, params: FinanceParams) -> list[dict[str, Any]]:
-    """Cost-based wholesale fees and the break-even take-up of every actor."""
-    rows: list[dict[str, Any]] = []
+#: Columns of ``breakeven.csv``.
+BREAKEVEN_COLUMNS = ("quantity", "model", "actor", "value", "unit", "note")
 
-    def add(quantity: str, model: str, actor: str, value: float | None, unit: str) -> None:
+
+def breakeven_rows(capex: NetworkCapex, params: FinanceParams) -> list[dict[str, Any]]:
+    """Cost-based wholesale fees and the break-even take-up of every actor.
+
+    A quantity with no break-even (the NPV never crosses zero) gets an empty
+    value and the reason in ``note``; the other rows are still computed.
+    """
+    rows: list[dict[str, Any]] = []
+    fee_unit = f"{params.currency}/line/month"
+
+    def add(quantity: str, model: str, actor: str, solve: Any, unit: str, note: str = "") -> None:
+        try:
+            value = solve()
+        except FinanceParameterError as exc:
+            value, note = None, str(exc)
+        if value is None and quantity == "break-even take-up" and not note:
+            note = "NPV below 0 even at 100 % take-up"
         rows.append(
-            {"quantity": quantity, "model": model, "actor": actor, "value": value, "unit": unit}
+            {
+                "quantity": quantity,
+                "model": model,
+                "actor": actor,
+                "value": value,
+                "unit": unit,
+                "note": note,
+            }
         )
 
+    life = f"over the {params.passive_lifetime_years}-year passive life, no terminal value"
     for model in ("passive_shared", "separated"):
-        fee = breakeven_passive_fee(capex, params, model=model, actor="PIP")
-        add("cost-based passive fee", model, "PIP", fee, "EUR/line/month")
-    fee = breakeven_bitstream_fee(capex, params, model="active_shared", actor="PIP+NP")
-    add("cost-based bitstream fee", "active_shared", "PIP+NP", fee, "EUR/line/month")
-    fee = breakeven_bitstream_fee(capex, params, model="separated", actor="NP")
-    add("cost-based bitstream fee", "separated", "NP", fee, "EUR/line/month")
+        add(
+            "cost-based passive fee",
+            model,
+            "PIP",
+            lambda m=model: breakeven_passive_fee(capex, params, model=m, actor="PIP"),
+            fee_unit,
+            f"over the {params.pip_horizon_years}-year horizon with the terminal value",
+        )
+        add(
+            "cost-based passive fee, asset life",
+            model,
+            "PIP",
+            lambda m=model: breakeven_passive_fee(
+                capex, params, model=m, actor="PIP", over="asset_life"
+            ),
+            fee_unit,
+            life,
+        )
+    add(
+        "cost-based bitstream fee",
+        "active_shared",
+        "PIP+NP",
+        lambda: breakeven_bitstream_fee(capex, params, model="active_shared", actor="PIP+NP"),
+        fee_unit,
+    )
+    add(
+        "cost-based bitstream fee",
+        "separated",
+        "NP",
+        lambda: breakeven_bitstream_fee(capex, params, model="separated", actor="NP"),
+        fee_unit,
+    )
     for name, spec in MODELS.items():
         actors = [spec.passive] if spec.passive != EACH_SP else []
         if spec.active not in (EACH_SP, spec.passive):
             actors.append(spec.active)
         actors += [n for n, _ in spec.retail_entities(params) if n not in actors]
         for actor in [*actors, None]:
-            value = breakeven_takeup(capex, params, model=name, actor=actor)
             add(
                 "break-even take-up",
                 name,
                 actor or "value chain",
-                value,
+                lambda n=name, a=actor: breakeven_takeup(capex, params, model=n, actor=a),
                 "fraction of homes passed",
             )
+    return rows
+
+
+#: Columns of ``statements.csv``.
+STATEMENT_COLUMNS = ("model", "actor", "line", "year", "calendar_year", "value", "unit")
+
+
+def statement_rows(comparison: Comparison) -> list[dict[str, Any]]:
+    """Each actor's statements as long-format rows, on the reporting basis."""
+    from models.workbook import statement_lines
+
+    rows: list[dict[str, Any]] = []
+    currency = comparison.params.currency
+    for result in comparison.models.values():
+        years = result.calendar_years
+        for actor in result.actors.values():
+            for label, values, is_ratio in statement_lines(comparison, actor):
+                unit = "ratio" if is_ratio else currency
+                rows.extend(
+                    {
+                        "model": result.name,
+                        "actor": actor.name,
+                        "line": label,
+                        "year": t,
+                        "calendar_year": int(years[t]),
+                        "value": None if v != v else float(v),
+                        "unit": unit,
+                    }
+                    for t, v in enumerate(values)
+                )
     return rows
 
 
@@ -169,28 +257,44 @@ def run_finance(args: argparse.Namespace) -> int:
             "(same ARPU and take-up: the business models have no business product yet)"
         )
 
+    stated = basis_text(params)
+    path = out / "basis.txt"
+    with atomic_path(path) as tmp:
+        tmp.write_text(f"{stated}\n", encoding="utf-8")
+    written.append(path)
     comparison = compare(capex, params)
     written += comparison.to_csv(out)
-    print("\nBusiness models (NPV at each actor's discount rate; years from 0):")
+    print(
+        f"\nBusiness models (NPV at each actor's discount rate over its horizon, terminal value: "
+        f"{params.terminal_value.replace('_', ' ')}; {stated}; year 0 = {params.start_year}):"
+    )
     print(comparison.format_table())
+    _print_financing(comparison)
+    path = out / "statements.csv"
+    write_csv(path, statement_rows(comparison), STATEMENT_COLUMNS)
+    written.append(path)
 
     presets = engagement_table(capex, params)
     path = out / "engagement_models.csv"
     write_csv(path, presets, list(presets[0]))
     written.append(path)
     print("\nEngagement models (seed 001):")
-    print(format_rows([{**r, "model": f"{r['preset']} ({r['model']})"} for r in presets]))
+    rows = [{**r, "model": f"{r['preset']} ({r['model']})"} for r in presets]
+    print(format_rows(rows, params.currency))
 
     breakeven = breakeven_rows(capex, params)
     path = out / "breakeven.csv"
-    write_csv(path, breakeven, ["quantity", "model", "actor", "value", "unit"])
+    write_csv(path, breakeven, BREAKEVEN_COLUMNS)
     written.append(path)
     print("\nBreak-even:")
     for row in breakeven:
-        value = "never (below 0 at 100 %)" if row["value"] is None else f"{row['value']:.3f}"
-        print(
-            f"  {row['quantity']:<26} {row['model']:<15} {row['actor']:<12} {value} {row['unit']}"
-        )
+        if row["value"] is None:
+            value = f"none ({row['note']})"
+        else:
+            value = f"{row['value']:.3f} {row['unit']}"
+        print(f"  {row['quantity']:<36} {row['model']:<15} {row['actor']:<12} {value}")
+    path = out / "finance.xlsx"
+    written.append(write_workbook(path, comparison, breakeven=breakeven, title=capex.label))
 
     tornados = [tornado(capex, params, model=m, actor=_infrastructure_owner(m)) for m in MODELS]
     path = out / "tornado.csv"
@@ -202,7 +306,10 @@ def run_finance(args: argparse.Namespace) -> int:
     if args.draws > 0:
         mc = monte_carlo(capex, params, n_draws=args.draws, seed=args.seed)
         written.append(mc.to_csv(out))
-        print(f"\nMonte Carlo ({args.draws:,} draws, seed {args.seed}):")
+        print(
+            f"\nMonte Carlo ({args.draws:,} draws, seed {args.seed}; 'below base': share of "
+            "draws under the base case, 50 % when the draws are centred on it):"
+        )
         print(_format_mc(mc.summary()))
 
     claims = check_claims(capex, params)
@@ -218,6 +325,25 @@ def run_finance(args: argparse.Namespace) -> int:
         written += _write_charts(out, comparison, tornados, mc)
     print(f"\nWrote {len(written)} files to {out}")
     return 0
+
+
+def _print_financing(comparison: Comparison) -> None:
+    """Equity figures of the actors with debt, and IRR warnings."""
+    lines = []
+    for row in comparison.table(include_value_chain=True):
+        if row["equity_npv_eur"] is not None:
+            irr_text = "-" if row["equity_irr"] is None else f"{row['equity_irr']:.1%}"
+            dscr = "-" if row["min_dscr"] is None else f"{row['min_dscr']:.2f}"
+            equity = f"{row['equity_npv_eur']:>14,.0f}"
+            lines.append(
+                f"  {row['model']:<15} {row['actor']:<12} equity NPV {equity}"
+                f"  equity IRR {irr_text:>6}  lowest DSCR {dscr}"
+            )
+        if row["irr_note"]:
+            lines.append(f"  {row['model']:<15} {row['actor']:<12} {row['irr_note']}")
+    if lines:
+        print("\nFinancing and IRR notes:")
+        print("\n".join(lines))
 
 
 def _write_charts(
@@ -238,11 +364,12 @@ def _write_charts(
 
 
 def _format_mc(rows: list[dict[str, Any]]) -> str:
-    header = ("model", "actor", "P10 (EUR)", "P50 (EUR)", "P90 (EUR)", "P(loss)")
-    lines = ["  {:<15} {:<12} {:>12} {:>12} {:>12} {:>8}".format(*header)]
+    header = ("model", "actor", "P10", "P50", "P90", "base case", "below base", "P(loss)")
+    lines = ["  {:<15} {:<12} {:>12} {:>12} {:>12} {:>12} {:>10} {:>8}".format(*header)]
     lines.extend(
         f"  {r['model']:<15} {r['actor']:<12} {r['p10_eur']:>12,.0f} {r['p50_eur']:>12,.0f} "
-        f"{r['p90_eur']:>12,.0f} {r['prob_loss']:>8.1%}"
+        f"{r['p90_eur']:>12,.0f} {r['base_npv_eur']:>12,.0f} {r['base_percentile']:>10.0%} "
+        f"{r['prob_loss']:>8.1%}"
         for r in rows
     )
     return "\n".join(lines)

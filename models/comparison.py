@@ -342,7 +342,7 @@ class Comparison:
 
     def format_table(self) -> str:
         """The comparison as aligned text, for printing."""
-        return format_rows(self.table(include_value_chain=True))
+        return format_rows(self.table(include_value_chain=True), self.params.currency)
 
     def to_csv(self, directory: str | Path) -> list[Path]:
         """Write ``comparison.csv`` and ``cashflows.csv`` into `directory`.
@@ -450,15 +450,15 @@ def write_csv(path: Path, rows: Iterable[dict[str, Any]], columns: Iterable[str]
             writer.writerow({k: "" if v is None else v for k, v in row.items()})
 
 
-def format_rows(rows: list[dict[str, Any]]) -> str:
-    """Format comparison-table rows as aligned text."""
+def format_rows(rows: list[dict[str, Any]], currency: str = "EUR") -> str:
+    """Format comparison-table rows as aligned text, amounts in `currency`."""
     header = (
         "model",
         "actor",
-        "NPV (EUR)",
+        f"NPV ({currency})",
         "IRR",
         "payback year",
-        "peak funding (EUR)",
+        f"peak funding ({currency})",
         "revenue share",
     )
     lines = [header]

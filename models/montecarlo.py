@@ -31,6 +31,7 @@ from models.capex import NetworkCapex
 from models.cashflows import build_ledger
 from models.comparison import run_model, write_csv
 from models.drivers import Factors, build_drivers
+from models.labels import context_text
 from models.ownership import MODELS, VALUE_CHAIN, get_model
 from models.params import Distribution, FinanceParams
 from models.valuation import value_actors, value_chain
@@ -65,6 +66,9 @@ class MonteCarloResult:
     """``npv_eur[model][actor]``, shape ``(n,)``; actor ``"value chain"`` included."""
     base_npv_eur: dict[str, dict[str, float]] | None = None
     """NPV of the base case (every factor 1), ``base_npv_eur[model][actor]``."""
+    currency: str = "EUR"
+    context: str = ""
+    """What the figures rest on (district, rates, horizon, price basis, timing)."""
 
     def base_percentile(self, model: str, actor: str) -> float | None:
         """Share of the draws below the base case's NPV (0.5 when centred on it)."""
@@ -201,4 +205,13 @@ def monte_carlo(
         result = run_model(capex, params, spec)
         base[spec.name] = {name: a.npv_eur for name, a in result.actors.items()}
         base[spec.name][VALUE_CHAIN] = result.value_chain_npv_eur
-    return MonteCarloResult(n_draws, seed, distributions, factors, npvs, base)
+    return MonteCarloResult(
+        n_draws,
+        seed,
+        distributions,
+        factors,
+        npvs,
+        base,
+        params.currency,
+        context_text(params, capex.label),
+    )

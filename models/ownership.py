@@ -54,6 +54,8 @@ class ModelSpec:
     active: str
     retail: str
     description: str
+    aliases: tuple[str, ...] = ()
+    """Names of the same model in the literature (PLOM, ALOM, 3LOM)."""
 
     @property
     def infrastructure_competition(self) -> bool:
@@ -98,6 +100,7 @@ PASSIVE_SHARED = ModelSpec(
         "in its own active equipment and retail. Simple operations, about 50 % of the "
         "revenue potential for the passive owner; no control over retail revenue."
     ),
+    aliases=("PLOM", "passive layer open model"),
 )
 ACTIVE_SHARED = ModelSpec(
     name="active_shared",
@@ -110,6 +113,7 @@ ACTIVE_SHARED = ModelSpec(
         "competing retail providers. Extra margin for low incremental investment; small "
         "providers struggle without wholesale standards."
     ),
+    aliases=("ALOM", "active layer open model"),
 )
 SEPARATED = ModelSpec(
     name="separated",
@@ -122,6 +126,7 @@ SEPARATED = ModelSpec(
         "provider, who wholesales bitstream to retail providers. Clear split of "
         "responsibilities; each layer earns a margin for low incremental investment."
     ),
+    aliases=("3LOM", "three-layer open model"),
 )
 
 #: The four models of Table 5, by name.
@@ -140,13 +145,17 @@ def get_model(name: str | ModelSpec) -> ModelSpec:
 
     Examples
     --------
-    >>> get_model("Active Shared").name
-    'active_shared'
+    >>> get_model("Active Shared").name, get_model("3LOM").name
+    ('active_shared', 'separated')
     """
     if isinstance(name, ModelSpec):
         return name
     key = str(name).strip().lower().replace(" ", "_").replace("-", "_")
+    for spec in MODELS.values():
+        if key in {a.lower().replace(" ", "_").replace("-", "_") for a in spec.aliases}:
+            return spec
     if key not in MODELS:
-        msg = f"unknown business model {name!r}; known: {', '.join(MODELS)}"
+        aliases = ", ".join(a for m in MODELS.values() for a in m.aliases[:1])
+        msg = f"unknown business model {name!r}; known: {', '.join(MODELS)} ({aliases})"
         raise FinanceParameterError(msg)
     return MODELS[key]

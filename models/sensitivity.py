@@ -94,6 +94,9 @@ class TornadoResult:
     unaffected: tuple[str, ...]
     """Inputs that do not move this NPV (left out of `bars`)."""
     relative_range: float
+    currency: str = "EUR"
+    context: str = ""
+    """What the figures rest on (district, rates, horizon, price basis, timing)."""
 
     def rows(self) -> list[dict[str, object]]:
         """The bars as table rows."""
@@ -279,4 +282,15 @@ def tornado(
         else:
             bars.append(bar)
     bars.sort(key=lambda b: b.swing_eur, reverse=True)
-    return TornadoResult(spec.name, who, base_npv, tuple(bars), tuple(unaffected), relative_range)
+    from models.labels import context_text
+
+    return TornadoResult(
+        spec.name,
+        who,
+        base_npv,
+        tuple(bars),
+        tuple(unaffected),
+        relative_range,
+        params.currency,
+        context_text(params, capex.label),
+    )

@@ -73,7 +73,7 @@ def reporting_rate(rate: float, params: FinanceParams) -> float:
 
     Examples
     --------
-    >>> round(reporting_rate(0.0712, FinanceParams(price_basis="real", inflation_per_year=0.02)), 6)
+    >>> round(reporting_rate(0.071, FinanceParams(price_basis="real", inflation_per_year=0.02)), 6)
     0.05
     """
     if params.price_basis == "real":

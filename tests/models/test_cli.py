@@ -136,3 +136,63 @@ def test_python_dash_m_models(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "example district" in done.stdout
     assert (out / "comparison.csv").is_file()
+
+
+def test_workbook_statements_and_financing_are_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    params = tmp_path / "p.toml"
+    params.write_text(
+        'currency = "CHF"\ncapex_currency = "EUR"\ncapex_exchange_rate = 0.95\n'
+        "corporate_tax_rate = 0.2\n"
+        '[[debt]]\nname = "municipal loan"\nborrower = "passive owner"\nshare_of_capex = 0.8\n'
+        "rate = 0.03\ntenor_years = 25\ngrace_years = 2\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run_finance(_args("--params", str(params), "--out", str(out), "--draws", "50")) == 0
+    printed = capsys.readouterr().out
+    assert "CHF, nominal" in printed and "mid-year discounting" in printed
+    assert "NPV (CHF)" in printed and "lowest DSCR" in printed
+    assert (out / "basis.txt").read_text(encoding="utf-8").startswith("CHF, nominal")
+    book = load_workbook(out / "finance.xlsx")
+    assert book.sheetnames[:2] == ["Inputs", "Comparison"]
+    assert {"Verticalized", "Separated", "Break-even"} <= set(book.sheetnames)
+    sheet = book["Separated"]
+    assert "CHF" in str(sheet["A2"].value)
+    header = [c.value for c in sheet[4]]
+    assert header[1] == 2027 and header[-1] == 2046  # calendar years as columns
+    labels = [row[0].value for row in sheet.iter_rows(min_row=5, max_col=1)]
+    for line in ("EBITDA", "Tax", "Cash flow to equity", "Debt", "DSCR"):
+        assert line in labels, line
+    statements = _rows(out / "statements.csv")
+    pip_debt = [
+        float(r["value"])
+        for r in statements
+        if r["model"] == "separated" and r["actor"] == "PIP" and r["line"] == "Debt drawn"
+    ]
+    assert sum(pip_debt) > 0
+    comparison = _rows(out / "comparison.csv")
+    pip = next(r for r in comparison if r["model"] == "separated" and r["actor"] == "PIP")
+    assert pip["equity_npv_eur"] and pip["min_dscr"]
+
+
+def test_a_break_even_without_root_is_reported_in_its_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Nobody ever connects: no fee and no take-up scaling can make an NPV cross 0.
+    params = tmp_path / "p.toml"
+    params.write_text("takeup_by_year = [0.0]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_finance(_args("--params", str(params), "--out", str(out), "--draws", "0")) == 0
+    rows = _rows(out / "breakeven.csv")
+    fee = next(r for r in rows if r["quantity"] == "cost-based passive fee")
+    assert fee["value"] == "" and "no break-even" in fee["note"]
+    takeup = next(r for r in rows if r["quantity"] == "break-even take-up")
+    assert takeup["value"] == "" and takeup["note"]
+    # The rest of the run still wrote its files.
+    for name in ("tornado.csv", "claims.csv", "finance.xlsx"):
+        assert (out / name).is_file(), name
+    assert "none (" in capsys.readouterr().out

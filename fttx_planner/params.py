@@ -197,10 +197,11 @@ class DesignParams(BaseModel):
         le=48,
     )
     fdp_reach_m: float = _f(
-        60.0,
+        100.0,
         "Distribution point reach",
         "m",
-        "Farthest tap along the street that a distribution point serves.",
+        "Farthest tap along the street that a distribution point serves (assumed: "
+        "pre-connectorised drop cables come in lengths up to 100-150 m).",
         ge=0.0,
         le=500.0,
     )

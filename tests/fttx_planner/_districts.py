@@ -63,12 +63,11 @@ def one_street() -> District:
 #: 9 m (1 EUR/m), drop installation 250, building entry 60, home connection 120,
 #: ONT 80, ONT installation 40, two splices 24.
 #: The same with distribution points and joints (the default): one distribution
-#: point (180) in a chamber (450) at the first house's tap serves both houses
-#: (40 m apart, within its 60 m reach), so the distribution cable stops there
-#: (40 m instead of 80 m) and the second house's drop runs 40 m more.
+#: point (180) in a chamber (450) at the splitter site serves both houses (their
+#: taps 40 m and 80 m along the street, within its 100 m reach), so no
+#: distribution cable is laid: the drops run 40 m and 80 m down the trench.
 ONE_STREET_JOINTS_EUR = (
     80 * 49
-    + 40 * 2.7
     + 150
     + 24
     + 350
@@ -76,7 +75,7 @@ ONE_STREET_JOINTS_EUR = (
     + 4000
     + 15000
     + 2 * (9 * 1 + 250 + 60 + 120 + 80 + 40 + 24)
-    + 40 * 1
+    + (40 + 80) * 1
     + 180
     + 450
 )

@@ -67,10 +67,10 @@ def test_hand_case_with_a_distribution_point() -> None:
     plan = plan_district(one_street())
     assert plan.total_cost_eur == pytest.approx(ONE_STREET_JOINTS_EUR)
     assert len(plan.fdps) == 1
-    # The bound takes the distribution point and its chamber; it cannot know
-    # that the first 40 m carry a cable rather than drops only.
+    # The bound takes the distribution point and its chamber, and one drop
+    # along each trench metre: it cannot know that the first 40 m carry two.
     lb = lower_bound(plan)
-    assert pytest.approx(lb) == ONE_STREET_JOINTS_EUR - 40 * 1.7
+    assert pytest.approx(lb) == ONE_STREET_JOINTS_EUR - 40 * 1.0
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["grid", "irregular"])

@@ -214,6 +214,9 @@ class CatalogueWidget(QWidget):
         )
         self.view.verticalHeader().setVisible(False)
         self.view.verticalHeader().setDefaultSectionSize(22)
+        # Sources are sentences: wrapped onto more lines, never cut off.
+        self.view.setWordWrap(True)
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COLUMNS.index("source"), QHeaderView.ResizeMode.Stretch)

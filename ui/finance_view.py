@@ -172,7 +172,7 @@ class FinanceView(QWidget):
         self.status = QLabel("", self)
         self.status.setObjectName("financeStatus")
         self.status.setStyleSheet("color: #607d8b;")
-        self.table = DataFrameView(self, sortable=False)
+        self.table = DataFrameView(self, sortable=False, stretch=False)
         self.table.setObjectName("comparisonTable")
         self.table.setToolTip(GLOSSARY)
         glossary = QLabel(GLOSSARY, self)

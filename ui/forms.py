@@ -197,7 +197,9 @@ def _decimals(unit: str, default: Any) -> int:
         return 2
     if unit in ("x", "dB/km"):
         return 4
-    if unit.startswith("EUR") or unit in ("dB",):
+    if unit.startswith("EUR"):
+        return 0 if isinstance(default, int | float) and abs(default) >= 1000 else 2
+    if unit == "dB":
         return 2
     if unit in ("m", "km", "years", "1/year"):
         return 2
@@ -427,7 +429,11 @@ class TextEditor(FieldEditor):
 
 
 class ModelListEditor(FieldEditor):
-    """A list of sub-models (e.g. service providers) as a small editable table."""
+    """A list of sub-models (service providers, debt tranches) as a small editable table.
+
+    One column per item and one row per field (the field's title and unit as
+    the row's header), so a model of many fields stays as narrow as the panel.
+    """
 
     def __init__(self, item_cls: type[BaseModel], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -437,20 +443,16 @@ class ModelListEditor(FieldEditor):
             n: 100.0 if is_percent(field_unit(item_cls.model_fields[n])) else 1.0
             for n in self.names
         }
-        self.table = QTableWidget(0, len(self.names), self)
-        headers = []
-        for n in self.names:
+        self.table = QTableWidget(len(self.names), 0, self)
+        for row, n in enumerate(self.names):
             info = item_cls.model_fields[n]
             unit = "%" if self.scale[n] != 1.0 else field_unit(info)
-            headers.append(f"{info.title or n}" + (f"\n({unit})" if unit else ""))
-        self.table.setHorizontalHeaderLabels(headers)
-        for col, n in enumerate(self.names):
-            item = self.table.horizontalHeaderItem(col)
-            if item is not None:
-                item.setToolTip(self._column_tip(n))
+            header = QTableWidgetItem(f"{info.title or n}" + (f" ({unit})" if unit else ""))
+            header.setToolTip(self._column_tip(n))
+            self.table.setVerticalHeaderItem(row, header)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setMinimumHeight(110)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setMinimumSectionSize(48)
         self.table.itemChanged.connect(lambda _i: self.edited.emit())
         add = QPushButton("Add", self)
         remove = QPushButton("Remove", self)
@@ -464,34 +466,42 @@ class ModelListEditor(FieldEditor):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """As tall as its rows: the panel scrolls, not the table."""
+        t = self.table
+        rows = sum(t.verticalHeader().sectionSize(r) for r in range(t.rowCount()))
+        height = rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2
+        t.setFixedHeight(height)
 
     def _add(self) -> None:
         self.table.blockSignals(True)
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        for col, n in enumerate(self.names):
+        col = self.table.columnCount()
+        self.table.insertColumn(col)
+        for row, n in enumerate(self.names):
             info = self.item_cls.model_fields[n]
             default = info.get_default(call_default_factory=True)
             text = "" if default is None or default is Ellipsis else self._cell(n, default)
             if n == "name":
-                text = f"SP{row + 1}"
+                text = f"SP{col + 1}"
             self.table.setItem(row, col, QTableWidgetItem(text))
         self.table.blockSignals(False)
         self.edited.emit()
 
     def _remove(self) -> None:
-        row = self.table.currentRow()
-        if row < 0:
-            row = self.table.rowCount() - 1
-        if row >= 0:
-            self.table.removeRow(row)
+        col = self.table.currentColumn()
+        if col < 0:
+            col = self.table.columnCount() - 1
+        if col >= 0:
+            self.table.removeColumn(col)
             self.edited.emit()
 
     def raw_value(self) -> Any:
-        rows = []
-        for r in range(self.table.rowCount()):
+        items = []
+        for c in range(self.table.columnCount()):
             entry: dict[str, Any] = {}
-            for c, n in enumerate(self.names):
+            for r, n in enumerate(self.names):
                 item = self.table.item(r, c)
                 text = item.text().strip() if item is not None else ""
                 annotation, _ = _strip_optional(self.item_cls.model_fields[n].annotation)
@@ -500,20 +510,20 @@ class ModelListEditor(FieldEditor):
                         number = float(text.replace("%", "").strip()) / self.scale[n]
                         entry[n] = annotation(number) if annotation is int else round(number, 12)
                     except ValueError:
-                        msg = f"Row {r + 1}: {text!r} is not a number."
+                        msg = f"Column {c + 1}: {text!r} is not a number."
                         raise ValueError(msg) from None
                 else:
                     entry[n] = text
-            rows.append(entry)
-        return rows
+            items.append(entry)
+        return items
 
     def set_value(self, value: Any) -> None:
         self.table.blockSignals(True)
-        self.table.setRowCount(0)
-        for r, item in enumerate(value or []):
+        self.table.setColumnCount(0)
+        for c, item in enumerate(value or []):
             data = item.model_dump() if isinstance(item, BaseModel) else dict(item)
-            self.table.insertRow(r)
-            for c, n in enumerate(self.names):
+            self.table.insertColumn(c)
+            for r, n in enumerate(self.names):
                 self.table.setItem(r, c, QTableWidgetItem(self._cell(n, data.get(n, ""))))
         self.table.blockSignals(False)
 

@@ -80,16 +80,17 @@ class DistrictPanel(QWidget):
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 4, 4, 4)
         grid.setVerticalSpacing(4)
-        grid.addWidget(QLabel("Sample city", self), 0, 0)
-        grid.addWidget(self.combo, 0, 1, 1, 2)
-        grid.addWidget(self.open_button, 1, 1, 1, 2)
-        grid.addWidget(self.info, 2, 0, 1, 3)
-        grid.addWidget(QLabel("Existing infra.", self), 3, 0)
+        # Captions above their fields: the whole width of the panel is for the names.
+        grid.addWidget(QLabel("Sample city or OSM file", self), 0, 0, 1, 3)
+        grid.addWidget(self.combo, 1, 0, 1, 3)
+        grid.addWidget(self.open_button, 2, 0, 1, 3)
+        grid.addWidget(self.info, 3, 0, 1, 3)
+        grid.addWidget(QLabel("Existing infrastructure (ducts, poles)", self), 4, 0, 1, 3)
         row = QHBoxLayout()
         row.addWidget(self.infra_label, 1)
         row.addWidget(self.infra_button)
         row.addWidget(self.infra_clear)
-        grid.addLayout(row, 3, 1, 1, 2)
+        grid.addLayout(row, 5, 0, 1, 3)
         grid.setColumnStretch(1, 1)
 
     def set_district(self, ref: DistrictRef, name: str = "") -> None:
@@ -267,11 +268,18 @@ class SummaryPanel(QWidget):
             str(summary.get("architecture", "")) + (f"\n{note}" if note else "")
         )
         share = h["passed"] / h["demand"] if h["demand"] else 0.0
+        split = ""
+        if "residential_units" in h and "business_units" in h:
+            split = f" ({h['residential_units']:,} homes, {h['business_units']:,} business units)"
+        calibrated = (summary.get("demand") or {}).get("calibration")
         self.cards["homes"].set(
             f"{h['passed']:,}",
-            f"{100 * share:.1f} % of {h['demand']:,}; {h['unserved']:,} unserved "
-            f"in {h['buildings_unserved']:,} buildings",
-        )
+            f"{100 * share:.1f} % of {h['demand']:,} premises{split}; {h['unserved']:,} "
+            f"unserved in {h['buildings_unserved']:,} buildings"
+            + ("; calibrated to " + " and ".join(
+                f"{rec['target']:,} {what}" for what, rec in calibrated.items()
+            ) if calibrated else ""),
+        )  # fmt: skip
         self.cards["capex"].set(
             _eur(c["total"]), f"to pass {_eur(c['passive_to_pass'] + c['active_to_pass'])}"
         )

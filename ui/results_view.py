@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.charts import LAYER_TITLES, ChartView, capex_by_layer_figure
+from ui.map_scene import PREMISES_SOURCES
 from ui.tables import DataFrameView
 
 BOM_HEADERS = {
@@ -26,8 +28,8 @@ BOM_HEADERS = {
     "phase": "Phase",
     "unit": "Unit",
     "quantity": "Quantity",
-    "unit_cost_eur": "Unit cost (EUR)",
-    "cost_eur": "Cost (EUR)",
+    "unit_cost_eur": "Unit cost\n(EUR)",
+    "cost_eur": "Cost\n(EUR)",
     "share": "Share",
     "source": "Source of the price",
 }
@@ -90,6 +92,70 @@ def summary_rows(summary: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["section", "figure", "value", "unit"])
 
 
+PREMISES_HEADERS = {
+    "what": "Premises counted",
+    "buildings": "Buildings",
+    "homes": "Homes",
+    "business_units": "Business\nunits",
+}
+
+
+def premises_frame(demand: dict[str, Any]) -> pd.DataFrame:
+    """Premises by source, then by building type (the CLI's demand table), as rows.
+
+    Each part starts with a heading row (``heading`` true, its title in ``what``).
+    """
+    rows: list[dict[str, Any]] = []
+    for title, key, names in (
+        ("By source of the count", "by_source", PREMISES_SOURCES),
+        ("By building type", "by_type", {"yes": "building (untyped)"}),
+    ):
+        part = demand.get(key) or {}
+        if part:
+            rows.append({"what": title, "heading": True})
+        for name, counts in part.items():
+            rows.append(
+                {
+                    "what": names.get(name, name),
+                    "buildings": int(counts["buildings"]),
+                    "homes": int(counts["homes"]),
+                    "business_units": int(counts["business_units"]),
+                    "heading": False,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=[*PREMISES_HEADERS, "heading"])
+    for column in ("buildings", "homes", "business_units"):
+        frame[column] = pd.Series([r.get(column) for r in rows], dtype=object)
+    frame["heading"] = frame["heading"].astype(bool)
+    return frame
+
+
+def premises_text(demand: dict[str, Any]) -> str:
+    """One paragraph: the premises in total, the calibration applied, the register matched."""
+    lines = [
+        f"{demand['homes']:,} premises: {demand['residential_units']:,} homes and "
+        f"{demand['business_units']:,} business units in {demand['buildings_with_homes']:,} "
+        f"buildings ({demand['buildings_without_homes']:,} buildings without premises)."
+    ]
+    for what, rec in (demand.get("calibration") or {}).items():
+        lines.append(
+            f"Calibrated to {rec['target']:,} known {what} (estimate {rec['estimate_before']:,}; "
+            f"estimated buildings scaled by {rec['factor']:.3f}, counted ones kept)."
+        )
+    if not demand.get("calibration"):
+        lines.append(
+            "Not calibrated: enter known households or business premises under Planning ▸ "
+            "Premises to scale the estimates."
+        )
+    reg = demand.get("register")
+    if reg:
+        lines.append(
+            f"Register {reg['source']}: {reg['points_matched']:,} of {reg['points']:,} points "
+            f"matched {reg['buildings_matched']:,} buildings."
+        )
+    return " ".join(lines)
+
+
 def bom_frame(bom: pd.DataFrame) -> pd.DataFrame:
     """The BOM with the share of the total cost of each row."""
     frame = bom.copy()
@@ -122,7 +188,7 @@ class ResultsView(QWidget):
         self.warnings.setObjectName("warningsList")
         self.warnings.setWordWrap(True)
         self.warnings.setMaximumHeight(90)
-        self.bom = DataFrameView(self, default_sort=("cost_eur", True))
+        self.bom = DataFrameView(self, default_sort=("cost_eur", True), wrap=True)
         self.bom.setObjectName("bomTable")
         self.bom_filter = QLineEdit(self)
         self.bom_filter.setPlaceholderText("Filter the bill of materials…")
@@ -133,22 +199,30 @@ class ResultsView(QWidget):
         export = QPushButton("Export BOM as CSV…", self)
         export.clicked.connect(self.export_bom_requested.emit)
 
-        notes = QWidget(self)
-        nv = QVBoxLayout(notes)
-        nv.setContentsMargins(0, 0, 0, 0)
-        notes_title = QLabel("Planner's notes", notes)
-        notes_title.setStyleSheet("font-weight: 600;")
-        nv.addWidget(notes_title)
-        nv.addWidget(self.warnings)
-        figures_title = QLabel("All figures", notes)
-        figures_title.setStyleSheet("font-weight: 600;")
-        nv.addWidget(figures_title)
-        nv.addWidget(self.figures, 1)
+        self.premises = DataFrameView(self, sortable=False, stretch=False)
+        self.premises.setObjectName("premisesTable")
+        self.premises_label = QLabel("", self)
+        self.premises_label.setObjectName("premisesLabel")
+        self.premises_label.setWordWrap(True)
+        self.premises_label.setStyleSheet("color: #37474f;")
+        premises_page = QWidget(self)
+        pv = QVBoxLayout(premises_page)
+        pv.setContentsMargins(2, 2, 2, 2)
+        pv.addWidget(self.premises_label)
+        pv.addWidget(self.premises, 1)
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setObjectName("resultsSideTabs")
+        self.side_tabs.addTab(premises_page, "Premises")
+        self.side_tabs.addTab(self.figures, "Figures")
+        self.side_tabs.addTab(self.warnings, "Notes")
+        self.warnings.setMaximumHeight(16_777_215)
+        notes = self.side_tabs
         top = QSplitter(Qt.Orientation.Horizontal, self)
         top.addWidget(self.chart)
         top.addWidget(notes)
-        top.setStretchFactor(0, 3)
-        top.setStretchFactor(1, 2)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
+        top.setSizes([1000, 1000])  # half each: the premises table needs about 400 px
         bottom = QWidget(self)
         bv = QVBoxLayout(bottom)
         bv.setContentsMargins(0, 0, 0, 0)
@@ -179,6 +253,7 @@ class ResultsView(QWidget):
             self.bom.set_frame(pd.DataFrame())
             self.warnings.clear()
             self.bom_total.setText("")
+            self._show_premises(None)
             return
         self.header.setText(f"{summary.get('district', '')}: {summary.get('architecture', '')}")
         self.figures.set_frame(summary_rows(summary))
@@ -188,12 +263,32 @@ class ResultsView(QWidget):
         self.warnings.clear()
         warnings = list(summary.get("warnings") or [])
         self.warnings.addItems(warnings or ["No warnings."])
+        self.side_tabs.setTabText(2, f"Notes ({len(warnings)})")
+        self.side_tabs.setTabToolTip(2, "The planner's notes and warnings on this plan")
+        self._show_premises(summary.get("demand"))
         if bom is not None:
             self.bom.set_frame(bom_frame(bom), BOM_HEADERS)
             self._update_total()
         else:
             self.bom.set_frame(pd.DataFrame())
             self.bom_total.setText("The bill of materials appears when the plan is re-made.")
+
+    def _show_premises(self, demand: dict[str, Any] | None) -> None:
+        frame = premises_frame(demand or {})
+        headings = frame.pop("heading").to_numpy(dtype=bool)
+        self.premises.clearSpans()
+        self.premises.set_frame(frame, PREMISES_HEADERS)
+        rows = {int(r) for r in headings.nonzero()[0]}
+        for r in rows:
+            self.premises.setSpan(r, 0, 1, len(PREMISES_HEADERS))
+        self.premises.source.set_bold_rows(rows)
+        self.premises.resizeColumnsToContents()
+        if demand is None:
+            self.premises_label.setText("")
+        elif "by_source" in demand:
+            self.premises_label.setText(premises_text(demand))
+        else:
+            self.premises_label.setText("This plan's summary has no premises table.")
 
     def _filter(self, text: str) -> None:
         self.bom.set_filter(text)

@@ -140,7 +140,7 @@ class ScenariosView(QWidget):
         self.variants_button.clicked.connect(self.variants_requested.emit)
         self.open_button.clicked.connect(lambda: self._emit_row(self.open_requested))
         self.remove_button.clicked.connect(lambda: self._emit_row(self.remove_requested))
-        self.table = DataFrameView(self, sortable=False)
+        self.table = DataFrameView(self, sortable=False, wrap=True)
         self.table.setObjectName("scenarioTable")
         self.capex_chart = ChartView(
             "scenario_capex", "Keep two or more scenarios to compare them", self

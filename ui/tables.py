@@ -159,6 +159,10 @@ class DataFrameView(QTableView):
         Whether clicking a header sorts (rows start in the frame's order).
     default_sort
         ``(column, descending)`` applied the first time data arrives.
+    wrap
+        Wrap long text (a source, a note) onto more lines instead of eliding it.
+    stretch
+        The last column takes the width left over.
     """
 
     def __init__(
@@ -166,6 +170,8 @@ class DataFrameView(QTableView):
         parent: QWidget | None = None,
         sortable: bool = True,
         default_sort: tuple[str, bool] | None = None,
+        wrap: bool = False,
+        stretch: bool = True,
     ) -> None:
         super().__init__(parent)
         self.default_sort = default_sort
@@ -185,9 +191,11 @@ class DataFrameView(QTableView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setStretchLastSection(stretch)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.setWordWrap(False)
+        self.setWordWrap(wrap)
+        if wrap:
+            self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def set_frame(self, frame: pd.DataFrame, headers: dict[str, str] | None = None) -> None:
         """Show a DataFrame, keeping the sort order."""
@@ -198,9 +206,10 @@ class DataFrameView(QTableView):
             self.sortByColumn(list(self.source.frame.columns).index(column), order)
             self.default_sort = None
         self.resizeColumnsToContents()
+        widest = 200 if self.wordWrap() else 380  # wrapped text takes more lines instead
         for col in range(self.source.columnCount()):
-            if self.columnWidth(col) > 380:
-                self.setColumnWidth(col, 380)
+            if self.columnWidth(col) > widest:
+                self.setColumnWidth(col, widest)
 
     def set_filter(self, text: str) -> None:
         """Show only rows containing ``text``."""

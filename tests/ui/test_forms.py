@@ -144,9 +144,9 @@ def test_finance_form_groups_and_nested_editors(qtbot: Any) -> None:
 def test_service_provider_shares_must_add_up(qtbot: Any) -> None:
     form = _form(qtbot, FinanceParams, sections="json:group")
     table = form.editors["service_providers"].table  # type: ignore[attr-defined]
-    assert table.item(0, 1).text() == "60"  # market share in percent
-    assert table.horizontalHeaderItem(1).text() == "Market share\n(%)"
-    table.item(0, 1).setText("70")
+    assert table.item(1, 0).text() == "60"  # a provider per column, market share in percent
+    assert table.verticalHeaderItem(1).text() == "Market share (%)"
+    table.item(1, 0).setText("70")
     assert "add up to" in form.errors()["service_providers"]
     table.item(1, 1).setText("30 %")
     assert not form.errors()

@@ -145,8 +145,7 @@ class Ledger:
         initial = np.asarray(initial_eur) * index
         self.add(f"{item} capex", FlowKind.CAPEX, payer, None, initial)
         self.add(f"{item} replacement", FlowKind.REINVESTMENT, payer, None, total * index - initial)
-        purchases = np.broadcast_to(total * index, self.shape).copy()
-        self.assets.append(Asset(item, payer, purchases, lifetime_years))
+        self.assets.append(Asset(item, payer, np.asarray(total * index), lifetime_years))
 
     def assets_of(self, actor: str | None) -> list[Asset]:
         """Assets `actor` owns (all assets for None)."""

@@ -34,7 +34,7 @@ from models.drivers import Factors, build_drivers
 from models.labels import context_text
 from models.ownership import MODELS, VALUE_CHAIN, get_model
 from models.params import Distribution, FinanceParams
-from models.valuation import value_actors, value_chain
+from models.valuation import fast_npvs, fast_value_chain_npv, value_actors, value_chain
 
 #: Columns of :meth:`MonteCarloResult.summary`.
 SUMMARY_COLUMNS = (
@@ -191,10 +191,16 @@ def monte_carlo(
         for spec in specs:
             ledger = build_ledger(spec, drivers, capex, params)
             results = out[spec.name]
-            values = value_actors(ledger, drivers, params)
-            for name, value in values.items():
-                results.setdefault(name, []).append(np.atleast_1d(value.npv_eur))
-            chain = value_chain(ledger, drivers, params, values)[2]
+            fast = fast_npvs(ledger, drivers, params)
+            if fast is not None:
+                for name, value in fast.items():
+                    results.setdefault(name, []).append(np.atleast_1d(value))
+                chain = fast_value_chain_npv(ledger, drivers, params)
+            else:
+                values = value_actors(ledger, drivers, params)
+                for name, full in values.items():
+                    results.setdefault(name, []).append(np.atleast_1d(full.npv_eur))
+                chain = value_chain(ledger, drivers, params, values)[2]
             results.setdefault(VALUE_CHAIN, []).append(np.atleast_1d(chain))
     npvs = {
         model: {actor: np.concatenate(parts) for actor, parts in actors.items()}

@@ -61,6 +61,37 @@ class Valuation:
         return out
 
 
+def fast_npvs(
+    ledger: Ledger, drivers: Drivers, params: FinanceParams
+) -> dict[str, float | np.ndarray] | None:
+    """Each actor's NPV without building its statements, when nothing needs them.
+
+    With no tax, no PPP partner and no terminal value other than the book
+    value, an actor's NPV is that of its ledger flows plus the book value of
+    its assets at the horizon: what the Monte Carlo needs, at a fraction of
+    the cost. Returns None when the full statements are needed.
+    """
+    if (
+        params.corporate_tax_rate > 0
+        or params.ppp_public_equity_share > 0
+        or params.terminal_value not in ("none", "book_value")
+    ):
+        return None
+    basis = deflator(drivers, params)
+    offset = timing_offset_years(params.timing)
+    out: dict[str, float | np.ndarray] = {}
+    for actor in ledger.actors:
+        h = actor.horizon_years
+        window = np.array(ledger.net(actor.name)[..., :h] * basis[:h], dtype=float)
+        if params.terminal_value == "book_value":
+            age = h - np.arange(h)  # years of write-off by the end of year h - 1
+            for asset in ledger.assets_of(actor.name):
+                left = np.clip(1.0 - age / asset.lifetime_years, 0.0, None)
+                window[..., h - 1] += (asset.purchases_eur[..., :h] @ left) * basis[h - 1]
+        out[actor.name] = npv(reporting_rate(actor.discount_rate, params), window, offset)
+    return out
+
+
 def deflator(drivers: Drivers, params: FinanceParams) -> np.ndarray:
     """Factor from nominal money to the reporting basis, per year."""
     if params.price_basis == "real":
@@ -175,3 +206,19 @@ def value_chain(
     window[..., n_years - 1] += tv_b
     rate = reporting_rate(params.value_chain_discount_rate, params)
     return reported, tv_b, npv(rate, window, timing_offset_years(params.timing))
+
+
+def fast_value_chain_npv(
+    ledger: Ledger, drivers: Drivers, params: FinanceParams
+) -> float | np.ndarray:
+    """The value chain's NPV on the fast path of :func:`fast_npvs` (same conditions)."""
+    basis = deflator(drivers, params)
+    n_years = ledger.n_years
+    window = np.array(ledger.value_chain() * basis, dtype=float)
+    if params.terminal_value == "book_value":
+        age = n_years - np.arange(n_years)
+        for asset in ledger.assets:
+            left = np.clip(1.0 - age / asset.lifetime_years, 0.0, None)
+            window[..., n_years - 1] += (asset.purchases_eur @ left) * basis[n_years - 1]
+    rate = reporting_rate(params.value_chain_discount_rate, params)
+    return npv(rate, window, timing_offset_years(params.timing))

@@ -103,3 +103,31 @@ def test_ten_thousand_draws_are_fast(example_capex: NetworkCapex) -> None:
     start = time.perf_counter()
     monte_carlo(example_capex, n_draws=10_000, seed=1)
     assert time.perf_counter() - start < 2.0
+
+
+def test_base_case_is_marked_with_its_percentile(example_capex: NetworkCapex) -> None:
+    from models import run_model
+
+    mc = monte_carlo(example_capex, n_draws=3000, seed=3, models=["separated"])
+    base = run_model(example_capex, FinanceParams(), "separated").actors["PIP"].npv_eur
+    assert mc.base_npv_eur is not None
+    assert mc.base_npv_eur["separated"]["PIP"] == pytest.approx(base)
+    below = mc.base_percentile("separated", "PIP")
+    assert below == pytest.approx(float((mc.npv_eur["separated"]["PIP"] < base).mean()))
+    # The default civil-cost overrun skews the draws below the base case.
+    assert below is not None and below > 0.5
+    row = next(r for r in mc.summary() if r["actor"] == "PIP")
+    assert row["base_percentile"] == below and row["base_npv_eur"] == pytest.approx(base)
+
+
+def test_takeup_and_arpu_can_be_correlated(example_capex: NetworkCapex) -> None:
+    params = FinanceParams(mc_correlation_takeup_arpu=-0.6)
+    mc = monte_carlo(example_capex, params, n_draws=20_000, seed=5, models=["verticalized"])
+    takeup, arpu = mc.factors["takeup"], mc.factors["arpu"]
+    ranks = [np.argsort(np.argsort(x)) for x in (takeup, arpu)]
+    rho = np.corrcoef(*ranks)[0, 1]
+    # Spearman of a Gaussian copula: (6/pi) asin(r/2), about -0.58 for -0.6.
+    assert rho == pytest.approx(6 / np.pi * np.arcsin(-0.3), abs=0.02)
+    # Each factor keeps its own distribution.
+    assert takeup.min() >= 0.6 and takeup.max() <= 1.4
+    assert np.mean(arpu) == pytest.approx((0.85 + 1.0 + 1.1) / 3, abs=0.003)

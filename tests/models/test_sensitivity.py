@@ -91,3 +91,23 @@ def test_tornado_errors(example_capex: NetworkCapex) -> None:
         tornado(example_capex, relative_range=1.5)
     with pytest.raises(FinanceParameterError, match="ranges given for inputs not in"):
         tornado(example_capex, inputs=["civil_eur"], ranges={"olt_eur": (1.0, 2.0)})
+
+
+def test_zero_based_inputs_swing_by_an_absolute_step(example_capex: NetworkCapex) -> None:
+    # ARPU growth is 0 at the defaults: it moves by -+2 points, not "unaffected".
+    t = tornado(
+        example_capex,
+        FinanceParams(),
+        model="verticalized",
+        actor="operator",
+        inputs=["arpu_growth_per_year", "grant_share_of_passive_capex"],
+    )
+    bars = {b.name: b for b in t.bars}
+    growth = bars["arpu_growth_per_year"]
+    assert (growth.low_value, growth.high_value, growth.range_kind) == (-0.02, 0.02, "absolute")
+    assert growth.npv_low_eur < t.base_npv_eur < growth.npv_high_eur
+    # A grant share cannot go below 0: its range is 0 to 10 points.
+    grant = bars["grant_share_of_passive_capex"]
+    assert (grant.low_value, grant.high_value) == (0.0, 0.1)
+    assert grant.npv_high_eur > grant.npv_low_eur
+    assert t.unaffected == ()

@@ -134,3 +134,20 @@ def test_solver_errors(example_capex: NetworkCapex) -> None:
         breakeven_takeup(example_capex, model="mixed")
     with pytest.raises(FinanceParameterError, match="no actor 'NP' in model active_shared"):
         breakeven_takeup(example_capex, model="active_shared", actor="NP")
+
+
+def test_cost_based_fee_over_the_asset_life(example_capex: NetworkCapex) -> None:
+    # The figures of issue 14 on the old basis (only opex inflating, no terminal
+    # value, start-of-year): 16.3 EUR over 20 years against 11.9 over the 40-year life.
+    old = FinanceParams(
+        inflation_per_year=0.0,
+        opex_growth_per_year=0.02,
+        terminal_value="none",
+        timing="start_of_year",
+    )
+    assert breakeven_passive_fee(example_capex, old) == pytest.approx(16.32, abs=0.01)
+    life = breakeven_passive_fee(example_capex, old, over="asset_life")
+    assert life == pytest.approx(11.90, abs=0.01)
+    # The same as a 40-year horizon with no terminal value.
+    forty = old.updated(pip_horizon_years=40)
+    assert life == pytest.approx(breakeven_passive_fee(example_capex, forty), rel=1e-9)

@@ -596,7 +596,11 @@ def _units(
     drop_port: dict[tuple[int, int], int],
 ) -> pd.DataFrame:
     """One row per premise unit with its whole path."""
-    b = plan.buildings.set_index("building")
+    b = plan.buildings
+    figures = {
+        int(k): (float(pm), float(dm), float(ls))
+        for k, pm, dm, ls in zip(b["building"], b["path_m"], b["drop_m"], b["loss_db"], strict=True)
+    }
     osm = plan.district.buildings.osm_id
     rows = []
     for (bi, u, s, port), ci in zip(ports.units, unit_circuit, strict=True):
@@ -621,9 +625,7 @@ def _units(
                 drop_port[(bi, u)],
                 drop_name[bi],
                 u,
-                float(b.at[bi, "path_m"]),
-                float(b.at[bi, "drop_m"]),
-                float(b.at[bi, "loss_db"]),
+                *figures[bi],
                 feed_circuit[first],
                 mid,
                 ci,

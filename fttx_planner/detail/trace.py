@@ -105,6 +105,7 @@ class Tracer:
         self._pieces = {int(c): g for c, g in pieces.groupby("circuit", sort=False)}
         splices = detail.splices[detail.splices["action"] == "splice"]
         self._splices = {int(c): g for c, g in splices.groupby("circuit", sort=False)}
+        self._row = {str(p): i for i, p in enumerate(detail.units["premise"])}
         self._ratio = dict(
             zip(detail.splitters["splitter"], detail.splitters["ratio"], strict=True)
         )
@@ -124,12 +125,11 @@ class Tracer:
 
     def trace(self, premise: str) -> Trace:
         """The trace of a premise unit ``"OSMID/UNIT"``."""
-        u = self.detail.units
-        rows = u[u["premise"] == premise]
-        if rows.empty:
+        i = self._row.get(premise)
+        if i is None:
             msg = f"no served premise unit {premise!r} (units are written OSM_ID/UNIT, e.g. 123/1)"
             raise DetailError(msg)
-        row = rows.iloc[0]
+        row = self.detail.units.iloc[i]
         o = self.optics
         per_m = o["fibre_loss_db_per_km"] / 1000
         per_m2 = o["fibre_loss_db_per_km_1490"] / 1000

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,38 @@ Cancelled = Callable[[], bool]
 OLT_CANDIDATES = 24
 
 
+# -- hook: connections that are not homes, fibres that skip the splitters -----
+# Opt-in (``connections=None`` keeps the homes-only GPON design unchanged); used
+# by :mod:`fttx_planner.endpoints` for public endpoints and point-to-point designs.
+@dataclass(frozen=True)
+class Connections:
+    """Extra connections planned with the homes, one entry per row of ``district.buildings``.
+
+    Parameters
+    ----------
+    fibres
+        ``(k,)`` fibres (or PON ports) of each row that is an endpoint (a
+        point that is not a home); ignored elsewhere.
+    endpoint
+        ``(k,)`` bool: the row is an endpoint. Its fibres replace the demand
+        estimate and its connection items are priced by the caller (left out
+        of the homes' drops and ONTs in the bill of materials).
+    home_run
+        ``(k,)`` bool: the row's fibres run from the OLT with no splitter.
+    attach_only
+        ``(k,)`` bool: the row is on the trench network (a terminal with a
+        tap) but carries no fibre of its own (a lamp on a shared run).
+    all_home_run
+        Point-to-point: every premise's fibre runs from the OLT.
+    """
+
+    fibres: np.ndarray
+    endpoint: np.ndarray
+    home_run: np.ndarray
+    attach_only: np.ndarray
+    all_home_run: bool = False
+
+
 def plan_district(
     district: District,
     params: DesignParams | None = None,
@@ -61,6 +93,7 @@ def plan_district(
     infra: ExistingInfra | tuple[np.ndarray, np.ndarray] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    connections: Connections | None = None,
 ) -> Plan:
     """Plan a GPON network for a district.
 
@@ -81,6 +114,9 @@ def plan_district(
     cancelled
         Polled between stages; when it returns True, :class:`PlanCancelled`
         is raised.
+    connections
+        Endpoints and home-run fibres planned with the homes
+        (:class:`Connections`); ``None``: homes only.
 
     Returns
     -------
@@ -103,15 +139,21 @@ def plan_district(
     if isinstance(infra, tuple):
         infra = ExistingInfra(duct_m=infra[0], aerial_m=infra[1])
     if not brownfield:
-        return _with_bound(_plan_once(district, params, catalogue, None, progress, cancelled))
+        return _with_bound(
+            _plan_once(district, params, catalogue, None, progress, cancelled, connections)
+        )
     # Brownfield: plan with reuse, and also price the greenfield design with
     # reuse; keep the cheaper, so brownfield never costs more than greenfield.
     green_params = params.model_copy(update={"deployment": Deployment.GREENFIELD})
-    brown = _plan_once(district, params, catalogue, infra, _scaled(progress, 0, 0.5), cancelled)
-    green = _plan_once(
-        district, green_params, catalogue, None, _scaled(progress, 0.5, 1.0), cancelled
+    brown = _plan_once(
+        district, params, catalogue, infra, _scaled(progress, 0, 0.5), cancelled, connections
     )
-    repriced = _reprice(green, params, catalogue, civil_costs(district, catalogue, infra))
+    green = _plan_once(
+        district, green_params, catalogue, None, _scaled(progress, 0.5, 1.0), cancelled, connections
+    )
+    repriced = _reprice(
+        green, params, catalogue, civil_costs(district, catalogue, infra), connections
+    )
     if repriced.total_cost_eur < brown.total_cost_eur:
         repriced.warnings.append(
             "The greenfield trench layout priced with existing ducts/poles was cheaper than "
@@ -176,6 +218,7 @@ def _plan_once(
     infra: ExistingInfra | None,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    connections: Connections | None = None,
 ) -> Plan:
     st = _Stages(progress, cancelled)
     st.check()
@@ -183,6 +226,10 @@ def _plan_once(
         district.buildings, params, district.addresses, district.landuse, district.register
     )
     homes = demand.homes
+    attach = homes
+    if connections is not None:  # hook: endpoints replace the estimate on their rows
+        homes = np.where(connections.endpoint, connections.fibres, homes).astype(homes.dtype)
+        attach = np.maximum(homes, connections.attach_only.astype(homes.dtype))
     if homes.sum() == 0:
         msg = f"District {district.name!r} has no building with homes to serve."
         raise DesignError(msg)
@@ -194,7 +241,7 @@ def _plan_once(
         if params.olt_x_m is not None and params.olt_y_m is not None
         else district.olt_xy
     )
-    graph, access = build_design_graph(district, homes, civil, params.max_drop_m, olt_xy)
+    graph, access = build_design_graph(district, attach, civil, params.max_drop_m, olt_xy)
     if olt_xy is None:
         graph = replace(graph, olt_node=_choose_olt(graph, access, homes))
     st.done("access", 0.25)
@@ -233,7 +280,8 @@ def _plan_once(
     )
     st.done("trench tree", 0.5)
     warnings = list(district.warnings) + [f"demand: {w}" for w in demand.warnings]
-    design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
+    run = _home_run(homes, connections)
+    design = _design_on_tree(graph, access, homes, params, catalogue, tree, st, run)
     if design is None:
         # Some homes' paths along the cost-optimal tree break the loss budget
         # or the reach: re-route those homes only (see _local_fallback).
@@ -243,7 +291,7 @@ def _plan_once(
             "trench tree; they were re-routed along their shortest route from the OLT, the "
             "rest of the network kept."
         )
-        design = _design_on_tree(graph, access, homes, params, catalogue, tree, st)
+        design = _design_on_tree(graph, access, homes, params, catalogue, tree, st, run)
         if design is None:  # pragma: no cover - guaranteed by the shortest-path check
             msg = "Internal error: the re-routed tree violates the loss budget."
             raise DesignError(msg)
@@ -257,8 +305,9 @@ def _plan_once(
             "homes) cannot be served; see their reasons."
         )
     bom, trenches = build_bom(
-        params, catalogue, splitters, buildings, cables, trenches, civil, graph,
-        closures=closures, fdps=fdps, crossings=crossings, sizer=CableSizer(catalogue),
+        params, catalogue, splitters, _homes_only(buildings, connections), cables, trenches,
+        civil, graph, closures=closures, fdps=fdps, crossings=crossings,
+        sizer=CableSizer(catalogue),
     )  # fmt: skip
     st.done("bill of materials", 1.0)
     return Plan(
@@ -280,6 +329,22 @@ def _plan_once(
         fdps=fdps,
         crossings=crossings,
     )
+
+
+def _home_run(homes: np.ndarray, connections: Connections | None) -> np.ndarray | None:
+    """Hook: ``(k,)`` fibres of each row that run from the OLT with no splitter."""
+    if connections is None:
+        return None
+    if connections.all_home_run:
+        return homes.copy()
+    return np.where(connections.home_run, homes, 0)
+
+
+def _homes_only(buildings: pd.DataFrame, connections: Connections | None) -> pd.DataFrame:
+    """Hook: the buildings table without the endpoints (their items are priced by the caller)."""
+    if connections is None:
+        return buildings
+    return buildings[~connections.endpoint[buildings["building"].to_numpy()]]
 
 
 def _crossings(district: District, access: Access, catalogue: Catalogue) -> Crossings:
@@ -403,8 +468,13 @@ def _design_on_tree(
     catalogue: Catalogue,
     tree: np.ndarray,
     st: _Stages,
+    home_run: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, ...] | None:
     """Splitters, buildings, cables, trenches, closures and distribution points on a tree.
+
+    ``home_run`` (hook, :class:`Connections`): ``(k,)`` fibres of each row
+    that run from the OLT with no splitter; they are carried, like homes,
+    in the distribution counts all the way up to the OLT.
 
     Returns ``None`` if a served home's loss along the tree exceeds the budget.
     """
@@ -423,7 +493,7 @@ def _design_on_tree(
     groups: list[Group] = []
     items_at: dict[int, list[Item]] = {}
     for b in np.flatnonzero(served).tolist():
-        h = int(homes[b])
+        h = int(homes[b]) - (int(home_run[b]) if home_run is not None else 0)
         full, rest = divmod(h, cap)
         groups.extend(Group(node=int(node[b]), members=[(b, cap)]) for _ in range(full))
         if rest:
@@ -497,12 +567,18 @@ def _design_on_tree(
                 b_split[b] = i
     # Distribution points for the drops of small buildings; MDUs get their own box.
     mdu = is_mdu(homes, params)
-    fdp_eligible = served & ~mdu & (b_split >= 0) & params.joints
+    split_node = np.array([g.node for g in groups], dtype=np.int64)
+    fdp_split = b_split
+    if home_run is not None:  # hook: a home-run fibre's drops group below the OLT
+        fdp_split = np.where(served & (home_run > 0), len(groups), b_split)
+        split_node = np.append(split_node, graph.olt_node)
+    fdp_eligible = served & ~mdu & (fdp_split >= 0) & params.joints
     fdps, fdp_of = distribution_points(
-        order, parent, parent_edge, depth_m, graph.node_xy, np.maximum(node, 0), homes, b_split,
-        np.array([g.node for g in groups], dtype=np.int64), fdp_eligible,
-        params.fdp_ports, params.fdp_reach_m,
+        order, parent, parent_edge, depth_m, graph.node_xy, np.maximum(node, 0), homes, fdp_split,
+        split_node, fdp_eligible, params.fdp_ports, params.fdp_reach_m,
     )  # fmt: skip
+    if home_run is not None and len(fdps):  # hook: the OLT is no splitter
+        fdps.loc[fdps["splitter_id"] == len(groups), "splitter_id"] = -1
     fdp_nodes = fdps["node"].to_numpy(dtype=np.int64)
     fdp_node = np.where(fdp_of >= 0, fdp_nodes[np.maximum(fdp_of, 0)] if len(fdps) else -1, -1)
     along_m = np.where(
@@ -577,7 +653,7 @@ def _design_on_tree(
         columns=["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"],
     )
     trenches = pd.DataFrame({"edge": np.sort(tree), "length_m": graph.edge_length_m[np.sort(tree)]})
-    sites = np.unique(np.append(splitters["node"].to_numpy(), graph.olt_node))
+    sites = np.unique(np.append(splitters["node"].to_numpy(dtype=np.int64), graph.olt_node))
     closure_eur = catalogue.cost("splice_closure") + catalogue.cost("handhole")
     if not params.joints:
         cables["cable_id"] = np.arange(len(cables))
@@ -586,13 +662,19 @@ def _design_on_tree(
     return splitters, buildings, runs.cables, trenches, runs.closures, fdps
 
 
-def _reprice(plan: Plan, params: DesignParams, catalogue: Catalogue, civil: CivilCosts) -> Plan:
+def _reprice(
+    plan: Plan,
+    params: DesignParams,
+    catalogue: Catalogue,
+    civil: CivilCosts,
+    connections: Connections | None = None,
+) -> Plan:
     """Price a plan's trench layout with other civil costs (existing ducts and poles)."""
     bom, trenches = build_bom(
         params,
         catalogue,
         plan.splitters,
-        plan.buildings,
+        _homes_only(plan.buildings, connections),
         plan.cables,
         plan.trenches,
         civil,

@@ -7,6 +7,7 @@ Each field's ``json_schema_extra`` carries its ``unit``.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from enum import StrEnum
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fttx_planner._errors import ParameterError
+from fttx_planner.input_files import read_bounded_text, short
 
 #: Standard cable sizes in fibres.
 CABLE_SIZES = (12, 24, 48, 96, 144, 288)
@@ -304,39 +306,102 @@ class DesignParams(BaseModel):
         )
 
 
+#: At most this many problems are listed in a validation error.
+_MAX_PROBLEMS = 10
+
+
 def params_from_dict(data: dict[str, Any], where: str = "parameters") -> DesignParams:
     """Validate a mapping into :class:`DesignParams`, gathering every problem.
+
+    Non-finite numbers (``nan``, ``inf``) are refused for every field: a
+    position or a length at infinity cannot be planned nor saved as JSON.
 
     Raises
     ------
     ParameterError
-        Naming each bad key with the reason.
+        Naming each bad key with the reason (at most ten, then how many more).
     """
-    try:
-        return DesignParams(**data)
-    except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"]) or "(all)"
-            lines.append(f"  {loc}: {err['msg']}")
-        msg = f"Invalid {where}:\n" + "\n".join(lines)
-        raise ParameterError(msg) from None
+    lines = [
+        f"  {short(key, 40)}: {value} is not a finite number"
+        for key, value in data.items()
+        if isinstance(value, float) and not math.isfinite(value)
+    ]
+    if not lines:
+        try:
+            return DesignParams(**data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"]) or "(all)"
+                lines.append(f"  {short(loc, 40) if len(loc) > 40 else loc}: {err['msg'][:200]}")
+    more = len(lines) - _MAX_PROBLEMS
+    shown = lines[:_MAX_PROBLEMS] + ([f"  and {more} more"] if more > 0 else [])
+    msg = f"Invalid {where}:\n" + "\n".join(shown)
+    raise ParameterError(msg) from None
+
+
+#: Largest parameter file read (bytes); a real one is a few hundred bytes.
+MAX_PARAMS_BYTES = 256 * 1024
+#: Most dots in one key or table header: tomllib's time and memory grow with
+#: the square of a dotted key's depth (``a.a.a...`` 100,000 deep exhausts memory).
+MAX_KEY_DOTS = 16
+#: Sections of a parameter file beside ``[design]`` read by other readers.
+OTHER_SECTIONS = ("demand", "detail", "naming")
 
 
 def load_params(path: str | Path) -> DesignParams:
-    """Read design parameters from a TOML file (``[design]`` or top level, and ``[demand]``)."""
+    """Read design parameters from a TOML file (``[design]`` or top level, and ``[demand]``).
+
+    The file must be a regular file of at most :data:`MAX_PARAMS_BYTES`;
+    keys nested more than :data:`MAX_KEY_DOTS` deep, non-finite numbers and
+    top-level keys beside a ``[design]`` section (which would be ignored)
+    are refused.
+
+    Raises
+    ------
+    ParameterError
+        One message naming the file, the line or key, and what is wrong.
+    """
     path = Path(path)
+    what = "parameter file"
+    text = read_bounded_text(path, what, MAX_PARAMS_BYTES, ParameterError)
+    _check_key_depth(path, text)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        msg = f"Parameter file not found: {path}"
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"Parameter file {path} is not valid TOML: {str(exc).splitlines()[0][:200]}"
         raise ParameterError(msg) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"Parameter file {path} is not valid TOML: {exc}"
+    except RecursionError:
+        msg = f"Parameter file {path}: arrays or tables nested too deeply"
         raise ParameterError(msg) from None
-    section = dict(data.get("design", data))
+    if "design" in data:
+        stray = [k for k in data if k != "design" and k not in OTHER_SECTIONS]
+        if stray:
+            names = ", ".join(short(k, 40) for k in stray[:5]) + (", ..." if len(stray) > 5 else "")
+            msg = (
+                f"Parameter file {path}: {names} beside the [design] section would be ignored: "
+                "move design keys into [design]"
+            )
+            raise ParameterError(msg)
+    section = data.get("design", data)
+    if not isinstance(section, dict):
+        msg = f"Parameter file {path}: design must be a [design] section, not a value"
+        raise ParameterError(msg)
+    section = dict(section)
     demand = data.get("demand")
     if isinstance(demand, dict):  # [demand] households = ..., businesses = ...
         section.pop("demand", None)
         section.update(demand)
     return params_from_dict(section, where=f"parameters in {path}")
+
+
+def _check_key_depth(path: Path, text: str) -> None:
+    """Refuse a key or table header with more than :data:`MAX_KEY_DOTS` dots, before parsing."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        key = stripped if stripped.startswith("[") else stripped.partition("=")[0]
+        if key.count(".") > MAX_KEY_DOTS:
+            msg = (
+                f"Parameter file {path} line {number}: key nested more than "
+                f"{MAX_KEY_DOTS} levels deep"
+            )
+            raise ParameterError(msg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from fttx_planner import CatalogueError, ParameterError
 from fttx_planner.catalogue import LAYERS, Catalogue
 from fttx_planner.demand.premises import demand_rules, estimate_demand
 from fttx_planner.district import Buildings
-from fttx_planner.params import DesignParams, load_params, params_from_dict
+from fttx_planner.params import MAX_PARAMS_BYTES, DesignParams, load_params, params_from_dict
 
 
 def test_every_default_price_has_a_source() -> None:
@@ -122,3 +123,72 @@ def test_demand_table_is_documented() -> None:
     rules = demand_rules()
     assert {"house", "apartments", "yes", "garage", "church"} <= set(rules)
     assert all(r.note for r in rules.values())
+
+
+# --- hardened parameter files (issue 16) ----------------------------------------
+
+
+def test_params_file_that_is_a_folder_or_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "p.toml"
+    folder.mkdir()
+    with pytest.raises(ParameterError, match=r"p\.toml: is a folder, not a file"):
+        load_params(folder)
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # opening it would block until a writer comes: never opened
+    with pytest.raises(ParameterError, match=r"is a named pipe \(FIFO\), not a file"):
+        load_params(fifo)
+    with pytest.raises(ParameterError, match="is a device, not a file"):
+        load_params("/dev/zero")
+
+
+def test_params_file_size_and_nesting_are_bounded(tmp_path: Path) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text("#" * (MAX_PARAMS_BYTES + 1))
+    with pytest.raises(ParameterError, match="more than the 262,144 bytes"):
+        load_params(f)
+    # A dotted key 100,000 deep costs tomllib minutes and gigabytes: refused before parsing.
+    f.write_text("a" + ".a" * 100_000 + " = 1\n")
+    with pytest.raises(ParameterError, match="line 1: key nested more than 16 levels"):
+        load_params(f)
+    f.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ParameterError, match="nested too deeply"):
+        load_params(f)
+    f.write_bytes(b"[design]\nsplit_ratio = 64\n\xff\xfe\n")
+    with pytest.raises(ParameterError, match="line 3: not UTF-8"):
+        load_params(f)
+
+
+def test_params_messages_stay_short(tmp_path: Path) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text("[design]\n" + "k" * 100_000 + " = 1\n")
+    with pytest.raises(ParameterError) as info:
+        load_params(f)
+    assert len(str(info.value)) < 300 and "100000 characters" in str(info.value)
+    f.write_text("[design]\n" + "".join(f"k{i} = 1\n" for i in range(500)))
+    with pytest.raises(ParameterError) as info:
+        load_params(f)
+    assert "and 490 more" in str(info.value) and len(str(info.value).splitlines()) == 12
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [("max_drop_m = nan", "max_drop_m"), ("olt_x_m = inf\nolt_y_m = 5.0", "olt_x_m")],
+)
+def test_params_non_finite_numbers_are_refused(tmp_path: Path, line: str, key: str) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text(f"[design]\n{line}\n")
+    with pytest.raises(ParameterError, match=f"{key}': (nan|inf) is not a finite number"):
+        load_params(f)
+    with pytest.raises(ParameterError, match="not a finite number"):
+        params_from_dict({"olt_x_m": float("-inf"), "olt_y_m": 0.0})
+
+
+def test_params_top_level_keys_beside_design_are_reported(tmp_path: Path) -> None:
+    f = tmp_path / "p.toml"
+    f.write_text("split_ratio = 64\n[design]\nmax_drop_m = 100\n")
+    with pytest.raises(ParameterError, match="'split_ratio' beside the \\[design\\] section"):
+        load_params(f)
+    # The sections other readers use may sit beside [design].
+    f.write_text("[design]\nsplit_ratio = 64\n[demand]\nhouseholds = 10\n[detail]\nx = 1\n")
+    params = load_params(f)
+    assert params.split_ratio == 64 and params.households == 10

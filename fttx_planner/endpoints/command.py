@@ -1,0 +1,200 @@
+"""``fttx-planner compare`` and ``fttx-planner city``.
+
+``compare DISTRICT --out DIR`` designs the district as every architecture of
+``data/architectures.csv`` (GPON, XGS-PON, point-to-point) and writes the
+side-by-side table as ``comparison.csv`` and ``comparison.json``.
+
+``city DISTRICT --out DIR`` plans the homes and the district's public
+endpoints (from the OSM file and / or ``--endpoints FILE``) in one design and
+writes every plan output plus ``endpoints.csv`` (and ``report.pdf`` with
+``--pdf``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+NAME = ("compare", "city")
+
+_COMPARE_HELP = """\
+Design the same district as GPON (one or two stages), XGS-PON (loss classes
+N1, N2, E1) and point-to-point Ethernet (home-run fibres, no splitters), with
+the same engine, OLT site and prices, and write the side-by-side table:
+capex by layer, fibre-km, cable sizes, central-office ports, chassis and rack
+units, loss margins and cost per premise (docs/endpoints.md).
+
+Outputs in --out DIR: comparison.csv and comparison.json.
+"""
+
+_CITY_HELP = """\
+Plan the homes and the city's public endpoints in one design: traffic
+signals, CCTV, street lamps, schools, hospitals, town halls, libraries,
+mobile masts... read from the OSM file (tags in
+fttx_planner/data/endpoint_rules.csv) and from --endpoints FILE (points with
+a 'class': CSV with lon,lat or x,y, GeoJSON or GeoPackage). Each class is
+connected by its rule: a PON port like a home, dedicated fibres to the
+central office, or one shared fibre per pole run; --diversity gives the
+critical classes a second, trench-disjoint path (priced).
+
+Outputs in --out DIR: every output of `fttx-planner plan` (with an
+'endpoints' layer), endpoints.csv (one row per endpoint with its cost share)
+and report.pdf with --pdf.
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``compare`` and ``city`` commands to the CLI's subparsers."""
+    c = subparsers.add_parser(
+        "compare", help="GPON, XGS-PON and point-to-point designs of a district side by side",
+        description=_COMPARE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    _common(c)
+    c.add_argument(
+        "--architectures", nargs="+", metavar="NAME",
+        help="architectures to compare (default: all in data/architectures.csv)",
+    )  # fmt: skip
+    p = subparsers.add_parser(
+        "city", help="plan homes and public endpoints (signals, CCTV, lamps...) in one design",
+        description=_CITY_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    _common(p)
+    p.add_argument("--endpoints", type=Path, metavar="FILE", help="user layer of endpoints")
+    p.add_argument(
+        "--no-osm-endpoints", action="store_true",
+        help="do not read endpoints from the OSM file (only --endpoints)",
+    )  # fmt: skip
+    p.add_argument("--rules", type=Path, help="endpoint rules CSV (default: the shipped rules)")
+    p.add_argument(
+        "--diversity", action="store_true",
+        help="a second, trench-disjoint path to the OLT for critical classes",
+    )  # fmt: skip
+    p.add_argument("--pdf", action="store_true", help="also write report.pdf")
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("district", help="sample city name or OSM file")
+    p.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
+    p.add_argument("--params", type=Path, help="design parameters (TOML)")
+    p.add_argument("--catalogue", type=Path, help="cost catalogue CSV (default: shipped prices)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``compare`` or ``city``."""
+    if args.command == "compare":
+        return _compare(args)
+    return _city(args)
+
+
+def _inputs(args: argparse.Namespace) -> tuple[Any, Path | None, Any, Any]:
+    from fttx_planner.catalogue import Catalogue
+    from fttx_planner.params import DesignParams, load_params
+    from fttx_planner.samples import resolve_district
+
+    district, scenario = resolve_district(str(args.district))
+    osm_path = scenario.osm_path if scenario is not None else Path(args.district)
+    params = load_params(args.params) if args.params else DesignParams()
+    catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
+    return district, osm_path, params, catalogue
+
+
+def _progress(quiet: bool) -> Any:
+    import sys
+
+    last = {"stage": ""}
+
+    def report(fraction: float, stage: str) -> None:
+        if not quiet and stage != last["stage"]:
+            last["stage"] = stage
+            print(f"fttx-planner: {round(100 * fraction):3d} % {stage}", file=sys.stderr)
+
+    return report
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from fttx_planner.endpoints.compare import compare_architectures, comparison_table
+    from fttx_planner.export.atomic import write_text_atomic
+
+    district, _, params, catalogue = _inputs(args)
+    designs = compare_architectures(
+        district, params, catalogue, names=args.architectures, progress=_progress(args.quiet)
+    )
+    table = comparison_table(designs)
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(args.out / "comparison.csv", table.to_csv(index=False))
+    doc = {
+        "format": "fttx-planner-comparison",
+        "version": 1,
+        "district": district.name,
+        "attribution": district.attribution,
+        "architectures": [d.row for d in designs],
+    }
+    write_text_atomic(args.out / "comparison.json", json.dumps(doc, indent=2) + "\n")
+    print(f"{district.name}: {len(designs)} architectures")
+    print(f"    {'architecture':<20} {'capex EUR':>12} {'per premise':>12} {'fibre-km':>9} "
+          f"{'CO ports':>9} {'margin dB':>9}")  # fmt: skip
+    for r in (d.row for d in designs):
+        print(
+            f"    {r['architecture']:<20} {r['capex_total_eur']:>12,.0f} "
+            f"{r['per_premise_eur']:>12,.0f} {r['fibre_km']:>9,.1f} {r['co_ports']:>9,} "
+            f"{r['margin_db']:>9.1f}"
+        )
+    print(f"Outputs in {args.out.resolve()}: comparison.csv, comparison.json")
+    print(f"Map data: {district.attribution}")
+    return 0
+
+
+def _city(args: argparse.Namespace) -> int:
+    from fttx_planner.endpoints.layer import read_endpoint_layer
+    from fttx_planner.endpoints.osm import read_osm_endpoints
+    from fttx_planner.endpoints.planning import plan_city
+    from fttx_planner.endpoints.points import Endpoints
+    from fttx_planner.endpoints.rules import EndpointError, EndpointRules
+    from fttx_planner.export import write_all
+    from fttx_planner.export.atomic import write_text_atomic
+
+    district, osm_path, params, catalogue = _inputs(args)
+    rules = EndpointRules.from_csv(args.rules) if args.rules else EndpointRules.default()
+    points = Endpoints.empty()
+    if not args.no_osm_endpoints and osm_path is not None:
+        points = read_osm_endpoints(osm_path, district.crs, rules)
+    if args.endpoints is not None:
+        points = points.concat(read_endpoint_layer(args.endpoints, district.crs, rules))
+    if len(points) == 0:
+        msg = f"No endpoint in {district.name!r}: none tagged in the OSM file and no --endpoints"
+        raise EndpointError(msg)
+    plan = plan_city(
+        district, points, params, catalogue, rules, diversity=args.diversity,
+        progress=_progress(args.quiet),
+    )  # fmt: skip
+    paths = write_all(plan, args.out)
+    assert plan.endpoints is not None
+    write_text_atomic(args.out / "endpoints.csv", plan.endpoints.to_csv(index=False))
+    paths.append(args.out / "endpoints.csv")
+    if args.pdf:
+        from fttx_planner.report.builder import write_report
+
+        paths.append(write_report(plan, args.out / "report.pdf"))
+    s = plan.summary()
+    e = s["endpoints"]
+    print(f"{district.name}: {s['architecture']}, homes and public endpoints")
+    print(
+        f"  homes passed {s['homes']['passed']:,}; endpoints served {e['served']:,} of "
+        f"{e['count']:,}; capex {s['capex_eur']['total']:,.0f} EUR, of which endpoints "
+        f"{e['cost_share_eur']:,.0f} EUR ({100 * e['share_of_capex']:.1f} %)"
+    )
+    for row in e["by_class"]:
+        print(
+            f"    {row['class']:<16} {row['rule']:<11} {row['served']:>4} of {row['endpoints']:>4}"
+            f"  {row['fibres']:>4} fibres  {row['cost_share_eur']:>12,.0f} EUR"
+        )
+    for w in s["warnings"]:
+        print(f"  warning: {w}")
+    print(f"Outputs in {args.out.resolve()}:")
+    for p in paths:
+        print(f"  {p}")
+    print(f"Map data: {plan.district.attribution}")
+    return 0

@@ -211,13 +211,17 @@ def compare_architectures(
         raise EndpointError(msg)
     out = []
     for i, name in enumerate(chosen):
-        step = None
-        if progress is not None:
-            prog = progress
-            lo, hi = i / len(chosen), (i + 1) / len(chosen)
-            step = lambda f, s, lo=lo, hi=hi, n=name: prog(lo + (hi - lo) * f, f"{n}: {s}")  # noqa: E731
+        step = _scaled(progress, i / len(chosen), (i + 1) / len(chosen), f"{name}: ")
         out.append(design_architecture(district, archs[name], params, catalogue, infra, step))
     return out
+
+
+def _scaled(progress: Progress | None, lo: float, hi: float, prefix: str) -> Progress | None:
+    """``progress`` reporting ``0..1`` as ``lo..hi``, stages prefixed."""
+    if progress is None:
+        return None
+    p = progress
+    return lambda f, s: p(lo + (hi - lo) * f, prefix + s)
 
 
 def comparison_table(designs: list[Designed]) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import textwrap
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.ticker import FixedFormatter
 
 from ui.finance_names import actor_title
@@ -40,9 +41,14 @@ def legend_label(text: str) -> str:
 
 
 def readable(fig: Figure) -> Figure:
-    """Legends beside the axes with actor names in full; category labels wrapped."""
+    """Legends beside the axes with actor names in full; category labels and notes wrapped."""
+    suptitle = getattr(fig, "_suptitle", None)  # Matplotlib has no public getter of the Text
+    titles = [suptitle] if isinstance(suptitle, Text) else []
+    for text in [*fig.texts, *titles]:  # notes and titles: wrapped to the figure when drawn
+        text.set_wrap(True)
     shown = [ax for ax in fig.axes if ax.get_visible()]
     for ax in shown:
+        ax.title.set_wrap(True)
         _wrap_categories(ax)
         legend = ax.get_legend()
         if legend is None:
@@ -68,7 +74,13 @@ def readable(fig: Figure) -> Figure:
 
 
 def _wrap_categories(ax: Axes) -> None:
+    """Wrap category names under the x axis (never numbers: they carry no words to break)."""
     formatter = ax.xaxis.get_major_formatter()
-    if isinstance(formatter, FixedFormatter) and any(" " in str(s) for s in formatter.seq):
-        wrapped = [textwrap.fill(str(s), WRAP_CHARS) for s in formatter.seq]
-        ax.set_xticklabels(wrapped)
+    if isinstance(formatter, FixedFormatter):
+        labels = [str(s) for s in formatter.seq]
+    else:
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+    if not labels or any(ch.isdigit() for label in labels for ch in label):
+        return
+    if any(" " in label for label in labels):
+        ax.set_xticks(ax.get_xticks(), [textwrap.fill(label, WRAP_CHARS) for label in labels])

@@ -149,7 +149,7 @@ def scenario_npv_figure(names: Sequence[str], npv: Mapping[str, Sequence[float |
     ax.set_ylabel("Value-chain NPV (EUR)")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.legend(fontsize=7, ncols=4, frameon=False, loc="outside lower center")
+    fig.legend(fontsize=7, ncols=2, frameon=False, loc="outside lower center")
     ax.set_title("NPV per business model and scenario", fontsize=10)
     return fig
 

@@ -453,6 +453,7 @@ class ModelListEditor(FieldEditor):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setMinimumSectionSize(48)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.itemChanged.connect(lambda _i: self.edited.emit())
         add = QPushButton("Add", self)
         remove = QPushButton("Remove", self)
@@ -471,8 +472,10 @@ class ModelListEditor(FieldEditor):
     def _fit_height(self) -> None:
         """As tall as its rows: the panel scrolls, not the table."""
         t = self.table
-        rows = sum(t.verticalHeader().sectionSize(r) for r in range(t.rowCount()))
-        height = rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 2
+        t.resizeRowsToContents()
+        least = t.fontMetrics().height() + 12  # before the first show, hints can be short
+        rows = sum(max(t.sizeHintForRow(r), least) for r in range(t.rowCount()))
+        height = rows + t.horizontalHeader().sizeHint().height() + 2 * t.frameWidth() + 4
         t.setFixedHeight(height)
 
     def _add(self) -> None:
@@ -526,6 +529,7 @@ class ModelListEditor(FieldEditor):
             for r, n in enumerate(self.names):
                 self.table.setItem(r, c, QTableWidgetItem(self._cell(n, data.get(n, ""))))
         self.table.blockSignals(False)
+        self._fit_height()
 
     def _cell(self, name: str, value: Any) -> str:
         if isinstance(value, float):

@@ -57,12 +57,13 @@ class MapFlow(WindowBase):
         if hasattr(model, "setStringList"):
             model.setStringList(names)
         self.olt_pick_button.setEnabled(scene is not None)
-        for axis, key in ((0, "olt_x_m"), (1, "olt_y_m")):
-            editor = self.design_form.editors[key]
-            hint = "the planner chooses"
-            if scene is not None and self.session.design_params.olt_x_m is None:
-                hint = f"planner: {scene.olt[axis]:,.0f}".replace(",", " ")
-            editor.edit.setPlaceholderText(hint)  # type: ignore[attr-defined]
+        given = self.session.design_params.olt_x_m is not None
+        if scene is None:
+            self.olt_info.setText("")
+        else:
+            x, y = (f"{v:,.0f}".replace(",", "\u2009") for v in scene.olt[:2])
+            who = "Site given" if given else "The planner put it at"
+            self.olt_info.setText(f"{who}: {x} m E, {y} m N (district coordinates).")
 
     def _on_pick_toggled(self, on: bool) -> None:
         if on and not self.olt_picker.armed:

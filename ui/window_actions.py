@@ -87,6 +87,9 @@ class WindowActions(WindowBase):
         self.act_undo.setShortcut(std.Undo)
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence(std.Redo), QKeySequence("Ctrl+Y")])
+        # The menu says what will be undone; the tool bar keeps a short, steady label.
+        self.act_undo.setIconText("Undo")
+        self.act_redo.setIconText("Redo")
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
         self.act_reset_design = a("Reset design parameters", self.reset_design_params)

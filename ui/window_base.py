@@ -120,6 +120,7 @@ if TYPE_CHECKING:
         olt_picker: PointPicker
         olt_pick_button: QPushButton
         olt_clear_button: QPushButton
+        olt_info: QLabel
         compact_layout: bool
         _layout_pending: bool
 

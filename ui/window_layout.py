@@ -223,12 +223,17 @@ class WindowLayout(WindowBase):
         self.olt_clear_button = QPushButton("Planner chooses", self)
         self.olt_clear_button.setObjectName("oltClear")
         self.olt_clear_button.setToolTip("Forget the OLT site given: the planner places it")
+        self.olt_info = QLabel("", self)
+        self.olt_info.setObjectName("oltInfo")
+        self.olt_info.setWordWrap(True)
+        self.olt_info.setStyleSheet("color: #607d8b; font-size: 8.5pt;")
         grid = self.design_form.section_grids[OLT_SECTION]
         row = QHBoxLayout()
         row.addWidget(self.olt_pick_button)
         row.addWidget(self.olt_clear_button)
         row.addStretch(1)
         grid.addLayout(row, grid.rowCount(), 0, 1, 3)
+        grid.addWidget(self.olt_info, grid.rowCount(), 0, 1, 3)
 
     def setVisible(self, visible: bool) -> None:
         """Arrange the docks for the window's width before it is first shown.

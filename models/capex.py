@@ -18,10 +18,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from models._data import default_source, default_value
 from models._errors import FinanceParameterError
+from models.phases import PHASE_CAPEX_FIELDS, Phase
 
 #: Keys of ``capex_eur.by_layer`` in the plan summary, in order.
 SUMMARY_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
@@ -103,12 +104,54 @@ class NetworkCapex(BaseModel):
         description="Poles the aerial cable uses, for the passive opex per pole (0 if none).",
         json_schema_extra={"unit": "poles"},
     )
+    phases: tuple[Phase, ...] = Field(
+        default=(),
+        title="Phases",
+        description="Areas built year after year (models.phases); their homes add up to "
+        "homes_passed. Each layer's capex above is spread over the phases in proportion to "
+        "theirs. Empty: the inputs' build_profile.",
+        json_schema_extra={"unit": ""},
+    )
     label: str = Field(
         default="",
         title="Label",
         description="Where these figures come from (a district name, 'example', ...).",
         json_schema_extra={"unit": ""},
     )
+
+    @model_validator(mode="after")
+    def _phases_add_up(self) -> NetworkCapex:
+        if self.phases:
+            homes = sum(p.homes_passed for p in self.phases)
+            if homes != self.homes_passed:
+                msg = f"the phases pass {homes} homes, not homes_passed = {self.homes_passed}"
+                raise ValueError(msg)
+        return self
+
+    @classmethod
+    def from_phases(
+        cls, phases: list[Phase], *, route_length_km: float = 0.0, label: str = ""
+    ) -> NetworkCapex:
+        """The capex of a network built in phases: the phases' homes and capex added up.
+
+        Examples
+        --------
+        >>> a = Phase(year=0, homes_passed=10, civil_eur=100.0)
+        >>> b = Phase(year=1, homes_passed=30, civil_eur=150.0)
+        >>> c = NetworkCapex.from_phases([a, b])
+        >>> c.homes_passed, c.civil_eur, len(c.phases)
+        (40, 250.0, 2)
+        """
+        values: dict[str, Any] = {
+            f: float(sum(getattr(p, f) for p in phases)) for f in PHASE_CAPEX_FIELDS
+        }
+        values |= {
+            "homes_passed": sum(p.homes_passed for p in phases),
+            "route_length_km": route_length_km,
+            "label": label,
+            "phases": tuple(phases),
+        }
+        return cls.model_validate(values)
 
     @property
     def passive_to_pass_eur(self) -> float:
@@ -299,11 +342,13 @@ class NetworkCapex(BaseModel):
         label = summary.get("district", "")
         business = homes.get("business_units", 0) if isinstance(homes, Mapping) else 0
         business = int(business) if _is_number(business) and 0 <= business <= passed else 0
+        phases = _summary_phases(summary.get("phases"), int(passed))
         return cls(
             homes_passed=int(passed),
             business_units_passed=business,
             route_length_km=max(route_km, 0.0),
             poles=poles,
+            phases=phases,
             label=str(label) if label else "plan",
             **values,
         )
@@ -393,3 +438,38 @@ _EXAMPLE_FIELDS = (
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _summary_phases(block: Any, homes_passed: int) -> tuple[Phase, ...]:
+    """The optional ``phases`` list of a plan summary: year, homes and capex by layer each."""
+    if block is None:
+        return ()
+    if not isinstance(block, list) or not all(isinstance(p, Mapping) for p in block):
+        msg = "invalid plan summary: 'phases' must be a list of objects"
+        raise FinanceParameterError(msg)
+    phases = []
+    for i, entry in enumerate(block):
+        layers = entry.get("capex_eur", entry.get("by_layer", {}))
+        if not isinstance(layers, Mapping):
+            layers = {}
+        values = {f"{k}_eur": layers.get(k, 0.0) for k in SUMMARY_LAYERS}
+        try:
+            phases.append(
+                Phase(
+                    name=str(entry.get("name", i + 1)),
+                    year=entry.get("year", i),
+                    homes_passed=entry.get("homes_passed", 0),
+                    **values,
+                )
+            )
+        except ValidationError as exc:
+            msg = f"invalid plan summary: phases[{i}]: {exc.errors()[0]['msg']}"
+            raise FinanceParameterError(msg) from exc
+    homes = sum(p.homes_passed for p in phases)
+    if homes != homes_passed:
+        msg = (
+            f"invalid plan summary: the phases pass {homes} homes, "
+            f"not homes.passed = {homes_passed}"
+        )
+        raise FinanceParameterError(msg)
+    return tuple(phases)

@@ -302,8 +302,8 @@ def _add_active(
         fixed_share = 1.0
     for owner, share, customers in groups:
         lines, new = share * d.lines, share * d.new_lines
-        olt_initial = capex.olt_eur * (fixed_share + (1.0 - fixed_share) * share) * d.build_share
-        ont_initial = capex.ont_per_connection_eur * new
+        olt_initial = d.olt_build_eur * (fixed_share + (1.0 - fixed_share) * share)
+        ont_initial = share * d.ont_capex_eur
         ledger.add_capex("OLT", owner, olt_initial, params.olt_lifetime_years)
         ledger.add_capex("ONT", owner, ont_initial, params.ont_lifetime_years)
         installed = np.cumsum(olt_initial + ont_initial, axis=-1)
@@ -416,8 +416,8 @@ def _add_passive(
     """Passive capex and opex; return the initial capex to pass and of drops per year."""
     owner, idx = ledger.model.passive, d.cost_index
     network_share = sum(s for _, s in retail)
-    to_pass = d.passive_to_pass_eur * d.build_share
-    drops = capex.drop_per_connection_eur * network_share * d.new_lines
+    to_pass = d.passive_build_eur
+    drops = network_share * d.drop_capex_eur
     ledger.add_capex("passive to pass", owner, to_pass, params.passive_lifetime_years)
     ledger.add_capex("drop", owner, drops, params.passive_lifetime_years)
     installed = np.cumsum(to_pass + drops, axis=-1)

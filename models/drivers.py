@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models._errors import FinanceParameterError
 from models.capex import NetworkCapex
 from models.params import FinanceParams
 from models.takeup import build_shares, connected_share, new_and_gross, takeup_curve
@@ -63,6 +64,16 @@ class Drivers:
     """Capex price index (inflation times capex real growth), ``(T,)``."""
     start_year: int = 0
     """Calendar year of year 0."""
+    passive_build_eur: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    """Passive capex to pass spent in each year (base-year money, civil factor applied)."""
+    olt_build_eur: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    """OLT capex spent in each year (base-year money)."""
+    drop_capex_eur: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    """Drop capex of each year's first connections, all lines (base-year money)."""
+    ont_capex_eur: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    """ONT capex of each year's first connections, all lines (base-year money)."""
+    build_years: int = 1
+    """Years in which the network is built (debt is drawn in them)."""
 
     @property
     def years(self) -> np.ndarray:
@@ -121,21 +132,18 @@ def build_drivers(
     factors = factors or Factors()
     n_years = params.analysis_years
     years = np.arange(n_years)
-    shares = build_shares(params, n_years)
-    base = connected_share(takeup_curve(params, n_years), shares)
-    passed = np.cumsum(shares)
-    lines = capex.homes_passed * np.minimum(_column(factors.takeup) * base, passed)
-    new, gross = new_and_gross(lines, params.churn_per_year)
     capex = reporting_capex(capex, params)
+    if capex.phases:
+        timing = _phased(capex, params, factors, n_years)
+    else:
+        timing = _profiled(capex, params, factors, n_years)
     prices = price_index(params, n_years)
     arpu_growth = prices * (1.0 + params.arpu_growth_per_year) ** years
     wholesale_growth = prices * (1.0 + params.wholesale_price_growth_per_year) ** years
     wholesale = _column(factors.wholesale_prices) * wholesale_growth * MONTHS_PER_YEAR
+    civil_factor = _column(factors.civil_cost)
     passive_to_pass = (
-        capex.civil_eur * _column(factors.civil_cost)
-        + capex.cables_eur
-        + capex.splitters_eur
-        + capex.cabinets_eur
+        capex.civil_eur * civil_factor + capex.cables_eur + capex.splitters_eur + capex.cabinets_eur
     )
     opex_index = (
         prices
@@ -145,10 +153,10 @@ def build_drivers(
     return Drivers(
         n_years=n_years,
         homes_passed=capex.homes_passed,
-        lines=lines,
-        new_lines=new,
-        gross_adds=gross,
-        build_share=shares,
+        lines=timing.lines,
+        new_lines=timing.new,
+        gross_adds=timing.gross,
+        build_share=timing.shares,
         cost_index=opex_index,
         arpu_eur_per_line_year=(
             params.arpu_eur_per_month * MONTHS_PER_YEAR * _column(factors.arpu) * arpu_growth
@@ -159,6 +167,103 @@ def build_drivers(
         price_index=prices,
         capex_index=prices * (1.0 + params.capex_price_growth_per_year) ** years,
         start_year=params.start_year,
+        passive_build_eur=timing.civil * civil_factor + timing.other_to_pass,
+        olt_build_eur=timing.olt,
+        drop_capex_eur=timing.drops,
+        ont_capex_eur=timing.onts,
+        build_years=timing.build_years,
+    )
+
+
+@dataclass(frozen=True)
+class _Timing:
+    """When homes are passed and connected, and when each layer's capex is spent."""
+
+    shares: np.ndarray
+    lines: np.ndarray
+    new: np.ndarray
+    gross: np.ndarray
+    civil: np.ndarray
+    other_to_pass: np.ndarray
+    olt: np.ndarray
+    drops: np.ndarray
+    onts: np.ndarray
+    build_years: int
+
+
+def _profiled(
+    capex: NetworkCapex, params: FinanceParams, factors: Factors, n_years: int
+) -> _Timing:
+    """One take-up curve for every cohort; capex to pass on the build profile."""
+    shares = build_shares(params, n_years)
+    base = connected_share(takeup_curve(params, n_years), shares)
+    passed = np.cumsum(shares)
+    lines = capex.homes_passed * np.minimum(_column(factors.takeup) * base, passed)
+    new, gross = new_and_gross(lines, params.churn_per_year)
+    other = capex.cables_eur + capex.splitters_eur + capex.cabinets_eur
+    return _Timing(
+        shares=shares,
+        lines=lines,
+        new=new,
+        gross=gross,
+        civil=capex.civil_eur * shares,
+        other_to_pass=other * shares,
+        olt=capex.olt_eur * shares,
+        drops=capex.drop_per_connection_eur * new,
+        onts=capex.ont_per_connection_eur * new,
+        build_years=len(params.build_profile),
+    )
+
+
+def _phased(capex: NetworkCapex, params: FinanceParams, factors: Factors, n_years: int) -> _Timing:
+    """Each phase in its year, on its own take-up curve; each layer spread as the phases'."""
+    phases = capex.phases
+    late = [p.year for p in phases if p.year >= n_years]
+    if late:
+        msg = f"a phase is built in year {max(late)}, beyond the {n_years} years of the analysis"
+        raise FinanceParameterError(msg)
+    homes = np.array([p.homes_passed for p in phases], dtype=float)
+    built = np.zeros((len(phases), n_years))
+    built[np.arange(len(phases)), [p.year for p in phases]] = 1.0
+    curve = takeup_curve(params, n_years)
+    level = float(curve.max()) if curve.max() > 0 else 1.0
+    rows = []
+    for phase, start in zip(phases, built, strict=True):
+        scale = 1.0 if phase.takeup_saturation is None else phase.takeup_saturation / level
+        rows.append(np.convolve(start, curve * scale)[:n_years])
+    base = np.array(rows)  # (P, T): connected share of each phase's homes
+    passed = np.cumsum(built, axis=-1)
+    takeup = _column(factors.takeup)
+    if isinstance(takeup, np.ndarray):
+        takeup = takeup[..., np.newaxis]
+    per_phase = homes[:, np.newaxis] * np.minimum(takeup * base, passed)
+    new_p, gross_p = new_and_gross(per_phase, params.churn_per_year)
+
+    def spread(field: str) -> np.ndarray:
+        weights = np.array([getattr(p, field) for p in phases], dtype=float)
+        if weights.sum() <= 0:
+            weights = homes
+        return weights / weights.sum()
+
+    def by_year(field: str) -> np.ndarray:
+        return float(getattr(capex, field)) * (spread(field) @ built)
+
+    def per_connection(field: str) -> np.ndarray:
+        unit = float(getattr(capex, field)) * spread(field) / homes
+        return np.einsum("p,...pt->...t", unit, new_p)
+
+    other = by_year("cables_eur") + by_year("splitters_eur") + by_year("cabinets_eur")
+    return _Timing(
+        shares=homes @ built / homes.sum(),
+        lines=per_phase.sum(axis=-2),
+        new=new_p.sum(axis=-2),
+        gross=gross_p.sum(axis=-2),
+        civil=by_year("civil_eur"),
+        other_to_pass=other,
+        olt=by_year("olt_eur"),
+        drops=per_connection("drops_eur"),
+        onts=per_connection("ont_eur"),
+        build_years=max(p.year for p in phases) + 1,
     )
 
 

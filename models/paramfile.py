@@ -194,7 +194,7 @@ def finance_params_template(params: FinanceParams | None = None) -> str:
         "# Without --plan, the example district is used unless this table is given.",
         "# [capex]",
     ]
-    example = NetworkCapex.example().model_dump(exclude={"label"})
+    example = NetworkCapex.example().model_dump(exclude={"label", "phases"})
     out += [f"# {k} = {_toml_value(v)}" for k, v in example.items()]
     return "\n".join(out) + "\n"
 

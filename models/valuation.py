@@ -129,7 +129,7 @@ def value_actors(ledger: Ledger, drivers: Drivers, params: FinanceParams) -> dic
     """
     basis = deflator(drivers, params)
     offset = timing_offset_years(params.timing)
-    build_years = len(params.build_profile)
+    build_years = drivers.build_years
     out: dict[str, Valuation] = {}
     ppp_tv: dict[int, float | np.ndarray] = {}
     passive_owner = ledger.model.passive

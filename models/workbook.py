@@ -135,7 +135,10 @@ def write_workbook(
             unit = str(info.json_schema_extra.get("unit", ""))
         if name.endswith("_eur"):
             unit = params.capex_currency
-        inputs.append([name, getattr(capex, name), unit, ""])
+        value = getattr(capex, name)
+        if isinstance(value, tuple):
+            value = f"{len(value)} phases" if value else "none (the build profile)"
+        inputs.append([name, value, unit, ""])
     _widths(inputs, [40, 18, 22, 100])
 
     table = book.create_sheet("Comparison")

@@ -32,6 +32,10 @@ ENTRANCE_SNAP_M = 1.0
 #: Beyond the nearest street, streets this much farther are still tried for a drop
 #: that would otherwise cross a building or a barrier (m).
 DETOUR_M = 60.0
+#: Streets tried (the nearest ones) for a drop that crosses something.
+CANDIDATE_STREETS = 1_000
+#: Of those, the nearest along which taps are slid when every straight drop crosses.
+SLIDE_STREETS = 3
 #: Offsets along a street edge at which other taps are tried for such a drop (m).
 SLIDE_M = (-40.0, -25.0, -15.0, -8.0, 8.0, 15.0, 25.0, 40.0)
 
@@ -118,26 +122,41 @@ def choose_taps(
         pb, pe = edge_tree.query(
             shapely.buffer(footprints[bad], reach, quad_segs=2), predicate="intersects"
         )
-        more = _candidates(
-            bad[pb],
-            pe,
-            footprints,
-            edge_geometry,
-            entry_of,
-            building_tree,
-            barriers,
-            slide=True,
-        )
-        ok = more.length <= max_drop_m
-        # Best per building: no barrier, then no building crossed, then shortest.
-        key = np.lexsort((more.length, more.crossed, more.barrier != "", more.building))
-        key = key[ok[key]]
-        first = np.ones(len(key), dtype=bool)
-        first[1:] = more.building[key][1:] != more.building[key][:-1]
-        best = np.zeros(len(more.building), dtype=bool)
-        best[key[first]] = True
+        # The nearest few streets are enough (a dense old town has dozens in reach).
+        gap = shapely.distance(footprints[bad[pb]], edge_geometry[pe])
+        order = np.lexsort((gap, pb))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order)) - np.searchsorted(pb[order], pb[order])
+        near_pairs = rank < CANDIDATE_STREETS
+        args = (footprints, edge_geometry, entry_of, building_tree, barriers)
+        more = _candidates(bad[pb[near_pairs]], pe[near_pairs], *args)
+        best = _best(more, max_drop_m)
+        # Still crossing: slide the tap along the two nearest streets.
+        still = np.isin(bad, more.building[best & ((more.crossed > 0) | (more.barrier != ""))])
+        slide_pairs = (rank < SLIDE_STREETS) & still[pb]
+        if slide_pairs.any():
+            slid = _candidates(bad[pb[slide_pairs]], pe[slide_pairs], *args, slide=True)
+            more = _Candidates(
+                *(np.concatenate([getattr(more, f), getattr(slid, f)]) for f in _FIELDS)
+            )
+            best = _best(more, max_drop_m)
         _keep(more, best, out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
     return Taps(out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
+
+
+def _best(cand: _Candidates, max_drop_m: float) -> np.ndarray:
+    """Mask of each building's best candidate: no barrier, no building crossed, shortest."""
+    ok = cand.length <= max_drop_m
+    key = np.lexsort((cand.length, cand.crossed, cand.barrier != "", cand.building))
+    key = key[ok[key]]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = cand.building[key][1:] != cand.building[key][:-1]
+    best = np.zeros(len(cand.building), dtype=bool)
+    best[key[first]] = True
+    return best
+
+
+_FIELDS = ("building", "edge", "length", "tap_xy", "entry_xy", "crossed", "barrier")
 
 
 @dataclass(frozen=True)
@@ -155,8 +174,9 @@ class _BarrierIndex:
     """The barriers in a tree, and which kind a segment crosses first."""
 
     def __init__(self, geometry: np.ndarray | None, kind: np.ndarray | None) -> None:
-        self.geometry = geometry if geometry is not None else np.zeros(0, dtype=object)
-        self.kind = kind if kind is not None else np.zeros(0, dtype=object)
+        geometry = geometry if geometry is not None else np.zeros(0, dtype=object)
+        kind = kind if kind is not None else np.zeros(0, dtype=object)
+        self.geometry, self.kind = _short_pieces(geometry, kind)
         self.tree = shapely.STRtree(self.geometry) if len(self.geometry) else None
 
     def crossed(self, segments: np.ndarray) -> np.ndarray:
@@ -167,6 +187,38 @@ class _BarrierIndex:
         s, g = self.tree.query(segments, predicate="intersects")
         out[s[::-1]] = self.kind[g[::-1]]  # the first barrier found wins
         return out
+
+
+#: Vertices per piece of a barrier outline in the search tree.
+PIECE_VERTICES = 32
+
+
+def _short_pieces(geometry: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Barrier outlines cut into short lines, each tested quickly against a drop.
+
+    A river or lake polygon can have thousands of vertices and a bounding box
+    over half the district; a drop crosses it only by crossing its outline
+    (a drop wholly inside water is not drawn), so the outline in pieces of
+    :data:`PIECE_VERTICES` vertices answers the same question much faster.
+    """
+    if len(geometry) == 0:
+        return geometry, kind
+    parts, index = shapely.get_parts(geometry, return_index=True)
+    lines = np.where(np.isin(shapely.get_type_id(parts), [3]), shapely.boundary(parts), parts)
+    lines, index2 = shapely.get_parts(lines, return_index=True)
+    index = index[index2]
+    coords, owner = shapely.get_coordinates(lines, return_index=True)
+    pieces, kinds = [], []
+    starts = np.searchsorted(owner, np.arange(len(lines)))
+    ends = np.searchsorted(owner, np.arange(len(lines)), side="right")
+    for i, (a, b) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        step = PIECE_VERTICES - 1
+        for c in range(a, b - 1, step):
+            pieces.append(coords[c : min(c + PIECE_VERTICES, b)])
+            kinds.append(kind[index[i]])
+    geoms = np.asarray([shapely.LineString(p) for p in pieces if len(p) >= 2], dtype=object)
+    kinds = [k for p, k in zip(pieces, kinds, strict=True) if len(p) >= 2]
+    return geoms, np.asarray(kinds, dtype=object)
 
 
 def _entrances_of(

@@ -42,7 +42,9 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     ``fdps`` (distribution points), ``olt``, ``unserved``. Buildings and
     last-stage splitters carry ``colour_group``, the index of their splitter
     group's colour in :data:`~fttx_planner.export.palette.GROUP_FILLS`
-    (``-1``: unserved or first stage), as the window colours them.
+    (``-1``: unserved or first stage), as the window colours them. A city
+    plan (:mod:`fttx_planner.endpoints`) adds ``endpoints`` and, with route
+    diversity, ``diverse_paths``.
     """
     d = plan.district
     g = plan.graph
@@ -151,6 +153,28 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         },
         geometry=list(shapely.point_on_surface(fp[uns])), crs=crs,
     )  # fmt: skip
+    layers.update(_endpoint_layers(plan))  # city plans only (fttx_planner.endpoints)
     if wgs84:
         layers = {k: v.to_crs(WGS84) for k, v in layers.items()}
     return layers
+
+
+def _endpoint_layers(plan: Plan) -> dict[str, gpd.GeoDataFrame]:
+    """``endpoints`` (points) and ``diverse_paths`` (their second paths) of a city plan."""
+    table = getattr(plan, "endpoints", None)
+    if table is None:
+        return {}
+    crs = plan.district.crs
+    xy = table[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2)
+    attrs = table.drop(columns=["x", "y", "node"]).reset_index(drop=True)
+    out = {"endpoints": gpd.GeoDataFrame(attrs, geometry=shapely.points(xy), crs=crs)}
+    div = getattr(plan, "diverse_edges", None)
+    if div is not None and len(div):
+        geom = plan.graph.edge_geometry(plan.district, div["edge"].to_numpy())
+        ids = div["endpoint"].to_numpy()
+        rows = sorted(set(ids.tolist()))
+        out["diverse_paths"] = gpd.GeoDataFrame(
+            {"endpoint": rows, "class": table.set_index("endpoint").loc[rows, "class"].to_numpy()},
+            geometry=[shapely.multilinestrings(list(geom[ids == r])) for r in rows], crs=crs,
+        )  # fmt: skip
+    return out

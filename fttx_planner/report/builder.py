@@ -61,6 +61,7 @@ from fttx_planner.report.contents import contents_page
 from fttx_planner.report.context import ReportContext
 from fttx_planner.report.design_section import design_section
 from fttx_planner.report.document import PAPERS, ReportDoc
+from fttx_planner.report.endpoints_section import endpoints_section
 from fttx_planner.report.figures import stamp_figures
 from fttx_planner.report.map_section import map_section
 from fttx_planner.report.summary import summary_section
@@ -241,6 +242,7 @@ def report_story(ctx: ReportContext, progress: Progress) -> list[Flowable]:
     progress(0.35, "design")
     story += design_section(ctx)
     story += bom_section(ctx)
+    story += endpoints_section(ctx)  # city plans only (fttx_planner.endpoints)
     if ctx.finance is not None:
         progress(0.45, "business case")
         story += ctx.finance.section(ctx)

@@ -17,8 +17,10 @@ import pandas as pd
 from fttx_planner.catalogue import PASSIVE_LAYERS, Catalogue
 from fttx_planner.region.tasks import AreaResult
 
-#: Version of the region summary format.
-REGION_SUMMARY_VERSION = 1
+#: The region summary is a plan summary (``format``/``version`` of
+#: ``Plan.summary``, the finance contract) with ``scope: region`` and more blocks.
+SUMMARY_FORMAT = "fttx-planner-summary"
+SUMMARY_VERSION = 1
 #: BOM columns that identify an item (the rest are added up).
 _KEY = ["item", "layer", "phase", "unit", "unit_cost_eur", "source"]
 #: What each bound holds for (written into the summary).
@@ -114,7 +116,7 @@ def region_summary(
     warnings: list[str],
     timings_s: dict[str, float],
 ) -> dict[str, Any]:
-    """The region's summary JSON (``format: fttx-planner-region-summary``)."""
+    """The region's summary JSON: a plan summary with ``scope: region``."""
     ok = [r for r in results if r.ok]
     homes = {
         key: int(sum(r.summary["homes"][key] for r in ok))
@@ -135,8 +137,9 @@ def region_summary(
         return (total - bound) / total if bound and total > 0 else None
 
     return {
-        "format": "fttx-planner-region-summary",
-        "version": REGION_SUMMARY_VERSION,
+        "format": SUMMARY_FORMAT,
+        "version": SUMMARY_VERSION,
+        "scope": "region",
         "district": name,
         "attribution": attribution,
         "architecture": architecture,

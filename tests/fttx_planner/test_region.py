@@ -275,3 +275,8 @@ def test_command_line(region: District, client: Client, tmp_path: Path,
     summary = json.loads((out / "summary.json").read_text())
     assert [o["chosen_by"] for o in summary["central_offices"]] == ["user", "user"]
     assert summary["homes"]["passed"] > 0
+    # The finance models read a region summary like a district's.
+    from models import NetworkCapex
+
+    capex = NetworkCapex.from_summary(summary)
+    assert capex.homes_passed == summary["homes"]["passed"]

@@ -14,7 +14,6 @@ The reverse: every premise unit behind an OLT port, a splitter or a cable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import pandas as pd
 
@@ -166,16 +165,13 @@ class Tracer:
                         )
                     )
             if k < len(chain) - 1:
+                # After the feeder: the first-stage splitter (the only one of a
+                # single stage); after the link of a cascade: the second stage.
                 name = str(row["stage1_splitter"] if k == 0 else row["splitter"])
-                if k == 0 and len(chain) == 2:
-                    name = str(row["splitter"])
                 loss = SPLITTER_LOSS_DB[int(self._ratio[name])]
                 els.append(
                     Element("splitter", name, f"1:{self._ratio[name]} splitter", 0, loss, loss)
                 )
-        loss = SPLITTER_LOSS_DB[int(self._ratio[str(row["splitter"])])]
-        if len(chain) == 2:
-            pass  # the single splitter was added between the feeder and the distribution
         drop = float(row["drop_m"])
         els.append(
             Element(
@@ -220,7 +216,6 @@ class Tracer:
             )
         m = float(o["safety_margin_db"])
         els.append(Element("margin", "safety margin", "kept free for ageing and repairs", 0, m, m))
-        del loss
         return Trace(
             premise=premise,
             elements=els,
@@ -249,12 +244,3 @@ class Tracer:
             return u[mask]
         msg = f"{name!r} is no OLT port, splitter or cable of this design"
         raise DetailError(msg)
-
-
-def check_trace(trace: Trace) -> dict[str, Any]:
-    """How a trace compares with the plan: loss difference and extra splices."""
-    extra = max(0, trace.splices - trace.splices_planned)
-    return {
-        "loss_difference_db": trace.loss_db - trace.plan_loss_db,
-        "extra_splices": extra,
-    }

@@ -14,6 +14,7 @@ The reverse: every premise unit behind an OLT port, a splitter or a cable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -100,10 +101,15 @@ class Tracer:
     def __init__(self, detail: Detail) -> None:
         self.detail = detail
         self.optics = detail.meta["optics"]
-        pieces = detail.pieces.sort_values(["circuit", "seq"])
-        self._pieces = {int(c): g for c, g in pieces.groupby("circuit", sort=False)}
-        splices = detail.splices[detail.splices["action"] == "splice"]
-        self._splices = {int(c): g for c, g in splices.groupby("circuit", sort=False)}
+        # One pass over each table: the rows of every circuit, in order.
+        self._pieces: dict[int, list[Any]] = {}
+        for r in detail.pieces.sort_values(["circuit", "seq"]).itertuples(index=False):
+            self._pieces.setdefault(int(r.circuit), []).append(r)
+        self._splices: dict[int, list[Any]] = {}
+        for r in detail.splices.itertuples(index=False):
+            if r.action == "splice":
+                self._splices.setdefault(int(r.circuit), []).append(r)
+        self._units = list(detail.units.itertuples(index=False))
         self._row = {str(p): i for i, p in enumerate(detail.units["premise"])}
         self._ratio = dict(
             zip(detail.splitters["splitter"], detail.splitters["ratio"], strict=True)
@@ -128,7 +134,7 @@ class Tracer:
         if i is None:
             msg = f"no served premise unit {premise!r} (units are written OSM_ID/UNIT, e.g. 123/1)"
             raise DetailError(msg)
-        row = self.detail.units.iloc[i]
+        row = self._units[i]._asdict()
         o = self.optics
         per_m = o["fibre_loss_db_per_km"] / 1000
         per_m2 = o["fibre_loss_db_per_km_1490"] / 1000
@@ -141,10 +147,8 @@ class Tracer:
             chain.append(int(row["link_circuit"]))
         chain.append(int(row["circuit"]))
         for k, ci in enumerate(chain):
-            sp = self._splices.get(ci)
-            pieces = self._pieces.get(ci)
-            joints = [] if sp is None else list(sp.itertuples(index=False))
-            runs = [] if pieces is None else list(pieces.itertuples(index=False))
+            joints = self._splices.get(ci, [])
+            runs = self._pieces.get(ci, [])
             for j, joint in enumerate(joints):
                 n_splices += 1
                 els.append(

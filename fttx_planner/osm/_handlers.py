@@ -10,15 +10,17 @@ geometry work is done afterwards, vectorised, in :mod:`fttx_planner.osm._geometr
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import osmium
 from osmium.filter import EntityFilter, KeyFilter
 
 from fttx_planner.district import DROP_ONLY_HIGHWAYS, TRENCH_HIGHWAYS
+from fttx_planner.osm.limits import check_counts
 
 #: Integer coordinate libosmium gives a node reference whose node is not in the file.
 UNDEFINED_COORDINATE = 2147483647
@@ -170,8 +172,10 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
 
     Raises
     ------
-    RuntimeError
-        From pyosmium, when the file is truncated or corrupt.
+    OsmParseError
+        When libosmium refuses the file (truncated, corrupt, a value it cannot parse).
+    OsmLoadError
+        When the file holds more than the bounds of :mod:`fttx_planner.osm.limits`.
     """
     raw = RawOsm()
     wkb_factory = osmium.geom.WKBFactory()
@@ -185,7 +189,9 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
         .with_filter(KeyFilter(*_READ_KEYS))
     )
     fraction = 0.0
-    for count, obj in enumerate(processor):
+    for count, obj in enumerate(_objects(processor)):
+        if count % _PROGRESS_EVERY == 0:
+            check_counts(raw, path)
         if progress is not None and count % _PROGRESS_EVERY == 0:
             # Ways come before relations and areas trickle in with the ways:
             # creep towards 0.95, the exact figure is unknowable while streaming.
@@ -202,9 +208,34 @@ def read_osm(path: Path, progress: Callable[[float, str], None] | None = None) -
             tags = obj.tags
             if tags.get("type") == "multipolygon" and tags.get("building", "no") != "no":
                 raw.building_relation_ids.add(obj.id)
+    check_counts(raw, path)
     if progress is not None:
         progress(1.0, "Read streets and buildings")
     return raw
+
+
+class OsmParseError(Exception):
+    """libosmium refused the file (parser, decompression or I/O error); ``args[0]`` says why."""
+
+
+def _objects(processor: osmium.FileProcessor) -> Iterator[Any]:
+    """The processor's objects; libosmium's own errors become :class:`OsmParseError`.
+
+    Only the iteration is guarded: an error raised while handling an object
+    (a cancellation from the progress callback, a bug) passes through as it is.
+    """
+    try:
+        iterator = iter(processor)
+    except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
+        raise OsmParseError(str(exc)) from exc
+    while True:
+        try:
+            obj = next(iterator)
+        except StopIteration:
+            return
+        except (RuntimeError, ValueError, osmium.InvalidLocationError) as exc:
+            raise OsmParseError(str(exc)) from exc
+        yield obj
 
 
 def _add_way(raw: RawOsm, way: osmium.osm.Way) -> None:

@@ -39,7 +39,6 @@ Broken data
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Callable
 from os import PathLike
@@ -49,6 +48,8 @@ import numpy as np
 
 from fttx_planner._errors import OsmLoadError
 from fttx_planner.district import OSM_ATTRIBUTION, District
+from fttx_planner.input_files import check_input_file
+from fttx_planner.osm import limits
 from fttx_planner.osm._geometry import (
     BuildingNotes,
     StreetNotes,
@@ -58,7 +59,16 @@ from fttx_planner.osm._geometry import (
     build_street_graph,
     highway_lonlat,
 )
-from fttx_planner.osm._handlers import OSM_FORMATS, STREET_HIGHWAYS, RawOsm, osm_file, read_osm
+from fttx_planner.osm._handlers import (
+    OSM_FORMATS,
+    STREET_HIGHWAYS,
+    UNDEFINED_COORDINATE,
+    OsmParseError,
+    RawOsm,
+    osm_file,
+    read_osm,
+)
+from fttx_planner.osm.limits import bound_building_tags, check_coordinates, parse_error
 from fttx_planner.osm.projection import utm_crs_for
 
 logger = logging.getLogger(__name__)
@@ -104,6 +114,7 @@ def load_osm(
     report(0.0, f"Reading {path.name}")
     raw = _read(path, lambda fraction, stage: report(_READ_SHARE * fraction, stage))
     _check_content(path, raw)
+    check_coordinates(path, raw, UNDEFINED_COORDINATE)
 
     lonlat = highway_lonlat(raw)
     if lonlat.shape[0] == 0:
@@ -122,6 +133,7 @@ def load_osm(
     if len(buildings) == 0:
         msg = f"{path}: no buildings: every building footprint is broken or degenerate"
         raise OsmLoadError(msg)
+    tag_warnings = bound_building_tags(buildings)
 
     addresses, landuse = build_context(raw, crs)
     entrances, barriers = build_ground(raw, crs)
@@ -132,7 +144,7 @@ def load_osm(
         buildings=buildings,
         source=str(path),
         attribution=OSM_ATTRIBUTION,
-        warnings=_warnings(raw, street_notes, building_notes),
+        warnings=_warnings(raw, street_notes, building_notes) + tag_warnings,
         addresses=addresses,
         landuse=landuse,
         entrances=entrances,
@@ -166,37 +178,33 @@ def _no_progress(fraction: float, stage: str) -> None:
 
 
 def _check_file(path: Path) -> None:
-    """Raise :class:`OsmLoadError` unless ``path`` is a non-empty file of a known format."""
-    if not path.exists():
+    """Raise :class:`OsmLoadError` unless ``path`` is a non-empty file of a known format.
+
+    The file must be a regular file (a folder, FIFO or device is refused
+    before anything opens it) of at most :data:`fttx_planner.osm.limits.MAX_OSM_BYTES`.
+    """
+    if not path.exists() and not path.is_symlink():
         msg = f"OSM file not found: {path}"
         raise OsmLoadError(msg)
-    if not path.is_file():
-        msg = f"Not a file: {path}"
-        raise OsmLoadError(msg)
+    size = check_input_file(path, "OSM file", limits.MAX_OSM_BYTES, OsmLoadError)
     try:
         osm_file(path)
     except KeyError:
         known = ", ".join(OSM_FORMATS)
         msg = f"{path}: unknown OSM file format (the name must end in one of {known})"
         raise OsmLoadError(msg) from None
-    if not os.access(path, os.R_OK):
-        msg = f"{path}: permission denied"
-        raise OsmLoadError(msg)
-    if path.stat().st_size == 0:
+    if size == 0:
         msg = f"{path}: the file is empty"
         raise OsmLoadError(msg)
 
 
 def _read(path: Path, progress: ProgressCallback) -> RawOsm:
-    """Run the read pass, translating pyosmium's errors into :class:`OsmLoadError`."""
+    """Run the read pass, translating libosmium's errors into :class:`OsmLoadError`."""
     try:
         return read_osm(path, progress)
-    except RuntimeError as exc:
-        if type(exc) is not RuntimeError:  # e.g. a cancellation raised by the callback
-            raise
-        # libosmium's I/O, decompression and parser errors are plain RuntimeErrors
-        msg = f"{path}: cannot read the file, it is truncated or corrupt ({exc})"
-        raise OsmLoadError(msg) from exc
+    except OsmParseError as exc:
+        # libosmium's I/O, decompression and parser errors: name the place when the text shows it
+        raise parse_error(path, str(exc)) from None
 
 
 def _check_content(path: Path, raw: RawOsm) -> None:

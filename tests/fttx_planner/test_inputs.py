@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 
-from fttx_planner import CatalogueError, ParameterError
+from fttx_planner import CatalogueError, OsmLoadError, ParameterError
 from fttx_planner.catalogue import LAYERS, Catalogue
 from fttx_planner.demand.premises import demand_rules, estimate_demand
+from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Buildings
+from fttx_planner.osm import limits
+from fttx_planner.osm.load import load_osm
 from fttx_planner.params import MAX_PARAMS_BYTES, DesignParams, load_params, params_from_dict
+
+from .test_osm_load import HOUSE, HOUSE_NODES, node_grid, osm_xml
 
 
 def test_every_default_price_has_a_source() -> None:
@@ -192,3 +199,106 @@ def test_params_top_level_keys_beside_design_are_reported(tmp_path: Path) -> Non
     f.write_text("[design]\nsplit_ratio = 64\n[demand]\nhouseholds = 10\n[detail]\nx = 1\n")
     params = load_params(f)
     assert params.split_ratio == 64 and params.households == 10
+
+
+# --- hardened OSM reader (issue 16) ---------------------------------------------
+
+#: A street and a house: nodes 100-102 and the house's corners.
+_STREET = (1, [100, 101, 102], {"highway": "residential"})
+
+
+def _osm(tmp_path: Path, text: str, name: str = "d.osm") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _district_xml(house_tags: dict[str, str] | None = None) -> str:
+    house = (HOUSE[0], HOUSE[1], {**HOUSE[2], **(house_tags or {})})
+    return osm_xml(node_grid([100, 101, 102]) | HOUSE_NODES, [_STREET, house])
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value", "message"),
+    [
+        ("lat", "nan", r"line 3: node 100: lat='nan' is not a coordinate"),
+        ("lat", "47,06", r"line 3: node 100: lat='47,06' is not a coordinate"),
+        ("lon", "inf", r"line 3: node 100: lon='inf' is not a coordinate"),
+        ("lat", "999", r"line 3: node 100: lat='999' is outside -90..90 degrees"),
+        ("id", "abc", r"line 3: node abc: id='abc' is not a whole number"),
+        ("ref", "abc", r"line 10: way 1: ref='abc' is not a whole number"),
+        ("id", "9" * 25, r"line 3: node 9+: id='9+' is not a whole number"),
+    ],
+)
+def test_osm_values_the_parser_refuses_name_line_and_element(
+    tmp_path: Path, attribute: str, value: str, message: str
+) -> None:
+    text = re.sub(rf'\b{attribute}="[^"]*"', f'{attribute}="{value}"', _district_xml(), count=1)
+    for name, data in (("d.osm", text.encode()), ("d.osm.gz", gzip.compress(text.encode()))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(OsmLoadError, match=rf"{re.escape(name)} {message}") as info:
+            load_osm(path)
+        assert "\n" not in str(info.value)
+
+
+def test_osm_tag_longer_than_libosmium_takes_is_cut_in_the_message(tmp_path: Path) -> None:
+    path = _osm(tmp_path, _district_xml({"addr:flats": ";".join(["1"] * 50_000)}))
+    with pytest.raises(OsmLoadError, match=r"way 900: v='1;1;.*longer than the 255") as info:
+        load_osm(path)
+    assert len(str(info.value)) < 250
+
+
+@pytest.mark.parametrize(
+    ("lat", "message"),
+    [
+        ("91", r"node 100 of highway way 1 lies outside the Earth's coordinates"),
+        ("1e400", r"street node 100 lies 5,2\d\d km from the district's centre"),
+        ("-33.9", r"street node 100 lies 9,\d{3} km .* spans at most 500 km"),
+    ],
+)
+def test_osm_coordinates_off_the_earth_or_the_district(
+    tmp_path: Path, lat: str, message: str
+) -> None:
+    text = re.sub(r'\blat="[^"]*"', f'lat="{lat}"', _district_xml(), count=1)
+    with pytest.raises(OsmLoadError, match=message):
+        load_osm(_osm(tmp_path, text))
+
+
+def test_osm_absurd_tag_values_are_ignored_with_a_warning(tmp_path: Path) -> None:
+    tags = {"building:levels": "1000000000", "building:flats": "1" + "0" * 12, "height": "99999999"}
+    house = (HOUSE[0], HOUSE[1], {**tags, "building": "apartments"})
+    street = (1, [4900, 4901, 4902], {"highway": "residential"})  # 11 m south of the house
+    text = osm_xml(node_grid([4900, 4901, 4902]) | HOUSE_NODES, [street, house])
+    district = load_osm(_osm(tmp_path, text))
+    assert np.isnan(district.buildings.levels).all() and np.isnan(district.buildings.flats).all()
+    assert np.isnan(district.buildings.column("height_m")).all()
+    text = " | ".join(district.warnings)
+    assert "building:levels above 200 (e.g. way 900: 1e+09): ignored" in text
+    assert "flats above 10000 (e.g. way 900: 1e+12): ignored" in text
+    assert "height above 1000" in text
+    # the plan is the one of an untagged apartment block: a few homes, not a billion
+    plan = plan_district(district)
+    assert 1 <= plan.homes_passed <= 20
+
+
+def test_osm_counts_are_bounded_while_streaming(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_BUILDINGS", 0)
+    with pytest.raises(OsmLoadError, match="more than 0 buildings: too large for one district"):
+        load_osm(_osm(tmp_path, _district_xml()))
+    monkeypatch.setattr(limits, "MAX_OSM_BYTES", 100)
+    with pytest.raises(OsmLoadError, match=r"OSM file .*d\.osm: \d+ bytes, more than the 100"):
+        load_osm(_osm(tmp_path, _district_xml()))
+
+
+def test_osm_fifo_and_device_are_refused_without_opening(tmp_path: Path) -> None:
+    fifo = tmp_path / "d.osm"
+    os.mkfifo(fifo)
+    with pytest.raises(OsmLoadError, match=r"d\.osm: is a named pipe \(FIFO\), not a file"):
+        load_osm(fifo)
+    link = tmp_path / "zero.osm"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(OsmLoadError, match="is a device, not a file"):
+        load_osm(link)

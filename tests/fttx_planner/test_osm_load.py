@@ -139,7 +139,7 @@ def test_missing_file(tmp_path: Path) -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    with pytest.raises(OsmLoadError, match="Not a file"):
+    with pytest.raises(OsmLoadError, match="is a folder, not a file"):
         load_osm(tmp_path)
 
 

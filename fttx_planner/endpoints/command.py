@@ -178,23 +178,17 @@ def _city(args: argparse.Namespace) -> int:
         from fttx_planner.report.builder import write_report
 
         paths.append(write_report(plan, args.out / "report.pdf"))
-    s = plan.summary()
-    e = s["endpoints"]
-    print(f"{district.name}: {s['architecture']}, homes and public endpoints")
+    from fttx_planner.cli import _print_plan
+
+    _print_plan(plan, args.out, paths)
+    e = plan.summary()["endpoints"]
     print(
-        f"  homes passed {s['homes']['passed']:,}; endpoints served {e['served']:,} of "
-        f"{e['count']:,}; capex {s['capex_eur']['total']:,.0f} EUR, of which endpoints "
-        f"{e['cost_share_eur']:,.0f} EUR ({100 * e['share_of_capex']:.1f} %)"
+        f"Public endpoints: {e['served']:,} of {e['count']:,} served; their cost share "
+        f"{e['cost_share_eur']:,.0f} EUR ({100 * e['share_of_capex']:.1f} % of the capex)"
     )
     for row in e["by_class"]:
         print(
             f"    {row['class']:<16} {row['rule']:<11} {row['served']:>4} of {row['endpoints']:>4}"
             f"  {row['fibres']:>4} fibres  {row['cost_share_eur']:>12,.0f} EUR"
         )
-    for w in s["warnings"]:
-        print(f"  warning: {w}")
-    print(f"Outputs in {args.out.resolve()}:")
-    for p in paths:
-        print(f"  {p}")
-    print(f"Map data: {plan.district.attribution}")
     return 0

@@ -147,6 +147,15 @@ class EndpointRules:
         return cls(rules, where)
 
 
+def _number(row: dict[str, str], key: str, empty: str) -> float:
+    """A finite number from a row, NaN when absent or unreadable (``empty`` when blank)."""
+    try:
+        value = float((row.get(key) or "").strip() or empty)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
 def _parse_row(row: dict[str, str], line: int) -> tuple[EndpointRule | None, list[str]]:
     problems = []
     name = (row.get("class") or "").strip()
@@ -155,23 +164,14 @@ def _parse_row(row: dict[str, str], line: int) -> tuple[EndpointRule | None, lis
     rule = (row.get("rule") or "").strip()
     if rule not in RULES:
         problems.append(f"line {line} ({name}): rule must be one of {', '.join(RULES)}")
-    try:
-        fibres = int(row.get("fibres") or "")
-    except ValueError:
-        fibres = 0
-    if not 1 <= fibres <= 48:
+    fibres = _number(row, "fibres", "")
+    if not (1 <= fibres <= 48 and fibres == int(fibres)):
         problems.append(f"line {line} ({name}): fibres must be a whole number from 1 to 48")
-    try:
-        merge_m = float(row.get("merge_m") or "0")
-    except ValueError:
-        merge_m = math.nan
+    merge_m = _number(row, "merge_m", "0")
     if not 0 <= merge_m <= 500:
         problems.append(f"line {line} ({name}): merge_m must be a distance from 0 to 500 m")
-    try:
-        terminal_eur = float(row.get("terminal_eur") or "")
-    except ValueError:
-        terminal_eur = math.nan
-    if not math.isfinite(terminal_eur) or terminal_eur < 0:
+    terminal_eur = _number(row, "terminal_eur", "")
+    if not terminal_eur >= 0:
         problems.append(f"line {line} ({name}): terminal_eur must be a non-negative number")
     critical = (row.get("critical") or "").strip().lower()
     if critical not in ("yes", "no"):
@@ -196,7 +196,7 @@ def _parse_row(row: dict[str, str], line: int) -> tuple[EndpointRule | None, lis
             title=(row.get("title") or name).strip(),
             osm_tags=tuple(tags),
             rule=rule,
-            fibres=fibres,
+            fibres=int(fibres),
             merge_m=merge_m,
             critical=critical == "yes",
             terminal_eur=terminal_eur,

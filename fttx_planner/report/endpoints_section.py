@@ -46,24 +46,17 @@ def endpoints_section(ctx: ReportContext) -> list[Flowable]:
         )
     )
     rows: list[list[Any]] = [["Class", "Rule", "Endpoints", "Served", "Fibres", "Cost share"]]
-    g = table.groupby(["class", "rule"], sort=False)
-    by = g.agg(
-        n=("endpoint", "size"),
-        served=("served", "sum"),
-        fibres=("fibres", "sum"),
-        eur=("cost_share_eur", "sum"),
-    ).reset_index()
-    for _, r in by.iterrows():
-        rows.append(
-            [
-                esc(str(r["class"]).replace("_", " ")),
-                para(esc(RULE_TITLES.get(str(r["rule"]), str(r["rule"]))), "cell_small"),
-                fmt_int(int(r["n"])),
-                fmt_int(int(r["served"])),
-                fmt_int(int(r["fibres"])),
-                fmt_eur(float(r["eur"])),
-            ]
-        )
+    rows += [
+        [
+            esc(str(r["class"]).replace("_", " ")),
+            para(esc(RULE_TITLES.get(str(r["rule"]), str(r["rule"]))), "cell_small"),
+            fmt_int(int(r["endpoints"])),
+            fmt_int(int(r["served"])),
+            fmt_int(int(r["fibres"])),
+            fmt_eur(float(r["cost_share_eur"])),
+        ]
+        for r in ctx.summary["endpoints"]["by_class"]  # CityPlan.summary()
+    ]
     rows.append(["Total", "", fmt_int(len(table)), fmt_int(int(table["served"].sum())),
                  fmt_int(int(table["fibres"].sum())), fmt_eur(share)])  # fmt: skip
     widths = [34 * mm, 52 * mm, 20 * mm, 18 * mm, 16 * mm, ctx.frame_w - 140 * mm]

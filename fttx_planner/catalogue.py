@@ -36,7 +36,7 @@ REQUIRED_ITEMS = (
 #: points, MDU boxes): a catalogue written before them takes the shipped prices.
 GROUND_ITEMS = (
     "tunnel_duct", "bridge_attachment", "handhole", "pole_mount", "road_crossing",
-    "barrier_crossing", "fdp", "mdu_box",
+    "barrier_crossing", "fdp", "mdu_box", "mdu_box_large",
 )  # fmt: skip
 
 

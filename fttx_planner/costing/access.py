@@ -8,8 +8,9 @@ bound alike, so the two can never price them differently.
   ``drop_cable`` from its distribution point to its entry, a wall box
   (``building_entry``) and the drop installation.
 * A larger building (an MDU) gets an entry point, an in-building
-  distribution box (``mdu_box``) and a drop cable sized by its fibres, one
-  per premise (standard loose-tube cable sizes, priced like any cable).
+  distribution box (``mdu_box``, or ``mdu_box_large`` beyond
+  :data:`MDU_BOX_PREMISES` premises) and a drop cable sized by its fibres,
+  one per premise (standard loose-tube cable sizes, priced like any cable).
 * Every premise gets its home connection (in-building riser and patching),
   ONT and its installation, and two splices.
 * Drops that cross a main road or a barrier add their crossing items
@@ -26,6 +27,9 @@ import numpy as np
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.network.crossings import Crossings
 from fttx_planner.params import DesignParams
+
+#: Premises an in-building box takes; larger buildings get a distribution frame.
+MDU_BOX_PREMISES = 24
 
 
 class Sizer(Protocol):
@@ -71,7 +75,9 @@ def access_quantities(
             qty["cable_install"] += length
     qty["drop_install"] += len(homes)
     qty["building_entry"] += len(homes)
-    qty["mdu_box"] += int(mdu.sum())
+    large = mdu & (homes > MDU_BOX_PREMISES)
+    qty["mdu_box"] += int((mdu & ~large).sum())
+    qty["mdu_box_large"] += int(large.sum())
     n_homes = int(homes.sum())
     qty["home_connect"] += n_homes
     qty["ont"] += n_homes

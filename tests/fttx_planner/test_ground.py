@@ -141,11 +141,20 @@ def test_big_buildings_get_a_box_and_a_sized_cable() -> None:
     d = replace(d, buildings=replace(d.buildings, flats=flats, building=np.array(["apartments"])))
     plan = plan_district(d)
     bom = plan.bom.set_index("item")["quantity"]
-    assert bom["mdu_box"] == 1
+    assert bom["mdu_box_large"] == 1  # 40 premises: a distribution frame
+    assert "mdu_box" not in bom.index
     assert "drop_cable" not in bom.index
     assert len(plan.fdps) == 0
     # 40 fibres: a 48-fibre cable over the drop.
     assert bom["cable_48f"] >= plan.buildings["drop_m"].iloc[0]
+
+
+def test_a_small_block_gets_a_box() -> None:
+    d = hand_district([(0, 0), (200, 0)], [(0, 1)], [(100, 12)])
+    d = replace(d, buildings=replace(d.buildings, flats=np.array([10.0])))
+    bom = plan_district(d).bom.set_index("item")["quantity"]
+    assert bom["mdu_box"] == 1 and "mdu_box_large" not in bom.index
+    assert bom["cable_12f"] > 0
 
 
 def _chain_tree() -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -160,7 +160,11 @@ def irr_note(cash_flows_eur: np.ndarray) -> str:
     >>> irr_note(np.array([-100.0, 230.0, -132.0]))
     'several IRRs: 10.0 %, 20.0 %; use the NPV'
     """
-    roots = irr_roots(cash_flows_eur)
+    values = np.asarray(cash_flows_eur, dtype=float)
+    signs = np.sign(values[values != 0])
+    if np.count_nonzero(np.diff(signs)) < 2:
+        return ""  # Descartes: one sign change, at most one IRR
+    roots = irr_roots(values)
     if len(roots) < 2:
         return ""
     return f"several IRRs: {', '.join(f'{r:.1%}'.replace('%', ' %') for r in roots)}; use the NPV"

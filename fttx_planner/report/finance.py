@@ -127,12 +127,16 @@ class FinanceResults:
 
     def method_text(self) -> str:
         """The business case's line of appendix B."""
+        from models.labels import basis_text
+
+        tv = self.params.terminal_value.replace("_", " ")
         return (
             "<b>Business case.</b> Yearly cash flows of every actor of the four ownership "
             "models (seed document Table 5) from the plan's capex by layer, a logistic take-up "
             "curve, retail and wholesale prices, opex, equipment replacements at the end of "
             "their lifetimes and open-access costs; NPV at each actor's own discount rate over "
-            f"its horizon, IRR, discounted payback and peak funding. Inputs: {self.params_from}. "
+            f"its horizon (terminal value: {tv}), IRR, discounted payback and peak funding. "
+            f"Amounts in {esc(basis_text(self.params))}. Inputs: {self.params_from}. "
             f"Monte Carlo: {self.monte_carlo.n_draws:,} draws, seed {self.monte_carlo.seed}."
         )
 

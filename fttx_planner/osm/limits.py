@@ -71,7 +71,7 @@ _INTEGER_ATTRIBUTES = ("id", "ref", "version", "changeset", "uid")
 _ELEMENT = re.compile(r"<(node|way|relation|nd|member|tag)\b([^>]*)")
 _ATTRIBUTE = re.compile(r"\b([a-z:_]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _INTEGER = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _HINT = re.compile(r": '(.*)'$")
 #: Most text lines scanned for the place of a parse error.
 _MAX_SCAN_LINES = 50_000_000
@@ -170,8 +170,11 @@ def _first_bad_value(path: Path, hint: str | None) -> str | None:
                 element_id = next((v for k, v in attributes if k == "id"), "")
             for name, value in attributes:
                 why = _why_bad(name, value)
+                if not why and value == hint and name in ("lat", "lon", *_INTEGER_ATTRIBUTES):
+                    why = "is not in a form the OSM parser reads"
                 if why and (hint is None or value.endswith(hint)):
-                    owner = f"{element} {short(element_id, 30)[1:-1]}: " if element else ""
+                    shown_id = f" {element_id}" if _INTEGER.fullmatch(element_id) else ""
+                    owner = f"{element}{shown_id}: " if element else ""
                     return f"line {number}: {owner}{name}={short(value, 40)} {why}"
     return None
 
@@ -187,7 +190,7 @@ def _why_bad(name: str, value: str) -> str:
         return ""
     if name in _INTEGER_ATTRIBUTES:
         if not _INTEGER.fullmatch(value) or abs(int(value)) > _MAX_ID:
-            return "is not a whole number an OSM id can be"
+            return "is not a whole number (64 bit)"
         return ""
     if name in ("k", "v") and len(html.unescape(value)) > MAX_TAG_CHARS:
         return f"is longer than the {MAX_TAG_CHARS} characters of an OSM tag"

@@ -225,9 +225,10 @@ def _district_xml(house_tags: dict[str, str] | None = None) -> str:
         ("lat", "47,06", r"line 3: node 100: lat='47,06' is not a coordinate"),
         ("lon", "inf", r"line 3: node 100: lon='inf' is not a coordinate"),
         ("lat", "999", r"line 3: node 100: lat='999' is outside -90..90 degrees"),
-        ("id", "abc", r"line 3: node abc: id='abc' is not a whole number"),
+        ("id", "abc", r"line 3: node: id='abc' is not a whole number"),
         ("ref", "abc", r"line 10: way 1: ref='abc' is not a whole number"),
-        ("id", "9" * 25, r"line 3: node 9+: id='9+' is not a whole number"),
+        ("id", "9" * 25, r"line 3: node 9+: id='9+' is not a whole number \(64 bit\)"),
+        ("lon", "+5", r"line 3: node 100: lon='\+5' is not a coordinate"),
     ],
 )
 def test_osm_values_the_parser_refuses_name_line_and_element(

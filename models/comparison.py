@@ -25,7 +25,7 @@ from models.actors import Actor
 from models.atomic import atomic_path
 from models.capex import NetworkCapex
 from models.cashflows import RECURRING_KINDS, FlowKind, Ledger, build_ledger
-from models.drivers import Drivers, build_drivers
+from models.drivers import Drivers, build_drivers, price_index
 from models.finance import (
     discounted_payback_year,
     irr,
@@ -364,6 +364,17 @@ class Comparison:
         """Yearly cash flows per model and actor, by kind, as table rows."""
         rows: list[dict[str, Any]] = []
         for result in self.models.values():
+            n_years = result.value_chain_cashflow_eur.size
+            basis = np.ones(n_years)
+            if self.params.price_basis == "real":
+                basis = 1.0 / price_index(self.params, n_years)
+            extras = {name: _extra_columns(a, basis) for name, a in result.actors.items()}
+            extras[VALUE_CHAIN] = {
+                key: sum((e[key] for e in extras.values()), np.zeros(n_years))
+                for key in EXTRA_CASHFLOW_COLUMNS
+            }
+            extras[VALUE_CHAIN]["terminal_value_eur"] = np.zeros(n_years)
+            extras[VALUE_CHAIN]["terminal_value_eur"][-1] = result.value_chain_terminal_value_eur
             items = [
                 (a.actor.name, a.actor.discount_rate, a.by_kind, a.cashflow_eur)
                 for a in result.actors.values()
@@ -382,9 +393,20 @@ class Comparison:
             )
             for who, rate, kinds, flows in items:
                 cumulative = np.cumsum(flows)
-                discounted = np.cumsum(flows / (1.0 + rate) ** np.arange(flows.size))
+                if who == VALUE_CHAIN:
+                    reported_rate = rate
+                else:
+                    valuation = result.actors[who].valuation
+                    reported_rate = valuation.discount_rate if valuation else rate
+                exponent = np.arange(flows.size) + result.timing_offset_years
+                discounted = np.cumsum(flows / (1.0 + reported_rate) ** exponent)
                 for year in range(flows.size):
-                    row: dict[str, Any] = {"model": result.name, "actor": who, "year": year}
+                    row: dict[str, Any] = {
+                        "model": result.name,
+                        "actor": who,
+                        "year": year,
+                        "calendar_year": result.start_year + year,
+                    }
                     for kind in FlowKind:
                         row[f"{kind.value}_eur"] = (
                             float(kinds[kind][year]) if kind in kinds else 0.0
@@ -392,8 +414,38 @@ class Comparison:
                     row["net_cash_flow_eur"] = float(flows[year])
                     row["cumulative_eur"] = float(cumulative[year])
                     row["discounted_cumulative_eur"] = float(discounted[year])
+                    for key, values in extras[who].items():
+                        row[key] = float(values[year])
                     rows.append(row)
         return rows
+
+
+#: Columns of ``cashflows.csv`` beyond the kinds of flow: the tax in the net
+#: cash flow, the terminal value (not in it), and the financing.
+EXTRA_CASHFLOW_COLUMNS = (
+    "tax_eur",
+    "terminal_value_eur",
+    "debt_drawn_eur",
+    "debt_service_eur",
+    "equity_cash_flow_eur",
+)
+
+
+def _extra_columns(actor: ActorResult, basis: np.ndarray) -> dict[str, np.ndarray]:
+    zero = np.zeros(basis.size)
+    value = actor.valuation
+    if value is None:
+        return {key: zero.copy() for key in EXTRA_CASHFLOW_COLUMNS}
+    st = value.statements
+    tv = zero.copy()
+    tv[actor.actor.horizon_years - 1] = value.terminal_value_eur
+    return {
+        "tax_eur": -st.project_tax_eur * basis,
+        "terminal_value_eur": tv,
+        "debt_drawn_eur": st.debt.draws_eur * basis,
+        "debt_service_eur": -st.debt.service_eur * basis,
+        "equity_cash_flow_eur": value.equity_cash_flow_eur,
+    }
 
 
 #: Columns of ``cashflows.csv``.
@@ -401,10 +453,12 @@ CASHFLOW_COLUMNS = (
     "model",
     "actor",
     "year",
+    "calendar_year",
     *(f"{k.value}_eur" for k in FlowKind),
     "net_cash_flow_eur",
     "cumulative_eur",
     "discounted_cumulative_eur",
+    *EXTRA_CASHFLOW_COLUMNS,
 )
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from models._errors import FinanceParameterError
 from models.capex import NetworkCapex
-from models.params import FinanceParams, validate_finance_params
+from models.params import DebtTranche, FinanceParams, validate_finance_params
 
 
 def read_params_file(path: str | Path) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def finance_params_template(params: FinanceParams | None = None) -> str:
     ]
     group = ""
     for name, field in FinanceParams.model_fields.items():
-        if name == "service_providers":
+        if name in ("service_providers", "debt"):
             continue
         extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
         if extra.get("group") != group:
@@ -188,6 +188,20 @@ def finance_params_template(params: FinanceParams | None = None) -> str:
     for sp in params.service_providers:
         out += ["[[service_providers]]"]
         out += [f"{k} = {_toml_value(v)}" for k, v in sp.model_dump().items()]
+        out.append("")
+    out += [
+        "# ===== Debt (optional): loans and bonds, one [[debt]] table each =====",
+        "# borrower: an actor name or 'passive owner' / 'active owner'; amount: share_of_capex",
+        "# of its build-year capex and/or amount_eur; repayment: annuity, linear or bullet.",
+    ]
+    for tranche in params.debt:
+        out += ["[[debt]]"]
+        out += [f"{k} = {_toml_value(v)}" for k, v in tranche.model_dump().items()]
+        out.append("")
+    if not params.debt:
+        loan = DebtTranche(name="municipal loan", share_of_capex=0.8, grace_years=2)
+        out += ["# [[debt]]"]
+        out += [f"# {k} = {_toml_value(v)}" for k, v in loan.model_dump().items()]
         out.append("")
     out += [
         "# ===== Capex (optional): type it by hand when there is no plan =====",

@@ -275,3 +275,27 @@ def test_template_round_trips_and_documents_sources() -> None:
     assert "source: Point Topic" in text
     assert "# [capex]" in text
     assert validate_finance_params(tomllib.loads(finance_params_template())) == FinanceParams()
+
+
+def test_debt_tranches_round_trip_and_bad_borrowers_are_named(tmp_path: Path) -> None:
+    from models import load_finance_params
+    from models.paramfile import finance_params_template
+    from models.params import DebtTranche
+
+    params = FinanceParams(
+        debt=[
+            DebtTranche(name="bond", borrower="NP", kind="bond", repayment="bullet", amount_eur=1e5)
+        ]
+    )
+    path = tmp_path / "f.toml"
+    path.write_text(finance_params_template(params), encoding="utf-8")
+    assert load_finance_params(path) == params
+    default = tmp_path / "d.toml"
+    default.write_text(finance_params_template(), encoding="utf-8")
+    assert load_finance_params(default).debt == []
+    message = _message({"debt": [{"borrower": "PIPP", "share_of_capex": 0.5}]})
+    assert "debt[0].borrower = 'PIPP': not an actor" in message
+    message = _message({"debt": [{"tenor_years": 5, "grace_years": 5}]})
+    assert "grace period (5 years) must be shorter than the tenor" in message
+    message = _message({"debt": [{"share_of_capex": 70}]})
+    assert "70 is over 100 %" in message

@@ -85,6 +85,18 @@ _MAJOR = {
 }
 _PATHS = {"footway", "path", "cycleway", "steps", "bridleway", "pedestrian", "track", "corridor"}
 _STREET_WIDTHS = {"major": 2.6, "minor": 1.5, "path": 0.5}
+#: Base map from the OSM file, under the plan: land use, water, rivers, railways.
+WATER = colors.HexColor("#d4e6f4")
+WATERWAY = colors.HexColor("#9fc5e8")
+RAILWAY = colors.HexColor("#8d939b")
+LANDUSE_FILLS = {
+    "residential": colors.HexColor("#f4f2ee"),
+    "industrial": colors.HexColor("#eeecf3"),
+    "commercial": colors.HexColor("#f3eeee"),
+    "retail": colors.HexColor("#f3eeee"),
+    "farmyard": colors.HexColor("#f1f3ea"),
+    "allotments": colors.HexColor("#eef3ea"),
+}
 
 #: Round map scales (the N of 1:N) offered for the overview and the detail sheets.
 _NICE = (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)
@@ -233,6 +245,17 @@ class MapBook:
             np.isin(hw, list(_MAJOR)), "major", np.where(np.isin(hw, list(_PATHS)), "path", "minor")
         )
         self.street_geoms = streets.geometry.to_numpy()
+        bar = lay.get("barriers")
+        kinds = bar["kind"].astype(str).to_numpy() if bar is not None else np.zeros(0, str)
+        bgeoms = bar.geometry.to_numpy() if bar is not None else np.zeros(0, object)
+        self.ground = {
+            "water": bgeoms[kinds == "water"],
+            "waterways": bgeoms[kinds == "waterway"],
+            "railways": bgeoms[kinds == "railway"],
+        }
+        lu = d.landuse
+        self.landuse_geoms = lu.geometry if lu is not None else np.zeros(0, object)
+        self.landuse_value = np.asarray(lu.value, dtype=str) if lu is not None else np.zeros(0, str)
 
         b = lay["buildings"]
         self.bld_geoms = b.geometry.to_numpy()
@@ -315,6 +338,10 @@ class MapBook:
                 "drops": (self.drop_geoms, False),
                 "cables": (self.cable_geoms, False),
                 "routes": (self.route_geoms, False),
+                "water": (self.ground["water"], True),
+                "waterways": (self.ground["waterways"], False),
+                "railways": (self.ground["railways"], False),
+                "landuse": (self.landuse_geoms, True),
             }[name]
             self._cache[key] = GeomSet.from_geoms(geoms, polygons, tolerance_m)
         return self._cache[key]
@@ -488,6 +515,8 @@ class MapSheet(Flowable):
         c.setLineJoin(1)
         c.setLineCap(1)
 
+        self._draw_ground(c, tol_m, zoom)
+
         # Streets: a light casing then the fill, by class.
         streets = book.geomset("streets", tol_m)
         for cls in ("path", "minor", "major"):
@@ -579,6 +608,38 @@ class MapSheet(Flowable):
 
         self._draw_frame_furniture(c, is_overview)
         self._draw_legend(c, is_overview)
+
+    def _draw_ground(self, c: Canvas, tol_m: float, zoom: float) -> None:
+        """The base map from the OSM file: land use, water, rivers and railways."""
+        book = self.book
+        landuse = book.geomset("landuse", tol_m)
+        for value, fill in LANDUSE_FILLS.items():
+            ops = self._paths(landuse, np.asarray(book.landuse_value == value), True)
+            if ops:
+                c.setFillColor(fill)
+                c.addLiteral(ops + " f*")
+        water = book.geomset("water", tol_m)
+        ops = self._paths(water, np.ones(len(water.bounds), dtype=bool), True)
+        if ops:
+            c.setFillColor(WATER)
+            c.addLiteral(ops + " f*")
+        rivers = book.geomset("waterways", tol_m)
+        ops = self._paths(rivers, np.ones(len(rivers.bounds), dtype=bool), False)
+        if ops:
+            c.setStrokeColor(WATERWAY)
+            c.setLineWidth(1.6 * zoom)
+            c.addLiteral(ops + " S")
+        rails = book.geomset("railways", tol_m)
+        ops = self._paths(rails, np.ones(len(rails.bounds), dtype=bool), False)
+        if ops:
+            c.setStrokeColor(RAILWAY)
+            c.setLineWidth(1.4 * zoom)
+            c.addLiteral(ops + " S")
+            c.setStrokeColor(colors.white)
+            c.setLineWidth(0.7 * zoom)
+            c.setDash(3, 3)
+            c.addLiteral(ops + " S")
+            c.setDash()
 
     def _draw_thumbnail_frame(self, c: Canvas) -> None:
         from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from fttx_planner._errors import CatalogueError
+from fttx_planner.input_files import read_bounded_text, short
 
 #: Capex layers of the business models, in report order.
 LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
@@ -24,6 +26,16 @@ PASSIVE_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops")
 #: Phases: paid to pass a home, or when a home connects.
 PHASES = ("pass", "connect")
 _COLUMNS = ("item", "layer", "phase", "unit", "unit_cost_eur", "source")
+#: Largest catalogue file read (bytes): the shipped one is 5 kB.
+MAX_CATALOGUE_BYTES = 1024 * 1024
+#: Most rows of a catalogue (the shipped one has about 50).
+MAX_ROWS = 5000
+#: Dearest unit price accepted (EUR): far above the dearest shipped item (a
+#: central office site, 60,000 EUR); a larger one is a typo or a unit mix-up,
+#: and prices near the float limit turn sums into infinity.
+MAX_UNIT_COST_EUR = 10_000_000.0
+#: At most this many bad rows are listed in an error.
+_MAX_PROBLEMS = 10
 #: Items every design needs.
 REQUIRED_ITEMS = (
     "trench_carriageway", "trench_footway", "trench_unpaved", "microtrench", "duct_reuse",
@@ -101,25 +113,29 @@ class Catalogue:
     def from_csv(cls, path: str | Path) -> Catalogue:
         """Read a catalogue CSV file (columns: item, layer, phase, unit, unit_cost_eur, source)."""
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            msg = f"Cannot read catalogue {path}: {exc}"
-            raise CatalogueError(msg) from None
+        text = read_bounded_text(path, "catalogue", MAX_CATALOGUE_BYTES, CatalogueError)
         return cls.from_csv_text(text, where=str(path))
 
     @classmethod
     def from_csv_text(cls, text: str, where: str = "catalogue") -> Catalogue:
-        """Parse and validate catalogue CSV text, reporting every bad row."""
+        """Parse and validate catalogue CSV text, reporting every bad row (the first ten)."""
+        if len(text) > MAX_CATALOGUE_BYTES:
+            msg = f"{where}: more than the {MAX_CATALOGUE_BYTES:,} characters a catalogue may have"
+            raise CatalogueError(msg)
         reader = csv.DictReader(io.StringIO(text))
-        missing_cols = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+        try:
+            fieldnames = reader.fieldnames or []
+        except csv.Error as exc:
+            msg = f"{where} line 1: not a readable CSV header ({exc})"
+            raise CatalogueError(msg) from None
+        missing_cols = [c for c in _COLUMNS if c not in fieldnames]
         if missing_cols:
             msg = f"{where}: missing columns: {', '.join(missing_cols)}"
             raise CatalogueError(msg)
         items: list[CatalogueItem] = []
         problems: list[str] = []
         seen: set[str] = set()
-        for line, row in enumerate(reader, start=2):
+        for line, row in _rows(reader, where):
             problems.extend(_check_row(row, line, seen))
             if not problems:
                 items.append(
@@ -133,7 +149,9 @@ class Catalogue:
                     )
                 )
         if problems:
-            msg = f"{where}: invalid rows:\n" + "\n".join(f"  {p}" for p in problems)
+            more = len(problems) - _MAX_PROBLEMS
+            shown = problems[:_MAX_PROBLEMS] + ([f"and {more} more"] if more > 0 else [])
+            msg = f"{where}: invalid rows:\n" + "\n".join(f"  {p}" for p in shown)
             raise CatalogueError(msg)
         absent = [name for name in GROUND_ITEMS if name not in seen]
         if absent and where != "default catalogue":
@@ -153,12 +171,30 @@ class Catalogue:
     def with_cost(self, name: str, unit_cost_eur: float) -> Catalogue:
         """A copy with one unit cost changed (validated)."""
         old = self[name]
-        if not math.isfinite(unit_cost_eur) or unit_cost_eur < 0:
-            msg = f"{self.where}: unit cost of {name!r} must be a non-negative number"
+        if not math.isfinite(unit_cost_eur) or not 0 <= unit_cost_eur <= MAX_UNIT_COST_EUR:
+            msg = (
+                f"{self.where}: unit cost of {name!r} must be a non-negative number "
+                f"of at most {MAX_UNIT_COST_EUR:,.0f} EUR"
+            )
             raise CatalogueError(msg)
         new = CatalogueItem(old.item, old.layer, old.phase, old.unit, unit_cost_eur, old.source)
         items = [new if it.item == name else it for it in self.items.values()]
         return Catalogue(items, where=self.where)
+
+
+def _rows(reader: csv.DictReader[str], where: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line, row)`` of each data row; a CSV syntax error or too many rows is one line."""
+    line = 1
+    try:
+        for row in reader:
+            line = reader.line_num
+            if line > MAX_ROWS + 1:
+                msg = f"{where}: more than the {MAX_ROWS:,} rows a catalogue may have"
+                raise CatalogueError(msg)
+            yield line, row
+    except csv.Error as exc:
+        msg = f"{where} line {reader.line_num}: not readable CSV ({str(exc)[:100]})"
+        raise CatalogueError(msg) from None
 
 
 def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
@@ -167,8 +203,9 @@ def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
     if not name:
         problems.append(f"line {line}: empty item name")
     elif name in seen:
-        problems.append(f"line {line}: duplicate item {name!r}")
+        problems.append(f"line {line}: duplicate item {short(name, 40)}")
     seen.add(name)
+    name = short(name, 40)[1:-1]
     if (row.get("layer") or "").strip() not in LAYERS:
         problems.append(f"line {line} ({name}): layer must be one of {', '.join(LAYERS)}")
     if (row.get("phase") or "").strip() not in PHASES:
@@ -177,11 +214,17 @@ def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
         cost = float(row.get("unit_cost_eur") or "")
     except ValueError:
         problems.append(
-            f"line {line} ({name}): unit_cost_eur {row.get('unit_cost_eur')!r} is not a number"
+            f"line {line} ({name}): unit_cost_eur {short(row.get('unit_cost_eur'), 40)} "
+            "is not a number"
         )
     else:
         if not math.isfinite(cost) or cost < 0:
             problems.append(f"line {line} ({name}): negative or invalid cost {cost}")
+        elif cost > MAX_UNIT_COST_EUR:
+            problems.append(
+                f"line {line} ({name}): unit cost {cost:g} EUR is above the "
+                f"{MAX_UNIT_COST_EUR:,.0f} EUR any item may cost"
+            )
     if not (row.get("source") or "").strip():
         problems.append(f"line {line} ({name}): source is empty (write 'assumed' if unknown)")
     return problems

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from fttx_planner import CatalogueError, OsmLoadError, ParameterError
-from fttx_planner.catalogue import LAYERS, Catalogue
+from fttx_planner.catalogue import LAYERS, MAX_CATALOGUE_BYTES, MAX_ROWS, Catalogue
 from fttx_planner.demand.premises import demand_rules, estimate_demand
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Buildings
@@ -303,3 +303,52 @@ def test_osm_fifo_and_device_are_refused_without_opening(tmp_path: Path) -> None
     link.symlink_to("/dev/zero")
     with pytest.raises(OsmLoadError, match="is a device, not a file"):
         load_osm(link)
+
+
+# --- hardened catalogue (issue 16) ----------------------------------------------
+
+
+def _catalogue_with(tmp_path: Path, old: str, new: str, extra: str = "") -> Path:
+    text = Catalogue.default().to_csv_text()
+    assert old in text
+    f = tmp_path / "cat.csv"
+    f.write_text(text.replace(old, new) + extra)
+    return f
+
+
+@pytest.mark.parametrize(
+    ("cost", "message"),
+    [
+        ("1e308", r"line 3 \(trench_footway\): unit cost 1e\+308 EUR is above the 10,000,000"),
+        ("inf", r"line 3 \(trench_footway\): negative or invalid cost inf"),
+        ("9" * 1000 + "x", r"unit_cost_eur '9{30,}\.\.\. \(1001 characters\) is not a number"),
+    ],
+)
+def test_catalogue_prices_are_finite_and_bounded(tmp_path: Path, cost: str, message: str) -> None:
+    f = _catalogue_with(
+        tmp_path, "trench_footway,civil,pass,m,49.0", f"trench_footway,civil,pass,m,{cost}"
+    )
+    with pytest.raises(CatalogueError, match=message) as info:
+        Catalogue.from_csv(f)
+    assert max(len(line) for line in str(info.value).splitlines()) < 200
+    with pytest.raises(CatalogueError, match="at most 10,000,000 EUR"):
+        Catalogue.default().with_cost("aerial", 1e300)
+
+
+def test_catalogue_size_rows_and_fields_are_bounded(tmp_path: Path) -> None:
+    row = "trench_footway,civil,pass,m,49.0"
+    rows = "".join(f"r{i},civil,pass,m,1,s\n" for i in range(MAX_ROWS + 1))
+    with pytest.raises(CatalogueError, match="more than the 5,000 rows"):
+        Catalogue.from_csv(_catalogue_with(tmp_path, row, row, rows))
+    big = 'big,civil,pass,m,1,"' + "x" * 200_000 + '"\n'
+    with pytest.raises(CatalogueError, match=r"line \d+: not readable CSV \(field larger"):
+        Catalogue.from_csv(_catalogue_with(tmp_path, row, row, big))
+    bad = "".join(f"bad{i},nope,pass,m,1,s\n" for i in range(100))
+    with pytest.raises(CatalogueError, match=r"and 90 more$"):
+        Catalogue.from_csv(_catalogue_with(tmp_path, row, row, bad))
+    f = tmp_path / "huge.csv"
+    f.write_text("x" * (MAX_CATALOGUE_BYTES + 1))
+    with pytest.raises(CatalogueError, match="more than the 1,048,576 bytes"):
+        Catalogue.from_csv(f)
+    with pytest.raises(CatalogueError, match="is a folder, not a file"):
+        Catalogue.from_csv(tmp_path)

@@ -32,14 +32,6 @@ BOM_COLUMNS = [
 ]  # fmt: skip
 
 
-class _NoSizer:
-    """Stands in for a cable sizer when every building is priced as a house."""
-
-    def sizes(self, fibres: int) -> tuple[int, ...]:
-        msg = "no cable sizer given for an MDU drop"
-        raise AssertionError(msg)
-
-
 def trench_table(
     trenches: pd.DataFrame, civil: CivilCosts, graph: DesignGraph, cables: pd.DataFrame
 ) -> pd.DataFrame:
@@ -89,16 +81,17 @@ def build_bom(
     trenches: pd.DataFrame,
     civil: CivilCosts,
     graph: DesignGraph,
+    *,
+    sizer: Sizer,
     closures: pd.DataFrame | None = None,
     fdps: pd.DataFrame | None = None,
     crossings: Crossings | None = None,
-    sizer: Sizer | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bill of materials and the priced trench table of a design.
 
     Closures and distribution points each sit in a chamber (``handhole``),
     or on a pole (``pole_mount``) where the cable above them is aerial.
-    Without a ``sizer`` every drop is priced as a house drop.
+    ``sizer`` sizes the drop cables of multi-dwelling buildings.
     """
     trenches = trench_table(trenches, civil, graph, cables)
     qty: dict[str, float] = defaultdict(float)
@@ -120,16 +113,8 @@ def build_bom(
 
     served = buildings[buildings["served"]]
     qty["fibre_splice"] += 2 * len(splitters)
-    house_params = (
-        params
-        if sizer is not None
-        else params.model_copy(update={"mdu_min_units": 1_000, "fdp_ports": 48})
-    )
     access = access_quantities(
-        served["homes"].to_numpy(),
-        served["drop_m"].to_numpy(),
-        house_params,
-        sizer if sizer is not None else _NoSizer(),
+        served["homes"].to_numpy(), served["drop_m"].to_numpy(), params, sizer
     )
     for name, quantity in access.items():
         qty[name] += quantity

@@ -228,6 +228,7 @@ def naive_design(
         pd.DataFrame({"edge": np.zeros(0, dtype=np.int64)}),
         no_civil,
         graph,
+        sizer=sizer,
     )
     by_layer = {str(k): float(v) for k, v in bom.groupby("layer")["cost_eur"].sum().items()}
     if share_trenches:

@@ -71,6 +71,10 @@ def register(subparsers: Any) -> None:
         "--diversity", action="store_true",
         help="a second, trench-disjoint path to the OLT for critical classes",
     )  # fmt: skip
+    p.add_argument(
+        "--homes-only", action="store_true",
+        help="also plan the homes alone and report what the endpoints add (twice the time)",
+    )  # fmt: skip
     p.add_argument("--pdf", action="store_true", help="also write report.pdf")
 
 
@@ -168,7 +172,7 @@ def _city(args: argparse.Namespace) -> int:
         raise EndpointError(msg)
     plan = plan_city(
         district, points, params, catalogue, rules, diversity=args.diversity,
-        progress=_progress(args.quiet),
+        progress=_progress(args.quiet), homes_only=args.homes_only,
     )  # fmt: skip
     paths = write_all(plan, args.out)
     assert plan.endpoints is not None
@@ -190,5 +194,10 @@ def _city(args: argparse.Namespace) -> int:
         print(
             f"    {row['class']:<16} {row['rule']:<11} {row['served']:>4} of {row['endpoints']:>4}"
             f"  {row['fibres']:>4} fibres  {row['cost_share_eur']:>12,.0f} EUR"
+        )
+    if e["incremental_eur"] is not None:
+        print(
+            f"  the homes alone cost {e['homes_only_eur']:,.0f} EUR: the endpoints add "
+            f"{e['incremental_eur']:,.0f} EUR to the build"
         )
     return 0

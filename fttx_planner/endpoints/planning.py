@@ -74,10 +74,14 @@ class CityPlan(Plan):
         One row per endpoint: :data:`ENDPOINT_COLUMNS`.
     diverse_edges
         Design-graph edges of the second paths: ``endpoint, edge, new``.
+    homes_only_eur
+        Capex of the same district planned for the homes alone (``None``:
+        not computed): the difference is what the endpoints add to the build.
     """
 
     endpoints: pd.DataFrame | None = None
     diverse_edges: pd.DataFrame | None = None
+    homes_only_eur: float | None = None
 
     def endpoint_classes(self) -> pd.DataFrame:
         """Per class: endpoints, served, fibres, cost share (EUR)."""
@@ -107,6 +111,10 @@ class CityPlan(Plan):
                 "served": int(e["served"].sum()),
                 "cost_share_eur": share,
                 "share_of_capex": share / total if total > 0 else 0.0,
+                "homes_only_eur": self.homes_only_eur,
+                "incremental_eur": (
+                    total - self.homes_only_eur if self.homes_only_eur is not None else None
+                ),
                 "by_class": self.endpoint_classes().to_dict(orient="records"),
             }
         return s
@@ -187,6 +195,7 @@ def plan_city(
     diversity: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    homes_only: bool = False,
 ) -> CityPlan:
     """Plan homes and public endpoints in one design.
 
@@ -203,6 +212,9 @@ def plan_city(
         Endpoint classes (the shipped rules if ``None``).
     diversity
         Give critical classes a second, trench-disjoint path to the OLT.
+    homes_only
+        Also plan the homes alone, so the plan tells what the endpoints add
+        (:attr:`CityPlan.homes_only_eur`); twice the time.
     """
     params = params or DesignParams()
     catalogue = catalogue or Catalogue.default()
@@ -243,7 +255,10 @@ def plan_city(
         attach_only=rows(~head, False),
     )
     plan = plan_district(city, params, catalogue, infra, progress, cancelled, connections=conn)
-    return _finish(plan, ep, rules, k0, rule, fibres, run, head, diversity)
+    out = _finish(plan, ep, rules, k0, rule, fibres, run, head, diversity)
+    if homes_only:
+        out.homes_only_eur = plan_district(district, params, catalogue, infra).total_cost_eur
+    return out
 
 
 def _finish(

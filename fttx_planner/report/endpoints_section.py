@@ -61,6 +61,17 @@ def endpoints_section(ctx: ReportContext) -> list[Flowable]:
                  fmt_int(int(table["fibres"].sum())), fmt_eur(share)])  # fmt: skip
     widths = [34 * mm, 52 * mm, 20 * mm, 18 * mm, 16 * mm, ctx.frame_w - 140 * mm]
     out.append(data_table(rows, widths, align_right=(2, 3, 4, 5), total_rows=1))
+    added = ctx.summary["endpoints"].get("incremental_eur")
+    if added is not None:
+        out.append(
+            para(
+                f"Planned for the homes alone, the district costs "
+                f"{fmt_eur(ctx.summary['endpoints']['homes_only_eur'])}: connecting the endpoints "
+                f"on the same build adds {fmt_eur(added)} (the trenches they need beyond the "
+                "homes' network included).",
+                "body",
+            )
+        )
     out += _diversity(ctx, table)
     out += _listing(ctx, table)
     return out

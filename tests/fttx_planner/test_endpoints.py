@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from fttx_planner.cli import main
 from fttx_planner.design.planner import plan_district
@@ -262,14 +263,20 @@ def test_city_cli(tmp_path, capsys) -> None:
     layer.write_text(f"lon,lat,class\n{lon + 0.002},{lat},public_wifi\n")
     out = tmp_path / "out"
     code = main(["city", "liechtenstein_balzers", "--out", str(out), "--endpoints", str(layer),
-                 "--quiet"])  # fmt: skip
+                 "--homes-only", "--pdf", "--quiet"])  # fmt: skip
     assert code == 0
     summary = json.loads((out / "summary.json").read_text())
-    classes = {r["class"] for r in summary["endpoints"]["by_class"]}
+    e = summary["endpoints"]
+    classes = {r["class"] for r in e["by_class"]}
     assert "public_wifi" in classes and "street_lamp" in classes
+    total = summary["capex_eur"]["total"]
+    assert e["incremental_eur"] == pytest.approx(total - e["homes_only_eur"])
+    assert e["incremental_eur"] > 0
     table = pd.read_csv(out / "endpoints.csv")
-    assert len(table) == summary["endpoints"]["count"]
+    assert len(table) == e["count"]
     assert (out / "geojson" / "endpoints.geojson").is_file()
+    text = " ".join(page.extract_text() or "" for page in PdfReader(out / "report.pdf").pages)
+    assert "Public endpoints" in text and "Endpoints by cost share" in text
     assert "public_wifi" in capsys.readouterr().out
 
 

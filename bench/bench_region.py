@@ -8,10 +8,12 @@ irregular street grid sized to the premises wanted, or an OSM extract),
 starts a ``LocalCluster`` of N single-threaded worker processes, and runs
 :func:`fttx_planner.region.plan_region` with every output written (per-area
 folders, merged GeoPackage, BOM, summary) into a temporary folder. Reported:
-wall time of each step (service areas, areas, regional bound, total), the
-peak resident memory of each worker (``ru_maxrss`` read in the worker at the
-end) and of the client process, the number of areas and the plan's gaps to
-the regional and the partition lower bound.
+wall time (total, the areas, the regional bound's tail after the areas),
+the CPU seconds and peak resident memory of each worker and of the client
+process (``getrusage`` read in each process at the end: CPU time is less
+disturbed than wall time on a shared machine), the number of areas, the
+plan's gaps to the regional and the partition lower bound, and the
+machine's 1-minute load average before and after the case.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ logging.getLogger("distributed").setLevel(logging.ERROR)
 def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+def cpu_s():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+load_before = os.getloadavg()[0]
+
 with tempfile.TemporaryDirectory() as tmp, LocalCluster(
     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
     memory_limit=0,
@@ -52,6 +60,7 @@ with tempfile.TemporaryDirectory() as tmp, LocalCluster(
     plan = plan_region(district, Path(tmp) / "out", client=client, max_area_homes=max_area)
     wall = time.perf_counter() - t
     worker_mb = sorted(client.run(peak_mb).values())
+    worker_cpu = sorted(client.run(cpu_s).values())
     gpkg_mb = (Path(tmp) / "out" / "plan.gpkg").stat().st_size / 2**20
 s = plan.summary
 print(json.dumps({
@@ -60,7 +69,8 @@ print(json.dumps({
     "failed": s["areas"]["failed"], "build_s": build_s, "wall_s": wall,
     "timings": s["timings_s"], "worker_mb": worker_mb, "client_mb": peak_mb(),
     "gap_regional": s["gap_to_lower_bound"], "gap_partition": s["gap_to_partition_lower_bound"],
-    "gpkg_mb": gpkg_mb,
+    "gpkg_mb": gpkg_mb, "worker_cpu_s": worker_cpu, "client_cpu_s": cpu_s(),
+    "load_before": load_before, "load_after": os.getloadavg()[0],
 }))
 """
 
@@ -87,8 +97,9 @@ def main() -> None:
         f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
         f"Python {platform.python_version()}, date {date.today()}"
     )
-    head = ["region", "premises", "areas", "workers", "areas s", "bound s", "total s",
-            "peak MB per worker", "client MB", "gap regional", "gap partition"]  # fmt: skip
+    head = ["region", "premises", "areas", "workers", "total s", "areas s", "bound after s",
+            "CPU s per worker", "client CPU s", "peak MB per worker", "client MB",
+            "gap regional", "gap partition", "load avg"]  # fmt: skip
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for kind, arg in cases:
@@ -96,11 +107,16 @@ def main() -> None:
             r = run_case(kind, arg, w, args.max_area_homes)
             t = r["timings"]
             name = f"synthetic {int(arg):,}" if kind == "synthetic" else arg
+            failed = f" ({r['failed']} failed)" if r["failed"] else ""
             row = [
-                name, f"{r['premises']:,}", f"{r['areas']}" + (f" ({r['failed']} failed)" if r["failed"] else ""),
-                str(w), f"{t['areas']:.0f}", f"{t['regional bound']:.0f}", f"{t['total']:.0f}",
+                name, f"{r['premises']:,}", f"{r['areas']}" + failed,
+                str(w), f"{t['total']:.0f}", f"{t['areas']:.0f}",
+                f"{t['regional bound after the areas']:.0f}",
+                " / ".join(f"{c:,.0f}" for c in r["worker_cpu_s"]), f"{r['client_cpu_s']:,.0f}",
                 " / ".join(f"{m:,.0f}" for m in r["worker_mb"]), f"{r['client_mb']:,.0f}",
-                f"{100 * (r['gap_regional'] or 0):.1f} %", f"{100 * (r['gap_partition'] or 0):.1f} %",
+                f"{100 * (r['gap_regional'] or 0):.1f} %",
+                f"{100 * (r['gap_partition'] or 0):.1f} %",
+                f"{r['load_before']:.0f}-{r['load_after']:.0f}",
             ]  # fmt: skip
             print("| " + " | ".join(row) + " |", flush=True)
             print(json.dumps({"case": name, "workers": w, **r}), file=sys.stderr, flush=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -67,26 +67,13 @@ def write_layers(layers: dict[str, gpd.GeoDataFrame], target: Path) -> Path:
 
 
 def service_area_layer(results: list[AreaResult], crs: str) -> gpd.GeoDataFrame:
-    """One polygon per area with its CO, homes, capex, bound and status."""
-    rows: list[dict[str, Any]] = []
-    geoms = []
-    for r in sorted(results, key=lambda r: r.area_id):
-        s = r.summary
-        rows.append(
-            {
-                "area_id": r.area_id,
-                "central_office": r.co_name,
-                "status": "planned" if r.ok else "failed",
-                "homes_passed": s["homes"]["passed"] if r.ok else 0,
-                "homes_unserved": s["homes"]["unserved"] if r.ok else 0,
-                "capex_eur": s["capex_eur"]["total"] if r.ok else np.nan,
-                "lower_bound_eur": (s.get("lower_bound_eur") or np.nan) if r.ok else np.nan,
-                "error": r.error,
-            }
-        )
-        geoms.append(shapely.from_wkb(r.outline_wkb) if r.outline_wkb else None)
-    gdf = gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
-    return gdf.to_crs(WGS84)
+    """One polygon per area with its CO, status, homes, capex, bound and error."""
+    from fttx_planner.region.merge import area_table
+
+    ordered = sorted(results, key=lambda r: r.area_id)
+    table = area_table(ordered).drop(columns=["co_x_m", "co_y_m", "folder"])
+    geoms = [shapely.from_wkb(r.outline_wkb) if r.outline_wkb else None for r in ordered]
+    return gpd.GeoDataFrame(table, geometry=geoms, crs=crs).to_crs(WGS84)
 
 
 def central_office_layer(

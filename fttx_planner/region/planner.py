@@ -15,6 +15,7 @@ scheduler reruns its tasks on another worker.
 from __future__ import annotations
 
 import json
+import operator
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 RegionProgress = Callable[[int, int, str], None]
 #: Plans one area: ``planner(area, params, catalogue, out_dir) -> AreaResult``.
 AreaPlanner = Callable[[ServiceArea, DesignParams, Catalogue, "Path | None"], AreaResult]
+#: NumPy scalars in the summary are written as plain numbers.
+_item = operator.methodcaller("item")
 #: Files written into the region's output folder (``areas/`` holds one folder per area).
 REGION_FILES = ("plan.gpkg", "bom.csv", "summary.json", "areas.csv", "areas/")
 
@@ -443,14 +446,7 @@ def _write_tables(plan: RegionPlan, out: Path) -> list[Path]:
     paths.append(out / "bom.csv")
     write_text_atomic(out / "areas.csv", area_table(plan.areas).to_csv(index=False))
     paths.append(out / "areas.csv")
-    write_text_atomic(out / "summary.json", json.dumps(plan.summary, indent=2, default=_plain))
+    write_text_atomic(out / "summary.json", json.dumps(plan.summary, indent=2, default=_item))
     paths.append(out / "summary.json")
     paths.append(out / "areas")
     return paths
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, np.generic):
-        return obj.item()
-    msg = f"Not JSON serialisable: {type(obj).__name__}"
-    raise TypeError(msg)

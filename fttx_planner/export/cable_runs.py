@@ -1,19 +1,24 @@
 """Cable runs: the plan's cables as laid, one feature per cable between two joints.
 
-The design sizes cable per trench edge and layer (:mod:`fttx_planner.design.cables`):
-fibres and the cheapest set of standard cables, street segment by street
-segment. On the ground a cable runs unbroken from one joint to the next: the
-OLT, a splitter, a branch of the route, or a splice closure where the cable
-size changes. Along a run the fibre count may fall (homes are taken off at
-mid-span access points) but the cable stays the same.
+The design sizes cable per trench edge and layer (:mod:`fttx_planner.design.cables`).
+On the ground a cable runs unbroken from one joint to the next: the OLT, a
+splitter, a splice closure (at a branch, or where a smaller cable pays for
+the cut), or its end at the last distribution point. Along a run the fibre
+count falls (homes are taken off at mid-span access points) but the cable
+stays the same.
 
-:func:`cable_runs` joins the edges of each layer into such runs: two edges
-of a layer belong to one run when they meet at a node that is not the OLT,
-holds no splitter, has no other edge of that layer, and where both edges
-carry the same cable sizes.
+A plan designed with joints (``DesignParams.joints``, the default) says which
+edges form each cable: its ``cables.cable_id`` and ``closures``
+(:mod:`fttx_planner.design.joints`); :func:`cable_runs` draws those. A plan
+without them gets runs by a simpler rule: two edges of a layer belong to one
+run when they meet at a node that is not the OLT, holds no splitter, has no
+other edge of that layer, and where both carry the same cable sizes (a
+closure is then wherever that rule breaks a run).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -53,8 +58,9 @@ def cable_runs(plan: Plan, edge_geom: dict[int, shapely.LineString]) -> pd.DataF
         ``capacity_fibres`` (fibres the cables hold), ``fibres`` (fibres in
         use where the run starts, its most loaded end), ``length_m``,
         ``cost_eur`` (cable and installation), ``segments`` (street segments
-        joined), ``from_joint``/``to_joint`` (``OLT``, a splitter label or
-        ``J<node>``, a closure at that design-graph node), ``edge`` (the
+        joined), ``from_joint``/``to_joint`` (``OLT``, a splitter label,
+        ``J<node>`` a closure at that design-graph node, ``FDP-<id>`` the
+        distribution point where a cable ends, or ``end <node>``), ``edge`` (the
         run's first street segment, a design-graph edge, as in the
         ``trenches`` layer) and ``geometry`` (a line drawn from the OLT side).
     """
@@ -65,9 +71,26 @@ def cable_runs(plan: Plan, edge_geom: dict[int, shapely.LineString]) -> pd.DataF
     # Breadth-first rank from the OLT: a parent always ranks before its child.
     depth = np.full(n, n, dtype=np.int64)
     depth[order] = np.arange(len(order))
-    joint_name = {int(g.olt_node): "OLT"}
+    sites = {int(g.olt_node): "OLT"}
     for node, label in zip(plan.splitters["node"], plan.splitters["label"], strict=True):
-        joint_name.setdefault(int(node), str(label))
+        sites.setdefault(int(node), str(label))
+    designed = bool(getattr(plan.params, "joints", False)) and "cable_id" in c.columns
+    closures: set[int] = set()
+    if designed and plan.closures is not None and len(plan.closures):
+        closures = set(plan.closures["node"].astype(int).tolist())
+    fdps = plan.fdps if getattr(plan, "fdps", None) is not None else None
+    ends_at: dict[int, str] = {}
+    if fdps is not None and len(fdps):
+        for node, fid in zip(fdps["node"], fdps["fdp_id"], strict=True):
+            ends_at.setdefault(int(node), f"FDP-{int(fid)}")
+
+    def name(node: int) -> str:
+        if node in sites:
+            return sites[node]
+        if node in closures:
+            return f"J{node}"
+        return ends_at.get(node, f"end {node}")
+
     frames = []
     for layer in ("feeder", "distribution"):
         rows = c.loc[c["layer"] == layer].reset_index(drop=True)
@@ -75,31 +98,45 @@ def cable_runs(plan: Plan, edge_geom: dict[int, shapely.LineString]) -> pd.DataF
             continue
         edges = rows["edge"].to_numpy(dtype=np.int64)
         u, v = g.edge_u[edges], g.edge_v[edges]
-        sizes = rows["sizes"].astype(str).to_numpy()
-        degree = np.bincount(np.concatenate([u, v]), minlength=n)
-        joint = degree != 2
-        joint[list(joint_name)] = True
-        # Where the two edges at a node carry different sizes: a splice closure.
-        first_size: dict[int, str] = {}
-        ends = np.concatenate([u, v])
-        for node, size in zip(ends.tolist(), np.concatenate([sizes, sizes]).tolist(), strict=True):
-            if first_size.setdefault(node, size) != size:
-                joint[node] = True
-        # Edges sharing a non-joint node form one run: components of the
-        # edge-adjacency graph through such nodes.
-        k = len(edges)
-        idx = np.concatenate([np.arange(k), np.arange(k)])
-        keep = ~joint[ends]
-        order = np.argsort(ends[keep], kind="stable")
-        paired = idx[keep][order].reshape(-1, 2)  # each free node has exactly two edges
-        adj = coo_matrix((np.ones(len(paired)), (paired[:, 0], paired[:, 1])), shape=(k, k))
-        n_runs, run_of = connected_components(adj, directed=False)
+        if designed:
+            _, run_of = np.unique(rows["cable_id"].to_numpy(), return_inverse=True)
+            n_runs = int(run_of.max()) + 1
+        else:
+            n_runs, run_of, joints = _runs_by_rule(n, u, v, rows, sites)
+            closures.update(joints)
         frames.append(
-            _layer_runs(layer, rows, u, v, run_of, n_runs, depth, joint_name, edge_geom, g.node_xy)
+            _layer_runs(layer, rows, u, v, run_of, n_runs, depth, name, edge_geom, g.node_xy)
         )
     if not frames:
-        return pd.DataFrame({name: [] for name in (*RUN_COLUMNS, "geometry")})
+        return pd.DataFrame({col: [] for col in (*RUN_COLUMNS, "geometry")})
     return pd.concat(frames, ignore_index=True)
+
+
+def _runs_by_rule(
+    n: int, u: np.ndarray, v: np.ndarray, rows: pd.DataFrame, sites: dict[int, str]
+) -> tuple[int, np.ndarray, set[int]]:
+    """Runs of one layer without the design's cable ids: ``(count, run of each row, joints)``."""
+    sizes = rows["sizes"].astype(str).to_numpy()
+    ends = np.concatenate([u, v])
+    degree = np.bincount(ends, minlength=n)
+    joint = degree != 2
+    joint[list(sites)] = True
+    # Where the two edges at a node carry different sizes: a splice closure.
+    first_size: dict[int, str] = {}
+    for node, size in zip(ends.tolist(), np.concatenate([sizes, sizes]).tolist(), strict=True):
+        if first_size.setdefault(node, size) != size:
+            joint[node] = True
+    # Edges sharing a non-joint node form one run: components of the
+    # edge-adjacency graph through such nodes.
+    k = len(rows)
+    idx = np.concatenate([np.arange(k), np.arange(k)])
+    keep = ~joint[ends]
+    by_node = np.argsort(ends[keep], kind="stable")
+    paired = idx[keep][by_node].reshape(-1, 2)  # each free node has exactly two edges
+    adj = coo_matrix((np.ones(len(paired)), (paired[:, 0], paired[:, 1])), shape=(k, k))
+    n_runs, run_of = connected_components(adj, directed=False)
+    inner = set(np.flatnonzero(joint & (degree >= 2)).tolist()) - set(sites)
+    return int(n_runs), run_of, inner
 
 
 def _layer_runs(
@@ -110,7 +147,7 @@ def _layer_runs(
     run_of: np.ndarray,
     n_runs: int,
     depth: np.ndarray,
-    joint_name: dict[int, str],
+    joint_name: Callable[[int], str],
     edge_geom: dict[int, shapely.LineString],
     node_xy: np.ndarray,
 ) -> pd.DataFrame:
@@ -142,8 +179,8 @@ def _layer_runs(
                 "length_m": float(rows.loc[sel, "length_m"].sum()),
                 "cost_eur": float(rows.loc[sel, "cost_eur"].sum()),
                 "segments": len(sel),
-                "from_joint": joint_name.get(head, f"J{head}"),
-                "to_joint": joint_name.get(tail, f"J{tail}"),
+                "from_joint": joint_name(head),
+                "to_joint": joint_name(tail),
                 "edge": int(rows.at[int(sel[0]), "edge"]),
                 "_depth": float(depth[head]),
                 "geometry": shapely.LineString(np.concatenate(coords)),

@@ -19,7 +19,7 @@ import pyogrio
 from fttx_planner.export.atomic import atomic_path
 from fttx_planner.export.qgis import style_qml, write_qgis_project
 from fttx_planner.export.sld import style_sld
-from fttx_planner.export.styles import layer_style
+from fttx_planner.export.styles import layer_style, split_by_geometry
 
 #: GeoPackage version written: the newest QGIS 3.22 LTR reads without a warning.
 GPKG_VERSION = "1.2"
@@ -73,7 +73,9 @@ def write_geopackage(
     Parameters
     ----------
     layers
-        Map layers by name (:func:`~fttx_planner.export.layers.plan_layers`).
+        Map layers by name (:func:`~fttx_planner.export.layers.plan_layers`);
+        a layer mixing points, lines and polygons is written as one table
+        per kind (:func:`~fttx_planner.export.styles.split_by_geometry`).
     target
         The ``.gpkg`` file, written atomically.
     attribution
@@ -91,6 +93,7 @@ def write_geopackage(
     pathlib.Path
         ``target``.
     """
+    layers = split_by_geometry(layers)  # one geometry type per table
     with atomic_path(target) as tmp:
         first = True
         for name, gdf in layers.items():

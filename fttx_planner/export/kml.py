@@ -31,10 +31,11 @@ _KML_NS = "http://www.opengis.net/kml/2.2"
 _ICONS = {
     "circle": "https://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
     "square": "https://maps.google.com/mapfiles/kml/shapes/placemark_square.png",
+    "diamond": "https://maps.google.com/mapfiles/kml/shapes/open-diamond.png",
     "cross": "https://maps.google.com/mapfiles/kml/shapes/forbidden.png",
 }
 #: Layers listed but switched off when the file opens (Google Earth has its own streets).
-HIDDEN = frozenset({"streets", "trenches"})
+HIDDEN = frozenset({"streets", "trenches", "barriers"})
 
 
 def kml_colour(colour: str, alpha: int = 255) -> str:

@@ -134,8 +134,12 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         if table is None:  # a plan made before joints existed
             table = pd.DataFrame({"x": np.zeros(0), "y": np.zeros(0)})
         cols = [c for c in table.columns if c not in ("x", "y", "node", "edge")]
+        attrs = table[cols].reset_index(drop=True)
+        if name == "closures" and "node" in table:
+            # The name the cable runs give this joint (from_joint / to_joint).
+            attrs.insert(0, "closure_id", [f"J{int(x)}" for x in table["node"]])
         layers[name] = gpd.GeoDataFrame(
-            table[cols].reset_index(drop=True),
+            attrs,
             geometry=shapely.points(table[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2)),
             crs=crs,
         )

@@ -35,6 +35,13 @@ TRENCH_AERIAL = "#b39ddb"
 OLT_FILL = "#212121"
 SPLITTER_EDGE = "#263238"
 SPLITTER_STAGE1 = "#ffffff"
+#: Ground that drops do not cross (barriers), after OpenStreetMap Carto's water.
+WATER_FILL = "#aad3df"
+WATERWAY = "#7fb3d5"
+RAILWAY = "#8c8c8c"
+MOTORWAY = "#e8a07c"
+#: Splice closures (joints): dark, small, under the splitters.
+CLOSURE_FILL = "#37474f"
 #: Lines, fills and points of layers without a style of their own.
 DEFAULT_LINE = "#607d8b"
 DEFAULT_FILL = "#cfd8dc"

@@ -26,7 +26,7 @@ from fttx_planner.export.styles import LayerStyle, Symbol, draw_order, geometry_
 #: The QGIS version the files are written for (the oldest long-term release read).
 QGIS_VERSION = "3.22.0-Białowieża"
 _DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-_MARKER_SHAPES = {"circle": "circle", "square": "square", "cross": "cross2"}
+_MARKER_SHAPES = {"circle": "circle", "square": "square", "diamond": "diamond", "cross": "cross2"}
 #: QGIS geometry names and WKB types of the three symbol kinds.
 _GEOMETRY = {"line": ("Line", "MultiLineString"), "fill": ("Polygon", "MultiPolygon"),
              "marker": ("Point", "Point")}  # fmt: skip

@@ -23,7 +23,8 @@ _NS = {
 }
 _SE = "{http://www.opengis.net/se}"
 _OGC = "{http://www.opengis.net/ogc}"
-_WELL_KNOWN = {"circle": "circle", "square": "square", "cross": "x"}
+#: SLD has no diamond: a square stands in.
+_WELL_KNOWN = {"circle": "circle", "square": "square", "diamond": "square", "cross": "x"}
 
 
 def _param(parent: ET.Element, name: str, value: str) -> None:

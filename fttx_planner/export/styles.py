@@ -11,9 +11,11 @@ Widths and sizes are screen pixels, as in the window.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from fttx_planner.export import palette as pal
 
@@ -35,7 +37,7 @@ class Symbol:
     size_px
         Marker size.
     shape
-        Marker shape: ``"circle"``, ``"square"`` or ``"cross"`` (an X).
+        Marker shape: ``"circle"``, ``"square"``, ``"diamond"`` or ``"cross"`` (an X).
     fill_by
         Column holding an index into :data:`palette.GROUP_FILLS`: the fill
         (and a darker outline) per feature instead of ``colour``.
@@ -138,6 +140,28 @@ def _splitters() -> LayerStyle:
     ), label_column="label")  # fmt: skip
 
 
+def _barriers() -> LayerStyle:
+    water = Symbol("fill", pal.WATER_FILL, 0.6, outline=pal.WATERWAY)
+    return LayerStyle("Barriers (water, rail, motorway)", (
+        Rule("Water", water, "kind", ("water",)),
+        Rule("River or stream", _line(pal.WATERWAY, 1.6), "kind", ("waterway",)),
+        Rule("Railway", _line(pal.RAILWAY, 1.6), "kind", ("railway",)),
+        Rule("Motorway", _line(pal.MOTORWAY, 2.0), "kind", ("motorway",)),
+        Rule("Other barrier", _line(pal.DEFAULT_LINE, 1.2)),
+    ))  # fmt: skip
+
+
+def _closures() -> LayerStyle:
+    joint = Symbol("marker", pal.CLOSURE_FILL, 1.0, "#ffffff", 8.0, "diamond")
+    return LayerStyle("Closures (joints)", (Rule("Splice closure", joint),),
+                      label_column="closure_id")  # fmt: skip
+
+
+def _fdps() -> LayerStyle:
+    fdp = Symbol("marker", "#ffffff", 1.4, pal.DISTRIBUTION, 6.0)
+    return LayerStyle("Distribution points", (Rule("Distribution point", fdp),))
+
+
 def _olt() -> LayerStyle:
     olt = Symbol("marker", pal.OLT_FILL, 2.0, "#ffffff", 18.0, "square")
     return LayerStyle("OLT", (Rule("OLT (central office)", olt),), label_column="name")
@@ -150,18 +174,26 @@ def _unserved() -> LayerStyle:
 
 #: Styles by layer name.
 STYLES: dict[str, Callable[[], LayerStyle]] = {
+    "barriers": _barriers,
     "streets": _streets,
     "trenches": _trenches,
     "cables": _cables,
     "drops": _drops,
     "buildings": _buildings,
+    "fdps": _fdps,
+    "closures": _closures,
     "splitters": _splitters,
     "olt": _olt,
     "unserved": _unserved,
 }
 
 #: Layers in drawing order, bottom first; unknown layers go by geometry type.
-DRAW_ORDER = ("streets", "trenches", "buildings", "drops", "cables", "splitters", "olt", "unserved")
+DRAW_ORDER = (
+    "barriers", "streets", "trenches", "buildings", "drops", "cables", "fdps", "closures",
+    "splitters", "olt", "unserved",
+)  # fmt: skip
+#: Table name suffixes of a layer split by geometry (:func:`split_by_geometry`).
+KIND_SUFFIX = {"fill": "areas", "line": "lines", "marker": "points"}
 
 
 def geometry_kind(gdf: gpd.GeoDataFrame) -> str:
@@ -190,16 +222,46 @@ def default_style(name: str, gdf: gpd.GeoDataFrame) -> LayerStyle:
 def layer_style(name: str, gdf: gpd.GeoDataFrame) -> LayerStyle:
     """The style of layer ``name``: its own, or :func:`default_style`.
 
-    A style whose rules read a column the layer lacks falls back as well.
+    A table split off a layer by geometry (``barriers_areas``) takes the
+    rules of its layer that draw that geometry. A style whose rules read a
+    column the layer lacks falls back as well.
     """
     make = STYLES.get(name)
+    base, _, suffix = name.rpartition("_")
+    split = make is None and base in STYLES and suffix in KIND_SUFFIX.values()
+    if split:
+        make = STYLES[base]
     if make is not None:
         style = make()
+        if split:
+            kind = geometry_kind(gdf)
+            rules = tuple(r for r in style.rules if r.symbol.kind == kind)
+            style = replace(style, title=f"{style.title}, {suffix}", rules=rules)
         needed = {r.column for r in style.rules} | {r.symbol.fill_by for r in style.rules}
         needed |= {r.symbol.width_by for r in style.rules}
-        if (needed - {None}) <= set(gdf.columns):
+        if style.rules and (needed - {None}) <= set(gdf.columns):
             return style
     return default_style(name, gdf)
+
+
+def split_by_geometry(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    """Layers whose features mix points, lines and polygons, as one table per kind.
+
+    A GeoPackage table (and a QGIS layer) has one geometry type, so such a
+    layer becomes ``<name>_areas``, ``<name>_lines`` and ``<name>_points``;
+    other layers keep their name.
+    """
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for name, gdf in layers.items():
+        dims = shapely.get_dimensions(np.asarray(gdf.geometry.values))
+        present = sorted(set(dims[dims >= 0].tolist()), reverse=True)
+        if len(present) <= 1:
+            out[name] = gdf
+            continue
+        for dim, kind in zip((2, 1, 0), ("fill", "line", "marker"), strict=True):
+            if dim in present:
+                out[f"{name}_{KIND_SUFFIX[kind]}"] = gdf.loc[dims == dim].reset_index(drop=True)
+    return out
 
 
 def draw_order(names: Sequence[str], layers: dict[str, gpd.GeoDataFrame]) -> list[str]:
@@ -214,6 +276,10 @@ def draw_order(names: Sequence[str], layers: dict[str, gpd.GeoDataFrame]) -> lis
     def key(name: str) -> float:
         if name in rank:
             return rank[name]
+        base, _, suffix = name.rpartition("_")
+        if base in rank and suffix in KIND_SUFFIX.values():
+            # Split tables of one layer: areas under lines under points.
+            return rank[base] + 0.1 * (1 + list(KIND_SUFFIX.values()).index(suffix)) - 0.5
         return rank[slot[geometry_kind(layers[name])]] + 0.5
 
     return sorted(names, key=key)

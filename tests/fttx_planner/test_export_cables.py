@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -16,15 +17,31 @@ from fttx_planner.plan import Plan
 from fttx_planner.synthetic import grid_district
 
 
-@pytest.fixture(scope="module", params=[1, 4], ids=["one-stage", "two-stage"])
-def plan(request: pytest.FixtureRequest) -> Plan:
+@cache
+def _planned(stage1_ratio: int, joints: bool) -> tuple[Plan, pd.DataFrame]:
     district = grid_district(300, irregular=True, seed=5)
-    return run_plan(district, params=DesignParams(split_ratio=64, stage1_ratio=request.param))
+    params = DesignParams(split_ratio=64, stage1_ratio=stage1_ratio, joints=joints)
+    plan = run_plan(district, params=params)
+    return plan, plan_layers(plan, wgs84=False)["cables"]
 
 
-@pytest.fixture(scope="module")
-def runs(plan: Plan) -> pd.DataFrame:
-    return plan_layers(plan, wgs84=False)["cables"]
+@pytest.fixture(
+    scope="module",
+    params=[(1, True), (4, True), (4, False)],
+    ids=["one-stage", "two-stage", "two-stage-no-joints"],
+)
+def planned(request: pytest.FixtureRequest) -> tuple[Plan, pd.DataFrame]:
+    return _planned(*request.param)
+
+
+@pytest.fixture
+def plan(planned: tuple[Plan, pd.DataFrame]) -> Plan:
+    return planned[0]
+
+
+@pytest.fixture
+def runs(planned: tuple[Plan, pd.DataFrame]) -> pd.DataFrame:
+    return planned[1]
 
 
 def test_runs_join_street_segments(plan: Plan, runs: pd.DataFrame) -> None:
@@ -58,7 +75,10 @@ def test_ids_sizes_and_joints(plan: Plan, runs: pd.DataFrame) -> None:
     assert (runs["fibres"] <= runs["capacity_fibres"]).all() and (runs["fibres"] > 0).all()
     labels = set(plan.splitters["label"])
     joints = pd.concat([runs["from_joint"], runs["to_joint"]])
-    assert joints.map(lambda j: j == "OLT" or j in labels or j.startswith("J")).all()
+    kinds = ("J", "FDP-", "end ")
+    assert joints.map(lambda j: j == "OLT" or j in labels or j.startswith(kinds)).all()
+    # A run starts at the OLT, a splitter or a closure, never at a loose end.
+    assert runs["from_joint"].map(lambda j: j == "OLT" or j in labels or j[0] == "J").all()
     # Feeder leaves the OLT; distribution starts at splitters.
     assert "OLT" in set(runs.loc[runs["layer"] == "feeder", "from_joint"])
     assert runs.loc[runs["layer"] == "distribution", "from_joint"].map(lambda j: j in labels).any()
@@ -68,8 +88,22 @@ def test_ids_sizes_and_joints(plan: Plan, runs: pd.DataFrame) -> None:
     assert np.hypot(*(np.asarray(first.coords[0]) - olt)) < 1e-6
 
 
-def test_runs_break_only_at_joints(plan: Plan, runs: pd.DataFrame) -> None:
+@pytest.mark.parametrize("stage1_ratio", [1, 4])
+def test_runs_are_the_designs_cables(stage1_ratio: int) -> None:
+    """With joints, each run is one cable of the design, ending at its closures."""
+    plan, runs = _planned(stage1_ratio, True)
+    assert len(runs) == plan.cables["cable_id"].nunique()
+    closures = {f"J{int(n)}" for n in plan.closures["node"]}
+    used = {j for j in pd.concat([runs["from_joint"], runs["to_joint"]]) if j.startswith("J")}
+    assert used <= closures
+    # Every branch closure starts at least one run (the branch cable).
+    branch = plan.closures.loc[plan.closures["kind"].str.contains("branch"), "node"]
+    assert {f"J{int(n)}" for n in branch} <= set(runs["from_joint"])
+
+
+def test_without_joints_runs_break_only_at_branches_and_size_changes() -> None:
     """A closure ``J<node>`` is a branch of the layer or a change of cable size."""
+    plan, runs = _planned(4, False)
     g = plan.graph
     for layer in ("feeder", "distribution"):
         c = plan.cables.loc[plan.cables["layer"] == layer]

@@ -19,7 +19,7 @@ import shapely
 
 from fttx_planner.export import OUTPUT_FILES, plan_layers, write_all, write_geopackage
 from fttx_planner.export.palette import GROUP_FILLS
-from fttx_planner.export.styles import DRAW_ORDER, layer_style
+from fttx_planner.export.styles import DRAW_ORDER, draw_order, layer_style
 from fttx_planner.params import DesignParams
 from fttx_planner.pipeline import run_plan
 from fttx_planner.plan import Plan
@@ -149,8 +149,12 @@ def test_qgis_project_lists_the_layers_in_drawing_order(out: Path, plan: Plan) -
         text = z.read("plan.qgs").decode("utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
     tree = [e.get("source") for e in root.iter("layer-tree-layer")]
-    expected = [n for n in reversed(DRAW_ORDER) if n != "unserved"]  # none unserved here
+    layers = plan_layers(plan, wgs84=True)
+    expected = [n for n in reversed(draw_order(list(layers), layers)) if len(layers[n])]
+    assert "unserved" not in expected  # none here: empty layers are left out
     assert tree == [f"./plan.gpkg|layername={n}" for n in expected]
+    known = [n for n in expected if n in DRAW_ORDER]
+    assert known == [n for n in reversed(DRAW_ORDER) if n in known]
     order = [e.get("id") for e in root.find("layerorder")]  # type: ignore[union-attr]
     assert order == [e.get("id") for e in root.iter("layer-tree-layer")]
     for ml in root.iter("maplayer"):
@@ -216,7 +220,8 @@ def test_kmz_has_a_styled_folder_per_layer(out: Path, plan: Plan) -> None:
     styles = {s.get("id"): s for s in doc.findall("k:Style", ns)}
     layers = plan_layers(plan, wgs84=True)
     folders = {f.findtext("k:name", namespaces=ns): f for f in doc.findall("k:Folder", ns)}
-    titles = [layer_style(n, layers[n]).title for n in reversed(DRAW_ORDER) if len(layers[n])]
+    order = reversed(draw_order(list(layers), layers))
+    titles = [layer_style(n, layers[n]).title for n in order if len(layers[n])]
     assert list(folders) == titles  # the top layer first
     cables = folders["Cables"].findall("k:Placemark", ns)
     assert len(cables) == len(layers["cables"])
@@ -231,3 +236,30 @@ def test_kmz_has_a_styled_folder_per_layer(out: Path, plan: Plan) -> None:
     assert re.fullmatch(r"-?\d+\.\d{7}", str(first).split()[0].split(",")[0])
     x, y = layers["cables"].geometry.iloc[0].coords[0]
     assert (lon, lat) == pytest.approx((x, y), abs=1e-7)
+
+
+def test_a_layer_of_mixed_geometry_becomes_one_table_per_kind(tmp_path: Path) -> None:
+    # Barriers hold water areas and river lines; a GeoPackage table has one geometry type.
+    barriers = gpd.GeoDataFrame(
+        {"kind": ["water", "waterway", "railway"]},
+        geometry=[
+            shapely.box(9.50, 47.00, 9.51, 47.01),
+            shapely.LineString([(9.50, 47.02), (9.52, 47.03)]),
+            shapely.LineString([(9.49, 47.00), (9.49, 47.03)]),
+        ],
+        crs="EPSG:4326",
+    )
+    gpkg = write_geopackage({"barriers": barriers}, tmp_path / "b.gpkg")
+    types = dict(_sql(gpkg, "SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
+    assert types == {"barriers_areas": "POLYGON", "barriers_lines": "LINESTRING"}
+    areas = _qml(gpkg, "barriers_areas").findall("renderer-v2/rules/rule")
+    lines = _qml(gpkg, "barriers_lines").findall("renderer-v2/rules/rule")
+    assert [r.get("filter") for r in areas] == ["\"kind\" IN ('water')"]
+    assert "\"kind\" IN ('railway')" in [r.get("filter") for r in lines]
+    with zipfile.ZipFile(tmp_path / "b.qgz") as z:
+        root = ET.fromstring(z.read("b.qgs").decode("utf-8").split("\n", 1)[1])
+    geometry = {ml.findtext("datasource"): ml.get("geometry") for ml in root.iter("maplayer")}
+    assert geometry == {
+        "./b.gpkg|layername=barriers_areas": "Polygon",
+        "./b.gpkg|layername=barriers_lines": "Line",
+    }

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from fttx_planner.design.cables import CableSizer
+from fttx_planner.design.cables import CableSizer, subtree_sums
 from fttx_planner.detail.errors import DetailError
 from fttx_planner.detail.settings import DetailSettings
 from fttx_planner.detail.tree import DesignTree
@@ -133,12 +133,7 @@ def lay_fibres(
         says (a plan that was changed after it was made).
     """
     planned = planned_cables(cables)
-    edge_paths = [tree.path_edges(c.top, c.bottom) for c in circuits]
-    counts: dict[str, dict[int, int]] = {layer: {} for layer in LAYERS}
-    for c, path in zip(circuits, edge_paths, strict=True):
-        cnt = counts[c.layer]
-        for e in path:
-            cnt[e] = cnt.get(e, 0) + 1
+    counts = {layer: _edge_counts(circuits, tree, layer) for layer in LAYERS}
     for layer in LAYERS:
         want = {e: f for e, (f, _) in planned[layer].items()}
         if counts[layer] != want:
@@ -171,18 +166,26 @@ def lay_fibres(
         extra_eur += per_m * float(tree.edge_length_m[e])
     pieces: list[Piece] = []
     pieces_of: list[list[int]] = []
-    for ci, (c, path) in enumerate(zip(circuits, edge_paths, strict=True)):
-        mine: list[int] = []
-        cur: Piece | None = None
+    position = [{v: i for i, v in enumerate(sec.nodes)} for sec in sections]
+    pe = tree.parent_edge
+    for ci, c in enumerate(circuits):
+        # Up from the bottom, one section at a time, to the top.
         loc = where[c.layer]
-        for e in path:
-            sec, k = loc[e]
-            if cur is not None and cur.section == sec and cur.i1 == k:
-                cur.i1 = k + 1
-            else:
-                cur = Piece(circuit=ci, section=sec, i0=k, i1=k + 1)
-                mine.append(len(pieces))
-                pieces.append(cur)
+        rev: list[Piece] = []
+        cur = c.bottom
+        while cur != c.top:
+            if cur == tree.root:  # pragma: no cover - the counts above match the plan's
+                msg = f"circuit {ci} does not run down the trench tree"
+                raise DetailError(msg)
+            si, k = loc[int(pe[cur])]
+            j = position[si].get(c.top)
+            if j is not None and j <= k:
+                rev.append(Piece(circuit=ci, section=si, i0=j, i1=k + 1))
+                break
+            rev.append(Piece(circuit=ci, section=si, i0=0, i1=k + 1))
+            cur = sections[si].nodes[0]
+        mine = list(range(len(pieces), len(pieces) + len(rev)))
+        pieces.extend(reversed(rev))
         pieces_of.append(mine)
     _allocate(sections, pieces, circuits, settings)
     return Fibres(
@@ -195,6 +198,24 @@ def lay_fibres(
         run_on_edges=len(stepped),
         cable_extra_eur=extra_eur,
     )
+
+
+def _edge_counts(circuits: list[Circuit], tree: DesignTree, layer: str) -> dict[int, int]:
+    """Circuits of ``layer`` crossing each tree edge: below the edge's child, not starting there.
+
+    A circuit runs down from its top to its bottom, so it crosses the edge
+    into ``v`` when its bottom is in ``v``'s subtree and its top is not.
+    """
+    n = len(tree.parent)
+    ends = np.zeros(n, dtype=np.int64)
+    for c in circuits:
+        if c.layer == layer:
+            ends[c.bottom] += 1
+            ends[c.top] -= 1
+    order = np.asarray(tree.preorder, dtype=np.int64)
+    acc = subtree_sums(order, tree.parent, ends)
+    pe = tree.parent_edge
+    return {int(pe[v]): int(acc[v]) for v in order[1:].tolist() if acc[v] > 0}
 
 
 def _sections(

@@ -43,21 +43,6 @@ class DesignTree:
     preorder: list[int]
     edge_length_m: np.ndarray
 
-    def path_edges(self, top: int, bottom: int) -> list[int]:
-        """Edges from ``top`` down to ``bottom`` (``top`` must be an ancestor-or-self)."""
-        edges: list[int] = []
-        v = bottom
-        parent, parent_edge = self.parent, self.parent_edge
-        while v != top:
-            p = int(parent[v])
-            if p < 0:
-                msg = f"node {top} is not above node {bottom} in the trench tree"
-                raise ValueError(msg)
-            edges.append(int(parent_edge[v]))
-            v = p
-        edges.reverse()
-        return edges
-
 
 def design_tree(plan: Plan) -> DesignTree:
     """The plan's trench tree rooted at its OLT, with a stable walking order."""

@@ -47,6 +47,8 @@ class Assignment:
         ``(n,)`` CO nearest to each street node (``-1``: none reaches it).
     building_edge
         ``(k,)`` trenchable street edge each building taps (``-1``: none).
+    co_edge
+        ``(c,)`` street edge each CO taps.
     """
 
     co: np.ndarray
@@ -54,6 +56,7 @@ class Assignment:
     reason: np.ndarray
     node_co: np.ndarray
     building_edge: np.ndarray
+    co_edge: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,10 @@ def assign_homes(
     if len(ok) == 0 or not offices:
         empty = np.full(k, -1, dtype=np.int64)
         reason = np.where(homes > 0, "no central office and trenchable street", "").astype(object)
-        return Assignment(empty, np.full(k, np.nan), reason, np.full(s.n_nodes, -1), empty)
+        return Assignment(
+            empty, np.full(k, np.nan), reason, np.full(s.n_nodes, -1), empty,
+            np.full(len(offices), -1, dtype=np.int64),
+        )  # fmt: skip
     tree = shapely.STRtree(s.edge_geometry[ok])
     length = s.edge_length_m
     # COs: split their street edge at their tap, one extra node per CO.
@@ -171,7 +177,7 @@ def assign_homes(
             reason[i] = "its street is not connected to any central office"
     for i in np.flatnonzero((homes > 0) & (b_edge < 0)).tolist():
         reason[i] = "no street that can carry fibre"
-    return Assignment(co, fibre, reason, node_co[:n], b_edge)
+    return Assignment(co, fibre, reason, node_co[:n], b_edge, co_edge)
 
 
 def split_region(
@@ -190,7 +196,8 @@ def split_region(
             continue
         in_cell = assignment.node_co == j
         edges = np.flatnonzero(in_cell[s.edge_u] | in_cell[s.edge_v])
-        edges = np.union1d(edges, assignment.building_edge[b])
+        # The CO's own street edge too: its ends may be nearer to another CO.
+        edges = np.union1d(edges, np.append(assignment.building_edge[b], assignment.co_edge[j]))
         area_id = first_id + len(areas)
         sub = sub_district(district, b, edges, f"{district.name}, area {area_id} ({office.name})",
                            office.xy)  # fmt: skip

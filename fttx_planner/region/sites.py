@@ -299,7 +299,8 @@ def _choose_in_part(
         if not feasible:
             if best is not None:
                 break
-            k += 1
+            # Grow by a tenth at least: a sprawling part may need many sites.
+            k = max(k + 1, math.ceil(k * 1.1))
             continue
         eur = k * co_eur + per_m * float((net.weight[in_part & (net.weight > 0)] * dist).sum())
         if eur >= best_eur:

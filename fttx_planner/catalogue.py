@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from fttx_planner._errors import CatalogueError
-from fttx_planner.input_files import read_bounded_text, short
+from fttx_planner.input_files import clip, read_bounded_text, short
 
 #: Capex layers of the business models, in report order.
 LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
@@ -205,7 +205,7 @@ def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
     elif name in seen:
         problems.append(f"line {line}: duplicate item {short(name, 40)}")
     seen.add(name)
-    name = short(name, 40)[1:-1]
+    name = clip(name, 40)
     if (row.get("layer") or "").strip() not in LAYERS:
         problems.append(f"line {line} ({name}): layer must be one of {', '.join(LAYERS)}")
     if (row.get("phase") or "").strip() not in PHASES:

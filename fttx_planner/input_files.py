@@ -38,6 +38,30 @@ def short(value: object, limit: int = MAX_QUOTED_CHARS) -> str:
     return text[: limit - 1] + "..." + size
 
 
+def clip(text: object, limit: int = MAX_QUOTED_CHARS) -> str:
+    """``str(text)`` on one line (line breaks shown as ``\\n``), cut to ``limit`` characters.
+
+    Examples
+    --------
+    >>> clip("Main Street"), clip("a" * 50, limit=10), clip("two\\nlines")
+    ('Main Street', 'aaaaaaa...', 'two\\\\nlines')
+    """
+    one_line = str(text).replace("\r", "\\r").replace("\n", "\\n")
+    return one_line if len(one_line) <= limit else one_line[: limit - 3] + "..."
+
+
+def listed(values: list[str], most: int = 6, limit: int = 30) -> str:
+    """Up to ``most`` values, each clipped, and how many more.
+
+    Examples
+    --------
+    >>> listed(["a", "b", "c"], most=2)
+    'a, b and 1 more'
+    """
+    shown = ", ".join(clip(v, limit) for v in values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
+
+
 def _kind(mode: int) -> str:
     """What a non-regular file is, in words."""
     if stat.S_ISDIR(mode):
@@ -89,7 +113,7 @@ def check_input_file(
     try:
         info = path.stat()
     except FileNotFoundError:
-        msg = f"{what} not found: {path}"
+        msg = f"{what[:1].upper()}{what[1:]} not found: {path}"
         raise error(msg) from None
     except OSError as exc:
         msg = f"{what} {path}: cannot be read ({exc.strerror or type(exc).__name__})"

@@ -23,16 +23,43 @@ from fttx_planner.plan import Plan
 
 def existing_infra(district: District, infra_file: str | Path) -> ExistingInfra:
     """Existing ducts and pole routes of a layer file, matched to the district's streets."""
-    from fttx_planner.network.infra import load_infrastructure, match_to_streets
+    return load_existing_infra(district, infra_file)[0]
+
+
+def load_existing_infra(
+    district: District, infra_file: str | Path
+) -> tuple[ExistingInfra, list[str]]:
+    """:func:`existing_infra` and the warnings of a layer that misses the district."""
+    from fttx_planner.network.infra import load_infrastructure, match_to_streets, match_warnings
 
     layer = load_infrastructure(infra_file, district.crs)
     match = match_to_streets(district.streets, layer)
-    return ExistingInfra(
+    infra = ExistingInfra(
         duct_m=np.asarray(match.duct_m, dtype=float),
         aerial_m=np.asarray(match.aerial_m, dtype=float),
         duct_capacity=np.asarray(match.duct_free_capacity, dtype=np.int64),
         aerial_capacity=np.asarray(match.aerial_free_capacity, dtype=np.int64),
     )
+    return infra, match_warnings(district.streets, layer, match)
+
+
+def plausibility_warnings(plan: Plan, automatic_olt: bool) -> list[str]:
+    """Warnings for a plan that is valid but unlikely to be what the user meant.
+
+    An automatic OLT site that reaches less than half of the premises (the
+    district's streets fall apart into islands, or most buildings are far
+    from any street) is one.
+    """
+    demand = int(plan.buildings["homes"].sum())
+    passed = plan.homes_passed
+    if not automatic_olt or demand == 0 or passed >= 0.5 * demand:
+        return []
+    return [
+        f"the automatic OLT site reaches only {passed:,} of {demand:,} premises "
+        f"({passed / demand:.0%}): the district's streets fall apart into parts that do not "
+        "connect, or most buildings are far from a street (see the unserved buildings' "
+        "reasons); plan the parts as separate districts or check the OSM extract"
+    ]
 
 
 def run_plan(
@@ -98,6 +125,7 @@ def run_plan(
         catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
 
     infra = None
+    warnings: list[str] = []
     if params.deployment == Deployment.BROWNFIELD:
         path = infra_file or (scenario.infrastructure_path if scenario is not None else None)
         if path is None:
@@ -106,5 +134,8 @@ def run_plan(
                 "layer: pass --infra FILE (GeoJSON/GeoPackage of ducts and pole routes)."
             )
             raise DesignError(msg)
-        infra = existing_infra(district, path)
-    return plan_district(district, params, catalogue, infra, progress, cancelled)
+        infra, warnings = load_existing_infra(district, path)
+    plan = plan_district(district, params, catalogue, infra, progress, cancelled)
+    automatic_olt = district.olt_xy is None and params.olt_x_m is None
+    plan.warnings.extend(warnings + plausibility_warnings(plan, automatic_olt))
+    return plan

@@ -18,6 +18,7 @@ matched is reported with the plan.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from os import PathLike
 from pathlib import Path
@@ -26,7 +27,9 @@ import numpy as np
 
 from fttx_planner._errors import FttxError
 from fttx_planner.district import District, PremisesRegister
+from fttx_planner.input_files import check_input_file, listed, read_bounded_text, short
 from fttx_planner.osm.projection import to_metric, transform_xy
+from fttx_planner.vector_files import read_vector_file
 
 HOMES_COLUMNS = ("homes", "units", "residential", "households")
 BUSINESS_COLUMNS = ("businesses", "business", "business_units")
@@ -34,6 +37,10 @@ BUSINESS_COLUMNS = ("businesses", "business", "business_units")
 BOUNDS_MARGIN_M = 1000.0
 #: Largest count a single register point may carry.
 MAX_UNITS_PER_POINT = 100_000
+#: Largest register file read (bytes) and most points (a city's register has
+#: tens of thousands of addresses).
+MAX_REGISTER_BYTES = 256 * 1024 * 1024
+MAX_REGISTER_POINTS = 2_000_000
 
 
 class RegisterError(FttxError):
@@ -50,9 +57,10 @@ def load_register(path: str | PathLike[str], district: District) -> PremisesRegi
         outside the district (a wrong CRS or another area).
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         msg = f"Premises register not found or not a file: {path}"
         raise RegisterError(msg)
+    check_input_file(path, "premises register", MAX_REGISTER_BYTES, RegisterError)
     if path.suffix.lower() == ".csv":
         xy, homes, business = _read_csv(path, district.crs)
     elif path.suffix.lower() in (".geojson", ".json", ".gpkg"):
@@ -70,11 +78,17 @@ def _pick(columns: list[str], names: tuple[str, ...]) -> str | None:
 
 
 def _read_csv(path: Path, crs: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    text = read_bounded_text(path, "premises register", MAX_REGISTER_BYTES, RegisterError)
+    reader = csv.DictReader(io.StringIO(text))
+    rows: list[dict[str, str]] = []
     try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
-    except (UnicodeDecodeError, csv.Error) as exc:
-        msg = f"{path}: not a readable CSV file ({exc})"
+        for row in reader:
+            if len(rows) >= MAX_REGISTER_POINTS:
+                msg = f"{path}: more than the {MAX_REGISTER_POINTS:,} points a register may have"
+                raise RegisterError(msg)
+            rows.append(row)
+    except csv.Error as exc:
+        msg = f"{path} line {reader.line_num}: not a readable CSV file ({str(exc)[:100]})"
         raise RegisterError(msg) from None
     columns = list(rows[0].keys()) if rows else []
     lon, lat = _pick(columns, ("lon", "longitude")), _pick(columns, ("lat", "latitude"))
@@ -90,7 +104,8 @@ def _read_csv(path: Path, crs: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if homes_col is None and bus_col is None:
         missing.append(f"a count column ({', '.join(HOMES_COLUMNS + BUSINESS_COLUMNS)})")
     if missing:
-        msg = f"{path}: missing column(s) {' and '.join(missing)}; found {', '.join(columns)}"
+        found = listed(columns)
+        msg = f"{path}: missing column(s) {' and '.join(missing)}; found {found}"
         raise RegisterError(msg)
     a_col, b_col = (lon, lat) if lon and lat else (x, y)
     assert a_col is not None and b_col is not None
@@ -115,7 +130,7 @@ def _num(path: Path, line: int, row: dict[str, str], col: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        msg = f"{path} line {line}: column {col!r} is not a number: {text[:40]!r}"
+        msg = f"{path} line {line}: column {short(col, 30)} is not a number: {short(text, 40)}"
         raise RegisterError(msg)
     return value
 
@@ -125,28 +140,25 @@ def _count(path: Path, line: int, row: dict[str, str], col: str | None) -> int:
         return 0
     value = _num(path, line, row, col)
     if value < 0 or value > MAX_UNITS_PER_POINT or value != int(value):
-        msg = f"{path} line {line}: column {col!r} must be a whole number 0-{MAX_UNITS_PER_POINT}"
+        msg = (
+            f"{path} line {line}: column {short(col, 30)} must be a whole number "
+            f"0-{MAX_UNITS_PER_POINT}"
+        )
         raise RegisterError(msg)
     return int(value)
 
 
 def _read_geo(path: Path, crs: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    import geopandas as gpd
-    import pyogrio
-
-    driver = "GPKG" if path.suffix.lower() == ".gpkg" else "GeoJSON"
-    try:
-        gdf = gpd.read_file(path, engine="pyogrio", driver=driver)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        first = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        msg = f"{path}: not a readable {driver} file ({first})"
-        raise RegisterError(msg) from None
+    gdf = read_vector_file(
+        path, "premises register", RegisterError, MAX_REGISTER_BYTES, MAX_REGISTER_POINTS
+    )
     columns = [str(c) for c in gdf.columns if c != "geometry"]
     homes_col, bus_col = _pick(columns, HOMES_COLUMNS), _pick(columns, BUSINESS_COLUMNS)
     if homes_col is None and bus_col is None:
+        found = listed(columns) or "none"
         msg = (
             f"{path}: missing a count property ({', '.join(HOMES_COLUMNS + BUSINESS_COLUMNS)}); "
-            f"found {', '.join(columns) or 'none'}"
+            f"found {found}"
         )
         raise RegisterError(msg)
     if len(gdf) == 0 or gdf.crs is None:
@@ -155,8 +167,15 @@ def _read_geo(path: Path, crs: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     if not (gdf.geometry.geom_type == "Point").all():
         msg = f"{path}: every register feature must be a Point"
         raise RegisterError(msg)
-    gdf = gdf.to_crs(crs)
+    try:
+        gdf = gdf.to_crs(crs)
+    except Exception:  # pyproj's CRSError and friends: an unknown or broken CRS
+        msg = f"{path}: cannot project the register's points to {crs} (unknown or broken CRS)"
+        raise RegisterError(msg) from None
     xy = np.column_stack([gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()])
+    if not np.isfinite(xy).all():
+        msg = f"{path}: some points have no coordinates or lie outside {crs} (wrong CRS?)"
+        raise RegisterError(msg)
 
     def counts(col: str | None) -> np.ndarray:
         if col is None:
@@ -164,7 +183,9 @@ def _read_geo(path: Path, crs: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         values = gdf[col].to_numpy(dtype=float, na_value=0.0)
         ok = np.isfinite(values) & (values >= 0) & (values <= MAX_UNITS_PER_POINT)
         if not ok.all() or (values != np.rint(values)).any():
-            msg = f"{path}: property {col!r} must hold whole numbers 0-{MAX_UNITS_PER_POINT}"
+            msg = (
+                f"{path}: property {short(col, 30)} must hold whole numbers 0-{MAX_UNITS_PER_POINT}"
+            )
             raise RegisterError(msg)
         return values.astype(np.int64)
 

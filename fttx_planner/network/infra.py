@@ -26,14 +26,19 @@ from os import PathLike
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import shapely
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from fttx_planner._errors import FttxError
 from fttx_planner.district import StreetGraph
+from fttx_planner.input_files import short
 from fttx_planner.osm.projection import WGS84, transform_geometries
+from fttx_planner.vector_files import read_vector_file
+
+#: Largest free capacity of one route (cables): a duct bank of 24 sub-ducts, a
+#: pole line with a few dozen positions; more is a typo (and overflows int64).
+MAX_FREE_CAPACITY = 10_000
 
 #: The kinds of existing infrastructure.
 INFRA_KINDS = ("duct", "aerial")
@@ -47,6 +52,11 @@ _DIRECTION_STEP_M = 2.0
 
 #: At most this many problems are listed in a validation error.
 _MAX_PROBLEMS = 10
+
+#: Largest infrastructure file read (bytes) and most features: a town's ducts
+#: and pole routes are thousands of features, a few MB.
+MAX_INFRA_BYTES = 512 * 1024 * 1024
+MAX_INFRA_FEATURES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -143,17 +153,15 @@ def load_infrastructure(path: str | PathLike[str], crs: str) -> InfraLayer:
         the message names the file and lists the bad features by index.
     """
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         msg = f"Infrastructure file not found: {path}"
         raise FttxError(msg)
-    try:
-        with warnings.catch_warnings():
-            # A property of mixed types (2, "lots") is read as strings; validated below.
-            warnings.filterwarnings("ignore", message="Could not parse column")
-            frame = pyogrio.read_dataframe(path)
-    except Exception as exc:  # pyogrio raises DataSourceError and friends, all Exceptions
-        msg = f"{path}: cannot read the infrastructure layer ({exc})"
-        raise FttxError(msg) from exc
+    with warnings.catch_warnings():
+        # A property of mixed types (2, "lots") is read as strings; validated below.
+        warnings.filterwarnings("ignore", message="Could not parse column")
+        frame = read_vector_file(
+            path, "infrastructure layer", FttxError, MAX_INFRA_BYTES, MAX_INFRA_FEATURES
+        )
     if len(frame) == 0:
         _raise(path, ["it holds no features"])
     problems = _missing_columns(frame.columns)
@@ -203,7 +211,7 @@ def _feature_problems(geometry: np.ndarray, kind: np.ndarray, capacity: np.ndarr
                 f"geometry is a {geometry[i].geom_type}, expected LineString or MultiLineString"
             )
         if kind[i] not in INFRA_KINDS:
-            reasons.append(f"kind {kind[i]!r} is not one of {', '.join(INFRA_KINDS)}")
+            reasons.append(f"kind {short(kind[i], 40)} is not one of {', '.join(INFRA_KINDS)}")
         reason = _capacity_problem(capacity[i])
         if reason:
             reasons.append(reason)
@@ -215,15 +223,17 @@ def _feature_problems(geometry: np.ndarray, kind: np.ndarray, capacity: np.ndarr
 def _capacity_problem(value: object) -> str:
     """Why ``value`` is not a valid free capacity, ``""`` if it is."""
     if isinstance(value, bool) or value is None:
-        return f"free_capacity {value!r} is not an integer"
+        return f"free_capacity {short(value, 40)} is not an integer"
     try:
         number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return f"free_capacity {value!r} is not an integer"
+    except (TypeError, ValueError, OverflowError):
+        return f"free_capacity {short(value, 40)} is not an integer"
     if not np.isfinite(number) or number != int(number):
-        return f"free_capacity {value!r} is not an integer"
+        return f"free_capacity {short(value, 40)} is not an integer"
     if number < 0:
-        return f"free_capacity {value!r} is negative"
+        return f"free_capacity {short(value, 40)} is negative"
+    if number > MAX_FREE_CAPACITY:
+        return f"free_capacity {number:g} is more than {MAX_FREE_CAPACITY} cables"
     return ""
 
 
@@ -241,9 +251,9 @@ def _to_crs(path: Path, geometry: np.ndarray, source_crs: object, crs: str) -> n
     try:
         source = CRS.from_user_input(source_crs if source_crs is not None else WGS84)
         transformer = Transformer.from_crs(source, CRS.from_user_input(crs), always_xy=True)
-    except CRSError as exc:
-        msg = f"{path}: cannot project the infrastructure layer to {crs} ({exc})"
-        raise FttxError(msg) from exc
+    except CRSError:
+        msg = f"{path}: cannot project the infrastructure layer to {crs} (unknown or broken CRS)"
+        raise FttxError(msg) from None
     projected = transform_geometries(transformer, geometry)
     if not np.isfinite(shapely.get_coordinates(projected)).all():
         msg = f"{path}: coordinates outside the valid area of {crs} (wrong CRS?)"
@@ -296,6 +306,35 @@ def match_to_streets(
         duct_free_capacity=capacity["duct"],
         aerial_free_capacity=capacity["aerial"],
     )
+
+
+def match_warnings(streets: StreetGraph, layer: InfraLayer, match: InfraMatch) -> list[str]:
+    """Warn when a layer gives no reuse at all: it lies away from the district, or beside it.
+
+    A layer in the wrong CRS (metres read as degrees, another zone) or of
+    another area is read without error but covers no street: the plan would
+    silently be the greenfield one.
+
+    Returns
+    -------
+    list of str
+        One warning, or none when some street length runs along the layer.
+    """
+    if match.total_duct_m + match.total_aerial_m > 0.0 or len(layer) == 0 or streets.n_edges == 0:
+        return []
+    where = layer.path or "the infrastructure layer"
+    layer_box = shapely.box(*shapely.total_bounds(layer.geometry))
+    street_box = shapely.box(*shapely.total_bounds(streets.edge_geometry))
+    gap_km = float(shapely.distance(layer_box, street_box)) / 1000.0
+    if gap_km > 0.0:
+        return [
+            f"{where}: its {len(layer)} routes lie {gap_km:,.1f} km from the district's streets "
+            "(wrong CRS or another area?): 0 km of existing ducts or poles reused"
+        ]
+    return [
+        f"{where}: none of its {len(layer)} routes runs along a street of the district: "
+        "0 km of existing ducts or poles reused"
+    ]
 
 
 def _match_kind(

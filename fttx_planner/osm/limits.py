@@ -32,7 +32,7 @@ import numpy as np
 import shapely
 
 from fttx_planner._errors import OsmLoadError
-from fttx_planner.input_files import short
+from fttx_planner.input_files import clip, short
 
 if TYPE_CHECKING:
     from fttx_planner.district import Buildings
@@ -130,7 +130,7 @@ def parse_error(path: Path, message: str) -> OsmLoadError:
             where = None
     if where is not None:
         return OsmLoadError(f"{path} {where}")
-    reason = short(first, 160)[1:-1] if first else "unknown error"
+    reason = clip(first, 160) if first else "unknown error"
     return OsmLoadError(f"{path}: cannot read the file, it is truncated or corrupt ({reason})")
 
 

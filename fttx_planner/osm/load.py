@@ -48,7 +48,7 @@ import numpy as np
 
 from fttx_planner._errors import OsmLoadError
 from fttx_planner.district import OSM_ATTRIBUTION, District
-from fttx_planner.input_files import check_input_file, short
+from fttx_planner.input_files import check_input_file, listed
 from fttx_planner.osm import limits
 from fttx_planner.osm._geometry import (
     BuildingNotes,
@@ -214,7 +214,7 @@ def _check_content(path: Path, raw: RawOsm) -> None:
         excluded = sum(raw.highways_excluded.values())
         detail = (
             f"its {excluded} highway ways are all of classes left out "
-            f"({_listed(sorted(raw.highways_excluded))})"
+            f"({listed(sorted(raw.highways_excluded))})"
             if excluded
             else "it holds no highway ways"
         )
@@ -237,12 +237,6 @@ def _check_content(path: Path, raw: RawOsm) -> None:
     if problems:
         msg = f"{path}: " + "; ".join(problems)
         raise OsmLoadError(msg)
-
-
-def _listed(values: list[str], most: int = 6) -> str:
-    """Up to ``most`` values, each cut to one short word, and how many more."""
-    shown = ", ".join(short(v, 30)[1:-1] for v in values[:most])
-    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
 
 
 def _warnings(raw: RawOsm, streets: StreetNotes, buildings: BuildingNotes) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 from pathlib import Path
@@ -11,14 +12,18 @@ import numpy as np
 import pytest
 import shapely
 
-from fttx_planner import CatalogueError, OsmLoadError, ParameterError
+from fttx_planner import CatalogueError, FttxError, OsmLoadError, ParameterError
 from fttx_planner.catalogue import LAYERS, MAX_CATALOGUE_BYTES, MAX_ROWS, Catalogue
 from fttx_planner.demand.premises import demand_rules, estimate_demand
+from fttx_planner.demand.register import load_register
 from fttx_planner.design.planner import plan_district
-from fttx_planner.district import Buildings
+from fttx_planner.district import Buildings, District
+from fttx_planner.network.infra import load_infrastructure
 from fttx_planner.osm import limits
 from fttx_planner.osm.load import load_osm
 from fttx_planner.params import MAX_PARAMS_BYTES, DesignParams, load_params, params_from_dict
+from fttx_planner.pipeline import load_existing_infra
+from fttx_planner.samples import SAMPLES_DIR, load_sample
 
 from .test_osm_load import HOUSE, HOUSE_NODES, node_grid, osm_xml
 
@@ -352,3 +357,95 @@ def test_catalogue_size_rows_and_fields_are_bounded(tmp_path: Path) -> None:
         Catalogue.from_csv(f)
     with pytest.raises(CatalogueError, match="is a folder, not a file"):
         Catalogue.from_csv(tmp_path)
+
+
+# --- hardened infrastructure layer and premises register (issue 16) --------------
+
+#: A VRT that makes GDAL's CSV driver read a local file: a crafted "GeoJSON".
+_VRT = """<OGRVRTDataSource>
+  <OGRVRTLayer name="passwd"><SrcDataSource>CSV:/etc/passwd</SrcDataSource></OGRVRTLayer>
+</OGRVRTDataSource>
+"""
+
+
+@pytest.fixture(scope="module")
+def kotka() -> District:
+    return load_sample("kotka_karhula")
+
+
+@pytest.mark.parametrize("name", ["ducts.geojson", "ducts.json", "ducts.gpkg"])
+def test_crafted_layer_cannot_make_gdal_read_other_files(
+    tmp_path: Path, kotka: District, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(_VRT)
+    for read in (
+        lambda: load_infrastructure(path, kotka.crs),
+        lambda: load_register(path, kotka),
+    ):
+        with pytest.raises(FttxError, match=r"not a (GeoJSON|GeoPackage) file \(its content") as e:
+            read()
+        text = str(e.value).replace(str(path), "")
+        assert "root" not in text and "passwd" not in text
+    # Even a JSON object holding the VRT text is read by the GeoJSON driver only.
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": _VRT}))
+    if name != "ducts.gpkg":
+        with pytest.raises(FttxError, match=r"not a readable GeoJSON file$") as e:
+            load_infrastructure(path, kotka.crs)
+        assert "root" not in str(e.value).replace(str(path), "")
+
+
+def test_layer_of_another_format_or_not_a_file_is_refused(tmp_path: Path, kotka: District) -> None:
+    vrt = tmp_path / "ducts.vrt"
+    vrt.write_text(_VRT)
+    with pytest.raises(FttxError, match=r"must be GeoJSON \(\.geojson, \.json\) or GeoPackage"):
+        load_infrastructure(vrt, kotka.crs)
+    fifo = tmp_path / "ducts.geojson"
+    os.mkfifo(fifo)
+    with pytest.raises(FttxError, match=r"is a named pipe \(FIFO\), not a file"):
+        load_infrastructure(fifo, kotka.crs)
+    with pytest.raises(FttxError, match=r"is a named pipe \(FIFO\), not a file"):
+        load_register(fifo, kotka)
+
+
+def _shifted_layer(tmp_path: Path, d_lon: float, capacity: object = None) -> Path:
+    data = json.loads((SAMPLES_DIR / "kotka_karhula" / "infrastructure.geojson").read_text())
+    for feature in data["features"]:
+        coords = feature["geometry"]["coordinates"]
+        feature["geometry"]["coordinates"] = [[x + d_lon, y] for x, y in coords]
+        if capacity is not None:
+            feature["properties"]["free_capacity"] = capacity
+    path = tmp_path / "infra.geojson"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_layer_that_misses_the_district_is_warned_about(tmp_path: Path, kotka: District) -> None:
+    infra, warnings = load_existing_infra(kotka, _shifted_layer(tmp_path, 0.0))
+    assert infra.duct_m.sum() > 1000.0 and warnings == []
+    infra, warnings = load_existing_infra(kotka, _shifted_layer(tmp_path, 0.5))
+    assert infra.duct_m.sum() == 0.0 and infra.aerial_m.sum() == 0.0
+    assert len(warnings) == 1
+    assert re.search(r"routes lie 2\d\.\d km from the district's streets \(wrong CRS", warnings[0])
+    assert "0 km of existing ducts or poles reused" in warnings[0]
+
+
+def test_layer_capacities_are_bounded(tmp_path: Path, kotka: District) -> None:
+    with pytest.raises(FttxError, match="free_capacity 1e\\+30 is more than 10000 cables"):
+        load_infrastructure(_shifted_layer(tmp_path, 0.0, 1e30), kotka.crs)
+    with pytest.raises(FttxError, match=r"free_capacity 'x{30,}\.\.\. \(5000 characters\)"):
+        load_infrastructure(_shifted_layer(tmp_path, 0.0, "x" * 5000), kotka.crs)
+
+
+def test_register_messages_stay_short(tmp_path: Path, kotka: District) -> None:
+    path = tmp_path / "premises.csv"
+    path.write_text(",".join("c" * 1000 + str(i) for i in range(40)) + "\n" + "1," * 39 + "1\n")
+    with pytest.raises(FttxError, match=r"missing column\(s\) lon,lat .* and 34 more$") as info:
+        load_register(path, kotka)
+    assert len(str(info.value).replace(str(path), "")) < 400
+    path.write_text('lon,lat,homes\n26.95,60.53,"' + "9" * 200_000 + '"\n')
+    with pytest.raises(FttxError, match=r"line \d: not a readable CSV file \(field larger"):
+        load_register(path, kotka)
+    path.write_text("lon,lat,homes\n26.95,60.53," + "x" * 5000 + "\n")
+    with pytest.raises(FttxError, match=r"line 2: column 'homes' is not a number: 'x+\.\.\."):
+        load_register(path, kotka)

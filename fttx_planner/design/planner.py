@@ -20,7 +20,7 @@ from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.costing.access import is_mdu
 from fttx_planner.costing.bom import build_bom
-from fttx_planner.demand.premises import estimate_demand
+from fttx_planner.demand.premises import Demand, estimate_demand
 from fttx_planner.design.cables import CableSizer, depth_lengths, subtree_sums
 from fttx_planner.design.fdp import distribution_points
 from fttx_planner.design.joints import CLOSURE_COLUMNS, cable_runs
@@ -77,6 +77,10 @@ class Connections:
         tap) but carries no fibre of its own (a lamp on a shared run).
     all_home_run
         Point-to-point: every premise's fibre runs from the OLT.
+    demand
+        Premises per row estimated by the caller on the district without its
+        endpoints (so no address point is taken by an endpoint); ``None``:
+        the planner estimates them.
     """
 
     fibres: np.ndarray
@@ -84,6 +88,7 @@ class Connections:
     home_run: np.ndarray
     attach_only: np.ndarray
     all_home_run: bool = False
+    demand: Demand | None = None
 
 
 def plan_district(
@@ -222,9 +227,12 @@ def _plan_once(
 ) -> Plan:
     st = _Stages(progress, cancelled)
     st.check()
-    demand = estimate_demand(
-        district.buildings, params, district.addresses, district.landuse, district.register
-    )
+    if connections is not None and connections.demand is not None:  # hook
+        demand = connections.demand
+    else:
+        demand = estimate_demand(
+            district.buildings, params, district.addresses, district.landuse, district.register
+        )
     homes = demand.homes
     attach = homes
     if connections is not None:  # hook: endpoints replace the estimate on their rows

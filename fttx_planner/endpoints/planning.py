@@ -36,6 +36,7 @@ from scipy.sparse.csgraph import connected_components
 
 from fttx_planner.catalogue import PASSIVE_LAYERS, Catalogue
 from fttx_planner.costing.bom import BOM_COLUMNS
+from fttx_planner.demand.premises import Demand, estimate_demand
 from fttx_planner.design.cables import CableSizer, depth_lengths
 from fttx_planner.design.planner import Cancelled, Connections, Progress, plan_district
 from fttx_planner.design.trench import root_tree
@@ -49,8 +50,9 @@ from fttx_planner.params import DesignParams
 from fttx_planner.plan import Plan
 from fttx_planner.quality.bound import lower_bound
 
-#: Half the side of the square standing for an endpoint (m).
-ENDPOINT_HALF_SIDE_M = 0.5
+#: Half the side of the square standing for an endpoint (m): small, so that no
+#: home's drop has to go round it.
+ENDPOINT_HALF_SIDE_M = 0.05
 #: Endpoints' OSM ids in the buildings table start below this (no OSM id is this negative).
 ENDPOINT_ID_BASE = -(10**13)
 #: The point-to-point optics dedicated fibres end on (``data/architectures.csv``).
@@ -185,6 +187,19 @@ def with_endpoints(district: District, endpoints: Endpoints, rules: EndpointRule
     return replace(district, buildings=buildings, warnings=list(district.warnings))
 
 
+def padded(demand: Demand, n: int) -> Demand:
+    """The demand with ``n`` rows of no premises appended (the endpoints' rows)."""
+    update: dict[str, Any] = {}
+    for f in fields(demand):
+        value = getattr(demand, f.name)
+        if not isinstance(value, np.ndarray) or value.ndim != 1:
+            continue
+        kind = value.dtype.kind
+        fill: Any = "" if kind in "OUS" else (np.nan if kind == "f" else 0)
+        update[f.name] = np.concatenate([value, np.full(n, fill, dtype=value.dtype)])
+    return replace(demand, **update)
+
+
 def plan_city(
     district: District,
     endpoints: Endpoints,
@@ -248,11 +263,15 @@ def plan_city(
     def rows(values: np.ndarray, fill: Any) -> np.ndarray:
         return np.concatenate([np.full(k0, fill, dtype=values.dtype), values])
 
+    demand = estimate_demand(
+        district.buildings, params, district.addresses, district.landuse, district.register
+    )
     conn = Connections(
         fibres=rows(fibres, 0),
         endpoint=is_ep,
         home_run=rows(rule != "pon", False),
         attach_only=rows(~head, False),
+        demand=padded(demand, len(ep)),
     )
     plan = plan_district(city, params, catalogue, infra, progress, cancelled, connections=conn)
     out = _finish(plan, ep, rules, k0, rule, fibres, run, head, diversity)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from pypdf import PdfReader
 from fttx_planner.cli import main
 from fttx_planner.design.planner import plan_district
 from fttx_planner.design.trench import root_tree
+from fttx_planner.district import AddressPoints
 from fttx_planner.endpoints.diversity import main_path_edges
 from fttx_planner.endpoints.layer import read_endpoint_layer
 from fttx_planner.endpoints.osm import read_osm_endpoints
@@ -147,6 +149,19 @@ def test_dedicated_fibre_counted_once_end_to_end() -> None:
     # The homes keep their own table and count.
     assert city.homes_passed == base.homes_passed
     assert row["path_m"] == pytest.approx(95.0 + row["drop_m"], abs=0.6)
+
+
+def test_endpoint_takes_no_address_from_a_home() -> None:
+    """A school node that carries the address of the house it stands in front of."""
+    addresses = AddressPoints(
+        xy=np.array([[40.0, 8.8], [41.0, 8.8], [42.0, 8.8]]), business=np.zeros(3, dtype=bool)
+    )
+    d = replace(one_street(), addresses=addresses)
+    base = plan_district(d, NO_JOINTS)
+    assert base.buildings["homes"].tolist() == [3, 1]
+    city = plan_city(d, points((40.0, 8.8, "school")), NO_JOINTS)
+    assert city.buildings["homes"].tolist() == [3, 1]
+    assert city.endpoints["served"].all()
 
 
 def test_pon_endpoint_takes_a_splitter_port() -> None:

@@ -21,6 +21,8 @@ from ui.finance_names import actor_title
 
 #: Category labels under bars are wrapped to lines of at most this many characters.
 WRAP_CHARS = 12
+#: Legend entries are wrapped to lines of at most this many characters (a narrow column).
+LEGEND_CHARS = 24
 
 
 def legend_label(text: str) -> str:
@@ -28,8 +30,10 @@ def legend_label(text: str) -> str:
 
     Examples
     --------
-    >>> legend_label("PIP (P(loss) 56%)")
-    'Passive infrastructure provider (PIP) (P(loss) 56%)'
+    >>> print(legend_label("PIP (P(loss) 56%)"))
+    Passive infrastructure
+    provider (PIP)
+    (P(loss) 56%)
     >>> legend_label("Network owner"), legend_label("SP1")
     ('Network owner', 'Service provider SP1')
     """
@@ -37,7 +41,8 @@ def legend_label(text: str) -> str:
     full = actor_title(head)
     if full == head:
         return text
-    return f"{full}{sep}{rest}"
+    name = textwrap.fill(full, LEGEND_CHARS, break_on_hyphens=False)
+    return f"{name}\n({rest}" if sep else name
 
 
 def readable(fig: Figure) -> Figure:

@@ -58,9 +58,10 @@ DESIGN_SECTIONS = {
 }  # fmt: skip
 #: The section that holds the OLT site, where *Set on map* goes.
 OLT_SECTION = "OLT site (empty: the planner chooses)"
-#: Below this window width the docks share the left side as tabs (a 1366 px laptop),
-#: so the tabs in the middle keep about 1,000 px.
-COMPACT_WIDTH_PX = 1600
+#: Below this window width the docks share the left side as tabs (a 1366 px laptop,
+#: a 1600 px window), so the tabs in the middle keep at least 1,000 px; the docks on
+#: both sides take about 720 px.
+COMPACT_WIDTH_PX = 1720
 
 
 class WindowLayout(WindowBase):
@@ -312,8 +313,9 @@ class WindowLayout(WindowBase):
         st = self.settings
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
+            # Most of the screen: a 1920 x 1080 desktop gets the wide arrangement of the docks.
             area = screen.availableGeometry()
-            self.resize(min(1500, int(area.width() * 0.92)), min(940, int(area.height() * 0.92)))
+            self.resize(min(1800, int(area.width() * 0.92)), min(1050, int(area.height() * 0.92)))
         else:
             self.resize(1440, 900)
         geometry = st.value("window/geometry")

@@ -177,7 +177,7 @@ def test_finance_view_shows_the_comparison(qtbot: Any, small_outcome: Any) -> No
     assert {"Value chain (all actors)", "Passive infrastructure provider (PIP)"} <= actors
     assert "Service provider SP1" in actors
     npv_legend = view.charts["npv_by_model"].figure.axes[0].get_legend()
-    labels = [t.get_text() for t in npv_legend.get_texts()]
+    labels = [" ".join(t.get_text().split()) for t in npv_legend.get_texts()]
     assert "Passive infrastructure provider (PIP)" in labels
     # The legend stands beside the bars, not over them.
     fig = view.charts["npv_by_model"].figure

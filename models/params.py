@@ -732,7 +732,8 @@ class FinanceParams(BaseModel):
         "Price basis",
         "Nominal: cash flows in money of each year, discounted at the (nominal) discount rates. "
         "Real: cash flows in money of the price base year, discounted at the matching real "
-        "rates (1 + r) / (1 + inflation) - 1. Both give the same NPV.",
+        "rates (1 + r) / (1 + inflation) - 1; the real NPV is the nominal one in money of the "
+        "price base year.",
     )
     start_year: int = _field(
         "start_year",

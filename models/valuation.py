@@ -6,8 +6,9 @@ Monte Carlo (:mod:`models.montecarlo`), so both value a draw the same way:
 - **price basis**: the ledger is in nominal money. On the ``"real"`` basis
   every flow is divided by the general price index (money of the price base
   year) and discounted at the matching real rate ``(1 + r) / (1 + i) - 1``;
-  the NPV is then the nominal NPV in base-year money (equal when the base
-  year is the first build year);
+  the NPV is then the nominal NPV times ``(1 + i) ** (offset - lag)``, ``lag``
+  the years from the price base year to the first build year (equal with
+  start-of-year timing and no lag);
 - **timing**: flows of year ``t`` are discounted ``t + offset`` years
   (0 start of year, 0.5 mid-year, 1 end of year);
 - **terminal value**: added to the last year of the actor's horizon

@@ -30,6 +30,10 @@ def test_annuity_loan_by_hand() -> None:
     # Interest on the balance at the end of the year before: 100, 69.79, 36.56.
     np.testing.assert_allclose(s.interest_eur, [0.0, 100.0, 69.7885, 36.5559], atol=1e-4)
     assert s.balance_eur[-1] == pytest.approx(0.0, abs=1e-9)
+    # Interest and principal of each payment as numpy-financial splits them.
+    periods = np.arange(1, 4)
+    np.testing.assert_allclose(s.interest_eur[1:], -npf.ipmt(0.1, periods, 3, 1_000))
+    np.testing.assert_allclose(s.principal_eur[1:], -npf.ppmt(0.1, periods, 3, 1_000))
     # At its own rate the lender's cash flow is worth nothing.
     assert npf.npv(0.1, -s.net_to_borrower_eur) == pytest.approx(0.0, abs=1e-9)
 

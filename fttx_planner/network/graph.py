@@ -270,7 +270,8 @@ def build_design_graph(
         Buildings farther from every reachable street are unserved.
     olt_xy
         OLT location, or ``None``: the OLT goes on the street component with
-        the most homes (its exact site is chosen later).
+        the most homes within ``max_drop_m`` of it (its exact site is chosen
+        later).
 
     Raises
     ------
@@ -316,10 +317,15 @@ def build_design_graph(
             raise DesignError(msg)
         comp = int(edge_comp[olt_local])
     else:
-        served_now = near_idx >= 0
-        weight = np.bincount(
-            edge_comp[near_idx[served_now]], weights=homes[served_now], minlength=labels.max() + 1
-        )
+        # The street component with the most homes within reach of a drop (homes
+        # farther from every street count for none: no component can serve them).
+        weight = np.zeros(labels.max() + 1)
+        for reachable in (near_dist <= max_drop_m, near_idx >= 0):
+            weight = np.bincount(
+                edge_comp[near_idx[reachable]], weights=homes[reachable], minlength=weight.size
+            )
+            if weight.sum() > 0:
+                break
         comp = int(np.argmax(weight)) if weight.sum() > 0 else int(np.bincount(edge_comp).argmax())
 
     comp_local = np.flatnonzero(edge_comp == comp)

@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,9 +23,10 @@ from fttx_planner.network.infra import load_infrastructure
 from fttx_planner.osm import limits
 from fttx_planner.osm.load import load_osm
 from fttx_planner.params import MAX_PARAMS_BYTES, DesignParams, load_params, params_from_dict
-from fttx_planner.pipeline import load_existing_infra
+from fttx_planner.pipeline import load_existing_infra, run_plan
 from fttx_planner.samples import SAMPLES_DIR, load_sample
 
+from ._districts import hand_district
 from .test_osm_load import HOUSE, HOUSE_NODES, node_grid, osm_xml
 
 
@@ -449,3 +451,56 @@ def test_register_messages_stay_short(tmp_path: Path, kotka: District) -> None:
     path.write_text("lon,lat,homes\n26.95,60.53," + "x" * 5000 + "\n")
     with pytest.raises(FttxError, match=r"line 2: column 'homes' is not a number: 'x+\.\.\."):
         load_register(path, kotka)
+
+
+# --- implausible but valid districts (issue 16) ---------------------------------
+
+
+def _islands(flats: list[float]) -> District:
+    """A 400 m street with six houses, and one 100 m street per entry of ``flats``
+    (2 km apart), each with one block of that many flats; the OLT left to the planner."""
+    nodes = [(0.0, 0.0), (400.0, 0.0)]
+    edges = [(0, 1)]
+    houses = [(x, 14.0) for x in (50.0, 110.0, 170.0, 230.0, 290.0, 350.0)]
+    for k in range(len(flats)):
+        x0 = 2000.0 * (k + 1)
+        nodes += [(x0, 0.0), (x0 + 100.0, 0.0)]
+        edges.append((len(nodes) - 2, len(nodes) - 1))
+        houses.append((x0 + 50.0, 14.0))
+    district = hand_district(nodes, edges, houses)
+    b = district.buildings
+    counts = np.concatenate([np.full(6, np.nan), np.asarray(flats, dtype=float)])
+    buildings = replace(b, flats=counts, building=np.where(np.isnan(counts), "house", "apartments"))
+    return replace(district, buildings=buildings, olt_xy=None)
+
+
+def test_automatic_olt_goes_to_the_island_with_most_premises_not_most_street() -> None:
+    plan = plan_district(_islands([40.0]))
+    assert plan.homes_passed == 40  # the block's island, though the houses' one is longer
+    assert plan_district(_islands([3.0])).homes_passed == 6  # the houses' island wins
+
+
+def test_automatic_olt_reaching_under_half_of_the_premises_is_warned_about() -> None:
+    plan = run_plan(_islands([5.0, 5.0]))
+    assert plan.homes_passed == 6
+    text = " | ".join(plan.warnings)
+    assert "the automatic OLT site reaches only 6 of 16 premises (38%)" in text
+    assert not any("automatic OLT" in w for w in run_plan(_islands([1.0, 1.0])).warnings)
+
+
+def test_automatic_olt_ignores_homes_no_street_can_reach() -> None:
+    """Twenty houses 600 m from any street lie nearest the block's short street: they
+    must not draw the OLT there (they are unservable), the six reachable houses win."""
+    district = _islands([4.0])
+    far = [(2050.0 + 20.0 * i, 600.0) for i in range(20)]
+    centres = shapely.get_coordinates(shapely.centroid(district.buildings.footprint))
+    houses = [tuple(c) for c in centres] + far
+    nodes = district.streets.node_xy
+    edges = list(
+        zip(district.streets.edge_u.tolist(), district.streets.edge_v.tolist(), strict=True)
+    )
+    moved = hand_district([tuple(n) for n in nodes], edges, houses)
+    flats = np.concatenate([district.buildings.flats, np.full(20, np.nan)])
+    buildings = replace(moved.buildings, flats=flats)
+    plan = plan_district(replace(moved, buildings=buildings, olt_xy=None))
+    assert plan.homes_passed == 6

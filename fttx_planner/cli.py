@@ -218,8 +218,10 @@ def _is_terminal(stream: object) -> bool:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from fttx_planner.export import write_all
+    from fttx_planner.export.atomic import check_output_folder, os_error
     from fttx_planner.pipeline import run_plan
 
+    check_output_folder(args.out)  # before the plan runs, not after
     bar = _Bar(args.quiet)
     try:
         plan = run_plan(
@@ -233,11 +235,14 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             households=args.households,
             businesses=args.businesses,
         )
-        paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
-        if args.pdf:
-            from fttx_planner.report.builder import write_report
+        try:
+            paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
+            if args.pdf:
+                from fttx_planner.report.builder import write_report
 
-            paths.append(write_report(plan, args.out / "report.pdf"))
+                paths.append(write_report(plan, args.out / "report.pdf"))
+        except OSError as exc:
+            raise os_error(exc, args.out) from None
     finally:
         bar.close()
     _print_plan(plan, args.out, paths)
@@ -245,14 +250,21 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from fttx_planner.export.atomic import check_output_file, os_error
     from fttx_planner.pipeline import run_plan
     from fttx_planner.report.builder import write_report
 
+    target = args.out if args.out.suffix.lower() == ".pdf" else args.out / "report.pdf"
+    check_output_file(target)  # before the plan runs, not after
     bar = _Bar(args.quiet)
     try:
         plan = run_plan(args.district, params_file=args.params, progress=bar)
-        target = args.out if args.out.suffix.lower() == ".pdf" else args.out / "report.pdf"
-        path = write_report(plan, target, finance_params_file=args.finance_params, paper=args.paper)
+        try:
+            path = write_report(
+                plan, target, finance_params_file=args.finance_params, paper=args.paper
+            )
+        except OSError as exc:
+            raise os_error(exc, target.parent) from None
     finally:
         bar.close()
     print(f"Report written to {path}")

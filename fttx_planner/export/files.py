@@ -2,7 +2,8 @@
 
 All files are written atomically (:mod:`fttx_planner.export.atomic`): to a
 temporary file beside the target, then renamed over it, so a crash never
-leaves a half-written file.
+leaves a half-written file; :func:`write_all` writes the whole set into a
+staging folder and swaps it in at the end, so it never leaves a mixed set.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from fttx_planner.export.atomic import write_text_atomic
+from fttx_planner.export.atomic import output_set, write_text_atomic
 from fttx_planner.export.geojson import write_geojson
 from fttx_planner.export.geopackage import write_geopackage
 from fttx_planner.export.kml import write_kml
@@ -47,30 +48,39 @@ def write_all(
 
     ``geojson/<layer>.geojson`` (RFC 7946), ``plan.gpkg`` (GeoPackage 1.2
     with QGIS styles) and ``plan.qgz`` (QGIS project), ``plan.kmz`` (Google
-    Earth), ``bom.csv``, ``splitters.csv`` and ``summary.json``.
+    Earth), ``bom.csv``, ``splitters.csv`` and ``summary.json``. The set is
+    written into a hidden staging folder and swapped in whole
+    (:func:`~fttx_planner.export.atomic.output_set`): a failure half-way
+    leaves the previous set as it was; other files in ``out_dir`` are kept.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` is a file or cannot be written, or an OS error (disk
+        full...) occurred; nothing of the previous set has changed then.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     step = progress or (lambda f, s: None)
     title = f"{plan.district.name}: FTTH plan"
     credit = plan.district.attribution
-    step(0.0, "layers")
-    layers = plan_layers(plan, wgs84=True)
-    step(0.3, "GeoJSON")
-    paths = write_geojson(layers, out / "geojson")
-    step(0.5, "GeoPackage")
-    paths.append(write_geopackage(layers, out / "plan.gpkg", credit, title, crs=plan.district.crs))
-    paths.append(out / "plan.qgz")
-    step(0.75, "KMZ")
-    paths.append(write_kml(layers, out / "plan.kmz", title, credit))
-    step(0.9, "tables")
-    paths.append(write_bom_csv(plan, out / "bom.csv"))
-    paths.append(write_summary(plan, out / "summary.json"))
-    sp = plan.splitters.drop(columns=["node"])
-    write_text_atomic(out / "splitters.csv", sp.to_csv(index=False))
-    paths.append(out / "splitters.csv")
+    with output_set(out, OUTPUT_FILES) as stage:
+        step(0.0, "layers")
+        layers = plan_layers(plan, wgs84=True)
+        step(0.3, "GeoJSON")
+        paths = write_geojson(layers, stage / "geojson")
+        step(0.5, "GeoPackage")
+        gpkg = write_geopackage(layers, stage / "plan.gpkg", credit, title, crs=plan.district.crs)
+        paths += [gpkg, stage / "plan.qgz"]
+        step(0.75, "KMZ")
+        paths.append(write_kml(layers, stage / "plan.kmz", title, credit))
+        step(0.9, "tables")
+        paths.append(write_bom_csv(plan, stage / "bom.csv"))
+        paths.append(write_summary(plan, stage / "summary.json"))
+        sp = plan.splitters.drop(columns=["node"])
+        write_text_atomic(stage / "splitters.csv", sp.to_csv(index=False))
+        paths.append(stage / "splitters.csv")
     step(1.0, "done")
-    return paths
+    return [out / p.relative_to(stage) for p in paths]
 
 
 def _json_default(obj: Any) -> Any:

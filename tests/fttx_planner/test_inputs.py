@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import json
 import os
 import re
+import stat
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,16 +19,21 @@ import shapely
 
 from fttx_planner import CatalogueError, FttxError, OsmLoadError, ParameterError
 from fttx_planner.catalogue import LAYERS, MAX_CATALOGUE_BYTES, MAX_ROWS, Catalogue
+from fttx_planner.cli import main
 from fttx_planner.demand.premises import demand_rules, estimate_demand
 from fttx_planner.demand.register import load_register
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Buildings, District
+from fttx_planner.export import OUTPUT_FILES, write_all, write_text_atomic
+from fttx_planner.export.atomic import OutputError, check_output_file, output_set
 from fttx_planner.network.infra import load_infrastructure
 from fttx_planner.osm import limits
 from fttx_planner.osm.load import load_osm
 from fttx_planner.params import MAX_PARAMS_BYTES, DesignParams, load_params, params_from_dict
 from fttx_planner.pipeline import load_existing_infra, run_plan
+from fttx_planner.plan import Plan
 from fttx_planner.samples import SAMPLES_DIR, load_sample
+from fttx_planner.synthetic import grid_district
 
 from ._districts import hand_district
 from .test_osm_load import HOUSE, HOUSE_NODES, node_grid, osm_xml
@@ -504,3 +513,100 @@ def test_automatic_olt_ignores_homes_no_street_can_reach() -> None:
     buildings = replace(moved.buildings, flats=flats)
     plan = plan_district(replace(moved, buildings=buildings, olt_xy=None))
     assert plan.homes_passed == 6
+
+
+# --- outputs (issue 16) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_plan() -> Plan:
+    return plan_district(grid_district(40, seed=3))
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_out_that_is_a_file_fails_in_one_line_before_planning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_plan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the plan ran before the output was checked")
+
+    monkeypatch.setattr("fttx_planner.pipeline.run_plan", no_plan)
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file")
+    for out, message in (
+        (blocker, r"output folder .*taken: .*taken is a file, not a folder"),
+        (blocker / "sub", r"output folder .*sub: .*taken is a file, not a folder"),
+    ):
+        assert main(["plan", "liechtenstein_balzers", "--out", str(out), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert re.fullmatch(rf"error: {message}\n", err), err
+    folder_pdf = tmp_path / "r.pdf"
+    folder_pdf.mkdir()
+    assert main(["report", "liechtenstein_balzers", "--out", str(folder_pdf), "--quiet"]) == 2
+    assert "is a folder or not a regular file" in capsys.readouterr().err
+    with pytest.raises(OutputError, match=r"report\.pdf: is a folder"):
+        check_output_file(_mkdir(tmp_path / "x" / "report.pdf"))
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True)
+    return path
+
+
+def test_failed_export_leaves_the_previous_set_intact(
+    tmp_path: Path, small_plan: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    paths = write_all(small_plan, out)
+    assert {p.relative_to(out).parts[0] for p in paths} == {n.rstrip("/") for n in OUTPUT_FILES}
+    assert all(p.is_file() for p in paths)
+    (out / "notes.txt").write_text("mine")  # not part of the set: kept
+    before = _snapshot(out)
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "plan.kmz")
+
+    monkeypatch.setattr("fttx_planner.export.files.write_kml", disk_full)
+    other = plan_district(grid_district(60, seed=4))
+    with pytest.raises(OutputError, match=r"out: No space left on device \(plan\.kmz\)$"):
+        write_all(other, out)
+    assert _snapshot(out) == before  # geojson and GeoPackage were rewritten, then dropped
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*(n.rstrip("/") for n in OUTPUT_FILES), "notes.txt"]
+    )
+    monkeypatch.undo()
+    write_all(other, out)
+    after = _snapshot(out)
+    assert after["notes.txt"] == b"mine" and after["summary.json"] != before["summary.json"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_temporary_folders_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    pid = int(dead.stdout)
+    stale = [tmp_path / f".fttx-out{pid}.x1", tmp_path / f".p.json.tmp{pid}.x2"]
+    for folder in stale:
+        folder.mkdir()
+        (folder / "half-written").write_text("x")
+    write_text_atomic(tmp_path / "p.json", "{}")
+    assert not stale[1].exists() and stale[0].exists()
+    with output_set(tmp_path, ["p.json"]) as stage:
+        (stage / "p.json").write_text("{}")
+    assert not stale[0].exists()
+
+
+def test_atomic_write_keeps_permissions_and_symlinks(tmp_path: Path) -> None:
+    private = tmp_path / "project.json"
+    private.write_text("old")
+    private.chmod(0o600)
+    write_text_atomic(private, "new")
+    assert private.read_text() == "new" and stat.S_IMODE(private.stat().st_mode) == 0o600
+    link = tmp_path / "link.json"
+    link.symlink_to(private)
+    write_text_atomic(link, "through the link")
+    assert link.is_symlink() and private.read_text() == "through the link"
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600

@@ -41,6 +41,9 @@ MAX_UNITS_PER_POINT = 100_000
 #: tens of thousands of addresses).
 MAX_REGISTER_BYTES = 256 * 1024 * 1024
 MAX_REGISTER_POINTS = 2_000_000
+#: Most units in all: more than the households of the largest city (Tokyo:
+#: about 7 million); planning steps that weigh homes need memory in proportion.
+MAX_REGISTER_UNITS = 20_000_000
 
 
 class RegisterError(FttxError):
@@ -69,6 +72,13 @@ def load_register(path: str | PathLike[str], district: District) -> PremisesRegi
         msg = f"{path}: a premises register must be .csv, .geojson or .gpkg"
         raise RegisterError(msg)
     _check_inside(path, xy, district)
+    total = int(homes.sum()) + int(business.sum())
+    if total > MAX_REGISTER_UNITS:
+        msg = (
+            f"{path}: the register counts {total:,} units in all, more than the "
+            f"{MAX_REGISTER_UNITS:,} of any city"
+        )
+        raise RegisterError(msg)
     return PremisesRegister(xy=xy, residential=homes, business=business, source=str(path))
 
 

@@ -61,6 +61,10 @@ MAX_HEIGHT_M = 1000.0
 #: ``building:flats`` / ``addr:flats``: the largest residential buildings hold a
 #: few thousand flats (Regent International, Hangzhou: about 20,000 residents).
 MAX_FLATS = 10_000.0
+#: Most flats tagged in one file: more households than the largest city has
+#: (Tokyo: about 7 million); beyond it, a crafted file (every planning step
+#: that weighs homes would then need memory in proportion).
+MAX_TOTAL_FLATS = 20_000_000.0
 
 #: libosmium keeps tag keys and values to this many characters.
 MAX_TAG_CHARS = 255
@@ -259,6 +263,9 @@ def _osm_ref(building_id: int) -> str:
 def bound_building_tags(buildings: Buildings) -> list[str]:
     """Ignore (set to NaN, in place) tag values beyond the plausible bounds; one warning per tag.
 
+    Raises :class:`OsmLoadError` (without the file name: the caller adds it)
+    when the flats left add up to more than :data:`MAX_TOTAL_FLATS`.
+
     Examples
     --------
     >>> from fttx_planner.district import Buildings
@@ -289,4 +296,11 @@ def bound_building_tags(buildings: Buildings) -> list[str]:
                 f"{_osm_ref(int(buildings.osm_id[first]))}: {values[first]:g}): ignored"
             )
             values[absurd] = np.nan  # in place: the footprints' tag arrays are their own
+    total = float(np.nansum(buildings.flats))
+    if total > MAX_TOTAL_FLATS:
+        msg = (
+            f"its buildings are tagged with {total:,.0f} flats in all, more than the "
+            f"{MAX_TOTAL_FLATS:,.0f} of any city: not a district"
+        )
+        raise OsmLoadError(msg)
     return warnings

@@ -133,7 +133,10 @@ def load_osm(
     if len(buildings) == 0:
         msg = f"{path}: no buildings: every building footprint is broken or degenerate"
         raise OsmLoadError(msg)
-    tag_warnings = bound_building_tags(buildings)
+    try:
+        tag_warnings = bound_building_tags(buildings)
+    except OsmLoadError as exc:
+        raise OsmLoadError(f"{path}: {exc}") from None
 
     addresses, landuse = build_context(raw, crs)
     entrances, barriers = build_ground(raw, crs)

@@ -610,3 +610,16 @@ def test_atomic_write_keeps_permissions_and_symlinks(tmp_path: Path) -> None:
     write_text_atomic(link, "through the link")
     assert link.is_symlink() and private.read_text() == "through the link"
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
+
+
+def test_total_flats_of_a_file_and_units_of_a_register_are_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kotka: District
+) -> None:
+    monkeypatch.setattr(limits, "MAX_TOTAL_FLATS", 100.0)
+    path = _osm(tmp_path, _district_xml({"building:flats": "500"}))
+    with pytest.raises(OsmLoadError, match=r"d\.osm: its buildings are tagged with 500 flats"):
+        load_osm(path)
+    register = tmp_path / "premises.csv"
+    register.write_text("lon,lat,homes\n" + "26.95,60.53,100000\n" * 201)
+    with pytest.raises(FttxError, match="counts 20,100,000 units in all, more than the 20,000,000"):
+        load_register(register, kotka)

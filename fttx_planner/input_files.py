@@ -107,13 +107,14 @@ def check_input_file(
     >>> check_input_file("/", "parameter file", 100)
     Traceback (most recent call last):
     ...
-    fttx_planner._errors.FttxError: parameter file /: is a folder, not a file
+    fttx_planner._errors.FttxError: Parameter file /: is a folder, not a file
     """
     path = Path(path)
+    noun, what = what, what[:1].upper() + what[1:]  # what starts the message
     try:
         info = path.stat()
     except FileNotFoundError:
-        msg = f"{what[:1].upper()}{what[1:]} not found: {path}"
+        msg = f"{what} not found: {path}"
         raise error(msg) from None
     except OSError as exc:
         msg = f"{what} {path}: cannot be read ({exc.strerror or type(exc).__name__})"
@@ -127,7 +128,7 @@ def check_input_file(
     if info.st_size > max_bytes:
         msg = (
             f"{what} {path}: {info.st_size:,} bytes, more than the {max_bytes:,} bytes "
-            f"a {what} may have"
+            f"a {noun} may have"
         )
         raise error(msg)
     return int(info.st_size)
@@ -142,6 +143,7 @@ def read_bounded_bytes(
     """The bytes of a checked file, never more than ``max_bytes`` (it may grow meanwhile)."""
     path = Path(path)
     check_input_file(path, what, max_bytes, error)
+    noun, what = what, what[:1].upper() + what[1:]
     try:
         with path.open("rb") as f:
             data = f.read(max_bytes + 1)
@@ -149,7 +151,7 @@ def read_bounded_bytes(
         msg = f"{what} {path}: cannot be read ({exc.strerror or type(exc).__name__})"
         raise error(msg) from None
     if len(data) > max_bytes:
-        msg = f"{what} {path}: more than the {max_bytes:,} bytes a {what} may have"
+        msg = f"{what} {path}: more than the {max_bytes:,} bytes a {noun} may have"
         raise error(msg)
     return data
 
@@ -173,5 +175,6 @@ def read_bounded_text(
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        what = what[:1].upper() + what[1:]
         msg = f"{what} {path} line {line}: not UTF-8 text (byte {exc.start})"
         raise error(msg) from None

@@ -81,7 +81,7 @@ def read_vector_file(
     driver = VECTOR_DRIVERS.get(path.suffix.lower())
     check_input_file(path, what, max_bytes, error)
     if driver is None:
-        msg = f"{path}: a {what} must be GeoJSON (.geojson, .json) or GeoPackage (.gpkg)"
+        msg = f"{path}: the {what} must be GeoJSON (.geojson, .json) or GeoPackage (.gpkg)"
         raise error(msg)
     name = _FORMAT_NAMES[driver]
     try:

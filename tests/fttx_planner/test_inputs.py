@@ -241,6 +241,7 @@ def _district_xml(house_tags: dict[str, str] | None = None) -> str:
         ("lat", "47,06", r"line 3: node 100: lat='47,06' is not a coordinate"),
         ("lon", "inf", r"line 3: node 100: lon='inf' is not a coordinate"),
         ("lat", "999", r"line 3: node 100: lat='999' is outside -90..90 degrees"),
+        ("lat", "", r"line 3: node 100: lat='' is not a coordinate"),
         ("id", "abc", r"line 3: node: id='abc' is not a whole number"),
         ("ref", "abc", r"line 10: way 1: ref='abc' is not a whole number"),
         ("id", "9" * 25, r"line 3: node 9+: id='9+' is not a whole number \(64 bit\)"),
@@ -257,6 +258,13 @@ def test_osm_values_the_parser_refuses_name_line_and_element(
         with pytest.raises(OsmLoadError, match=rf"{re.escape(name)} {message}") as info:
             load_osm(path)
         assert "\n" not in str(info.value)
+
+
+def test_osm_entity_expansion_is_refused(tmp_path: Path) -> None:
+    laughs = '<!DOCTYPE osm [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<osm version'
+    text = _district_xml().replace("<osm version", laughs, 1).replace('v="house"', 'v="&b;"')
+    with pytest.raises(OsmLoadError, match=r"d\.osm: cannot read .*\(XML entities are not"):
+        load_osm(_osm(tmp_path, text))
 
 
 def test_osm_tag_longer_than_libosmium_takes_is_cut_in_the_message(tmp_path: Path) -> None:

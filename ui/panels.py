@@ -323,7 +323,8 @@ class DetailsPanel(QLabel):
 
     HINT = (
         "<p style='color:#78909c'>Hover or click a building, splitter or cable on the map to "
-        "see its homes, splitter, optical loss, cable size, length and cost.</p>"
+        "see its homes and business units, splitter, optical loss, cable size, length and "
+        "cost.</p>"
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:

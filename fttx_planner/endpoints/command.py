@@ -83,6 +83,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, type=Path, help="output folder (created if needed)")
     p.add_argument("--params", type=Path, help="design parameters (TOML)")
     p.add_argument("--catalogue", type=Path, help="cost catalogue CSV (default: shipped prices)")
+    p.add_argument(
+        "--deployment", choices=["greenfield", "brownfield"],
+        help="override the scenario's deployment (brownfield needs --infra or a sample city "
+        "that ships an infrastructure layer)",
+    )  # fmt: skip
+    p.add_argument("--infra", type=Path, help="existing ducts and pole routes (brownfield)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
@@ -93,16 +99,30 @@ def run(args: argparse.Namespace) -> int:
     return _city(args)
 
 
-def _inputs(args: argparse.Namespace) -> tuple[Any, Path | None, Any, Any]:
+def _inputs(args: argparse.Namespace) -> tuple[Any, Path | None, Any, Any, Any]:
+    """District, its OSM file, parameters, catalogue and existing infrastructure, as ``plan``."""
+    from fttx_planner._errors import DesignError
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.params import DesignParams, load_params
+    from fttx_planner.params import Deployment, DesignParams, load_params
+    from fttx_planner.pipeline import existing_infra
     from fttx_planner.samples import resolve_district
 
     district, scenario = resolve_district(str(args.district))
     osm_path = scenario.osm_path if scenario is not None else Path(args.district)
     params = load_params(args.params) if args.params else DesignParams()
+    if args.deployment is not None:
+        params = params.model_copy(update={"deployment": Deployment(args.deployment)})
+    elif scenario is not None and "deployment" not in params.model_fields_set:
+        params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
     catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
-    return district, osm_path, params, catalogue
+    infra = None
+    if params.deployment == Deployment.BROWNFIELD:
+        path = args.infra or (scenario.infrastructure_path if scenario is not None else None)
+        if path is None:
+            msg = f"Brownfield planning of {district.name!r} needs --infra FILE"
+            raise DesignError(msg)
+        infra = existing_infra(district, path)
+    return district, osm_path, params, catalogue, infra
 
 
 def _progress(quiet: bool) -> Any:
@@ -122,9 +142,9 @@ def _compare(args: argparse.Namespace) -> int:
     from fttx_planner.endpoints.compare import compare_architectures, comparison_table
     from fttx_planner.export.atomic import write_text_atomic
 
-    district, _, params, catalogue = _inputs(args)
+    district, _, params, catalogue, infra = _inputs(args)
     designs = compare_architectures(
-        district, params, catalogue, names=args.architectures, progress=_progress(args.quiet)
+        district, params, catalogue, infra, args.architectures, _progress(args.quiet)
     )
     table = comparison_table(designs)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -133,6 +153,7 @@ def _compare(args: argparse.Namespace) -> int:
         "format": "fttx-planner-comparison",
         "version": 1,
         "district": district.name,
+        "deployment": params.deployment.value,
         "attribution": district.attribution,
         "architectures": [d.row for d in designs],
     }
@@ -160,7 +181,7 @@ def _city(args: argparse.Namespace) -> int:
     from fttx_planner.export import write_all
     from fttx_planner.export.atomic import write_text_atomic
 
-    district, osm_path, params, catalogue = _inputs(args)
+    district, osm_path, params, catalogue, infra = _inputs(args)
     rules = EndpointRules.from_csv(args.rules) if args.rules else EndpointRules.default()
     points = Endpoints.empty()
     if not args.no_osm_endpoints and osm_path is not None:
@@ -171,7 +192,7 @@ def _city(args: argparse.Namespace) -> int:
         msg = f"No endpoint in {district.name!r}: none tagged in the OSM file and no --endpoints"
         raise EndpointError(msg)
     plan = plan_city(
-        district, points, params, catalogue, rules, diversity=args.diversity,
+        district, points, params, catalogue, rules, infra, diversity=args.diversity,
         progress=_progress(args.quiet), homes_only=args.homes_only,
     )  # fmt: skip
     paths = write_all(plan, args.out)

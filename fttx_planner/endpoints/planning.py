@@ -446,6 +446,13 @@ def _finish(
             f"{int(over.sum())} endpoints' dedicated fibres exceed the point-to-point optics' "
             f"{p2p.budget_db:g} dB budget ({p2p.loss_class}); they need longer-reach optics."
         )
+    orphan = [int(r) for r in np.unique(run[run >= 0]) if not served[head & (run == r)].any()]
+    orphan = [r for r in orphan if served[run == r].any()]
+    if orphan:
+        warnings.append(
+            f"{len(orphan)} pole runs have their far lamp unserved, so their other lamps get "
+            "no fibre of the run: serve that lamp or give the run's lamps another class."
+        )
     if (~table["served"]).any():
         warnings.append(f"{int((~table['served']).sum())} endpoints cannot be served; see reasons.")
     base_fields = {f.name: getattr(plan, f.name) for f in fields(Plan)}

@@ -131,3 +131,11 @@ def test_compare_cli_unknown_architecture_is_one_line(tmp_path, capsys) -> None:
     assert code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: Unknown architecture") and "\n" not in err
+
+
+def test_compare_brownfield_needs_its_layer(tmp_path, capsys) -> None:
+    code = main(["compare", "liechtenstein_balzers", "--out", str(tmp_path), "--quiet",
+                 "--deployment", "brownfield"])  # fmt: skip
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert "--infra" in err and "\n" not in err

@@ -104,11 +104,10 @@ class Match:
 def find_buildings(scene: MapScene, query: str, limit: int = 20) -> list[Match]:
     """Buildings whose OSM id is ``query`` or whose name/address contains it.
 
-    An exact OSM id (digits, optionally ``w``/``way``/``r`` before them) comes
-    first; then names and addresses that equal the query, then those that
-    start with it, then those that contain it (case- and accent-sensitive
-    text, whitespace-insensitive).
-
+    An exact OSM id (digits, optionally ``w``/``way``/``r`` before them; a
+    relation's id may be stored negative) comes first; then names and
+    addresses that equal the query, then those that start with it, then those
+    that contain it. Case and repeated spaces do not matter; accents do.
     """
     text = " ".join(query.split())
     if not text:
@@ -153,9 +152,7 @@ def show_building(canvas: MapCanvas, index: int) -> Feature | None:
     minx, miny, maxx, maxy = feature.geometry.bounds
     size = max(maxx - minx, maxy - miny, FIND_VIEW_M / 3) * 3
     canvas.centre = QPointF((minx + maxx) / 2, (miny + maxy) / 2)
-    canvas.scale = min(
-        max(canvas.width(), 50) / size, max(canvas.height(), 50) / size, canvas.scale * 1e6
-    )
-    canvas.zoom_by(1.0)  # redraw at the new view (and say it moved)
+    canvas.scale = min(max(canvas.width(), 50), max(canvas.height(), 50)) / size
+    canvas.zoom_by(1.0)  # clamps the zoom, redraws at the new view and says it moved
     canvas.set_selected(feature)
     return feature

@@ -188,6 +188,14 @@ class WindowActions(WindowBase):
         }
         for act, pixmap in icons.items():
             act.setIcon(self.style().standardIcon(pixmap))
+        # Short labels in the tool bar (the menus keep the full ones), so it fits 1366 px.
+        for act, short in (
+            (self.act_open, "Open"), (self.act_save, "Save"), (self.act_plan, "Plan"),
+            (self.act_cancel, "Cancel"), (self.act_fit, "Fit"), (self.act_zoom_in, "Zoom in"),
+            (self.act_zoom_out, "Zoom out"), (self.act_keep, "Keep scenario"),
+            (self.act_export_all, "Export all"),
+        ):  # fmt: skip
+            act.setIconText(short)
         tb.addActions([self.act_open, self.act_save])
         tb.addSeparator()
         tb.addActions([self.act_plan, self.act_cancel])

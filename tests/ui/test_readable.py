@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from tests.ui._clipping import clipped
 
@@ -115,3 +115,5 @@ def test_every_tab_and_panel_is_readable(
         _settle(qtbot)
         assert clipped(dock) == [], dock.windowTitle()
     assert clipped(window.statusBar()) == []
+    overflow = window.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert overflow is None or not overflow.isVisible()  # every tool bar button shows

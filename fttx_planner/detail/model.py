@@ -268,7 +268,6 @@ def build_detail(
         circuits,
         unit_circuit,
         feed_circuit,
-        stage_of,
         split_name,
         olt_name,
         drop_name,
@@ -398,13 +397,12 @@ def _sites(
     given: dict[int, tuple[str, str]] = {}
     closures = getattr(plan, "closures", None)
     if isinstance(closures, pd.DataFrame) and "node" in closures.columns:
-        for i, row in closures.reset_index(drop=True).iterrows():
+        for row in closures.to_dict("records"):
             v = int(row["node"])
             if v >= 0 and tree.pre[v] >= 0:
                 kind = str(row.get("kind", "closure"))
                 given[v] = (kind if kind in SITE_KINDS else "closure", str(row.get("name", "")))
                 nodes.add(v)
-            del i
     ordered = sorted(nodes, key=lambda v: tree.pre[v])
     kinds = []
     for v in ordered:
@@ -588,7 +586,6 @@ def _units(
     circuits: list[Circuit],
     unit_circuit: list[int],
     feed_circuit: dict[int, int],
-    stage_of: dict[int, int],
     split_name: dict[int, str],
     olt_name: dict[int, str],
     drop_name: dict[int, str],
@@ -653,5 +650,4 @@ def _units(
         "circuit",
     ]
     out = pd.DataFrame(rows, columns=cols)
-    del stage_of
     return out

@@ -430,7 +430,7 @@ def _choose_olt(graph: DesignGraph, access: Access, homes: np.ndarray) -> int:
     weights = np.bincount(access.node[served], weights=homes[served], minlength=graph.n_nodes)
     xy = graph.node_xy
     centre = (weights[:, None] * xy).sum(axis=0) / max(weights.sum(), 1)
-    median = np.array([np.median(np.repeat(xy[:, i], weights.astype(np.int64))) for i in (0, 1)])
+    median = np.array([_weighted_median(xy[:, i], weights) for i in (0, 1)])
     d_c = np.hypot(*(xy - centre).T)
     d_m = np.hypot(*(xy - median).T)
     cand = np.unique(
@@ -441,6 +441,21 @@ def _choose_olt(graph: DesignGraph, access: Access, homes: np.ndarray) -> int:
     dist = dijkstra(graph.matrix(graph.edge_length_m), directed=False, indices=cand)
     score = np.where(np.isfinite(dist), dist, 1e12) @ weights
     return int(cand[np.argmin(score)])
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The value at half the total weight (memory in the number of values, not of homes).
+
+    Examples
+    --------
+    >>> float(_weighted_median(np.array([1.0, 2.0, 10.0]), np.array([1.0, 1.0, 5.0])))
+    10.0
+    """
+    order = np.argsort(values)
+    cum = np.cumsum(weights[order])
+    if cum[-1] <= 0:
+        return float(np.median(values))
+    return float(values[order][np.searchsorted(cum, 0.5 * cum[-1])])
 
 
 def _shortest_path_tree(graph: DesignGraph, terminals: np.ndarray) -> np.ndarray:

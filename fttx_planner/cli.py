@@ -90,6 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--businesses", type=_count, help="known number of business premises")
     p.add_argument("--pdf", action="store_true", help="also write report.pdf")
+    p.add_argument(
+        "--no-detail", action="store_true",
+        help="skip the fibre-level detail (detail/: every fibre, splice schedule; see "
+        "`fttx-planner splices` and `trace`)",
+    )  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     sub.add_parser("samples", help="list the sample cities")
@@ -216,6 +221,21 @@ def _is_terminal(stream: object) -> bool:
         return False
 
 
+def _write_detail(plan: Any, args: argparse.Namespace) -> list[Path]:
+    """The fibre-level detail (``detail/``), or a one-line note why there is none."""
+    from fttx_planner.detail.files import write_detail
+    from fttx_planner.detail.model import build_detail
+    from fttx_planner.detail.settings import load_detail_params
+
+    settings, naming = load_detail_params(args.params)
+    try:
+        detail = build_detail(plan, settings, naming)
+    except FttxError as exc:
+        print(f"note: no fibre-level detail: {exc}", file=sys.stderr)
+        return []
+    return write_detail(detail, args.out)
+
+
 def _cmd_plan(args: argparse.Namespace) -> int:
     from fttx_planner.export import write_all
     from fttx_planner.export.atomic import check_output_folder, os_error
@@ -237,6 +257,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
         )
         try:
             paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
+            if not args.no_detail:
+                paths += _write_detail(plan, args)
             if args.pdf:
                 from fttx_planner.report.builder import write_report
 

@@ -39,6 +39,20 @@ def test_plan_writes_every_output(planned: Path) -> None:
     assert 9.4 < lon < 9.6 and 47.0 < lat < 47.1  # WGS84, Balzers
 
 
+def test_plan_writes_the_fibre_level_detail(planned: Path) -> None:
+    units = pyogrio.read_dataframe(planned / "detail" / "units.csv")
+    summary = json.loads((planned / "summary.json").read_text())
+    # One row per premise unit served, each on its own OLT port path.
+    assert len(units) == summary["homes"]["passed"]
+    assert units["premise"].is_unique
+
+
+def test_plan_without_detail(tmp_path: Path) -> None:
+    assert main(["plan", "liechtenstein_balzers", "--out", str(tmp_path), "--quiet",
+                 "--no-detail"]) == 0  # fmt: skip
+    assert (tmp_path / "bom.csv").exists() and not (tmp_path / "detail").exists()
+
+
 def test_summary_matches_bom(planned: Path) -> None:
     summary = json.loads((planned / "summary.json").read_text())
     bom = pyogrio.read_dataframe(planned / "bom.csv")

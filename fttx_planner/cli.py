@@ -34,9 +34,10 @@ materials.
 
 Outputs in --out DIR: geojson/*.geojson (one layer per file, RFC 7946),
 plan.gpkg (all layers, GeoPackage 1.2 with QGIS styles) and plan.qgz (QGIS
-project), plan.kmz (Google Earth), bom.csv, splitters.csv, summary.json (and
-report.pdf with --pdf). Cables are cable runs: one feature per cable between
-two joints. See docs/exports.md.
+project), plan.kmz (Google Earth), bom.csv, splitters.csv, summary.json,
+detail/ (every fibre from OLT port to premise, the splice schedule; skip with
+--no-detail) and report.pdf with --pdf. Cables are cable runs: one feature per
+cable between two joints. See docs/exports.md and docs/detail.md.
 """
 
 _PARAMS_HELP = """\

@@ -378,6 +378,8 @@ class MapCanvas(QWidget):
                 labels = np.asarray(sp.labels, dtype=object)[vis]
                 for (x, y), text in zip(pts.tolist(), labels.tolist(), strict=True):
                     painter.drawText(QPointF(x + size * 0.7, y - size * 0.6), str(text))
+        if "joints" in self.visible_layers and len(scene.joints.xy) and self.scale > 1.0:
+            self._paint_joints(painter, scene)
         if "olt" in self.visible_layers and len(scene.olt):
             p = self._screen_xy(scene.olt[None, :])[0]
             rect = QRectF(p[0] - 9, p[1] - 9, 18, 18)
@@ -386,6 +388,23 @@ class MapCanvas(QWidget):
             painter.drawRoundedRect(rect, 3, 3)
             painter.setFont(_font(9, bold=True))
             _halo_text(painter, QPointF(p[0] + 13, p[1] + 5), "OLT", QColor(ms.OLT_FILL))
+
+    def _paint_joints(self, painter: QPainter, scene: MapScene) -> None:
+        """Closures as small dark diamonds, distribution points as white squares."""
+        vis = self._visible_points(scene.joints.xy)
+        pts = self._screen_xy(scene.joints.xy[vis])
+        kinds = scene.joints.kind[vis]
+        painter.setPen(QPen(QColor("#ffffff"), 1.0))
+        r = 3.5
+        painter.setBrush(QColor(ms.CLOSURE_FILL))
+        for x, y in pts[kinds == 0].tolist():
+            painter.drawPolygon(
+                [QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)]
+            )
+        painter.setPen(QPen(QColor(ms.FDP_EDGE), 1.4))
+        painter.setBrush(QColor(ms.FDP_FILL))
+        for x, y in pts[kinds == 1].tolist():
+            painter.drawRect(QRectF(x - r * 0.8, y - r * 0.8, 1.6 * r, 1.6 * r))
 
     def _paint_overlays(self, painter: QPainter, interactive: bool) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

@@ -40,6 +40,7 @@ LAYERS: dict[str, str] = {
     "distribution": "Distribution cables",
     "feeder": "Feeder cables",
     "splitters": "Splitters",
+    "joints": "Closures and distribution points",
     "olt": "OLT",
     "unserved": "Unserved homes",
 }
@@ -151,6 +152,10 @@ class MapScene:
     budget_db: float
     trench_methods: frozenset[str]
     _trees: dict[str, shapely.STRtree] = field(default_factory=dict, repr=False)
+    #: Closures (``kind`` 0) and distribution points (``kind`` 1).
+    joints: Symbols = field(
+        default_factory=lambda: Symbols(np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
+    )
 
     # -- hit-testing ------------------------------------------------------------
     def pick(
@@ -167,7 +172,7 @@ class MapScene:
         near_olt = math.hypot(self.olt[0] - x, self.olt[1] - y) <= tolerance_m * 1.5
         if "olt" in shown and len(self.olt) and near_olt:
             return self.feature("olt", 0)
-        for layer in ("splitters", "unserved"):
+        for layer in ("splitters", "unserved", "joints"):
             if layer in shown:
                 hit = self._nearest(layer, pt, tolerance_m)
                 if hit is not None:
@@ -206,6 +211,8 @@ class MapScene:
             )  # fmt: skip
         if kind == "splitters":
             return self._splitter_feature(index)
+        if kind == "joints":
+            return self._joint_feature(index)
         if kind == "unserved":
             row = self.layers["unserved"].iloc[index]
             return Feature(
@@ -247,6 +254,24 @@ class MapScene:
         return Feature(
             "buildings", index, title, rows, geometry=row.geometry,
             group_geometry=self._group_geometry(sid) if sid >= 0 else None,
+        )  # fmt: skip
+
+    def _joint_feature(self, index: int) -> Feature:
+        n_closures = int((self.joints.kind == 0).sum())
+        if index < n_closures:
+            row = self.layers["closures"].iloc[index]
+            return Feature(
+                "joints", index, f"Closure ({row['kind']})",
+                [("Cables joined", str(row["layers"])),
+                 ("Fibre splices", f"{int(row['splices'])}")],
+                geometry=row.geometry,
+            )  # fmt: skip
+        row = self.layers["fdps"].iloc[index - n_closures]
+        return Feature(
+            "joints", index, "Distribution point",
+            [("Drops", f"{int(row['buildings'])} buildings"),
+             ("Ports used", f"{int(row['ports_used'])}")],
+            geometry=row.geometry,
         )  # fmt: skip
 
     def _splitter_feature(self, index: int) -> Feature:
@@ -440,7 +465,19 @@ def build_scene(
     un = layers["unserved"]
     un_xy = shapely.get_coordinates(un.geometry.values) if len(un) else np.zeros((0, 2))
 
+    joint_frames = [layers.get(n) for n in ("closures", "fdps")]
+    joint_geoms = np.concatenate(
+        [f.geometry.values if f is not None else np.zeros(0, dtype=object) for f in joint_frames]
+    )
+    joint_xy = shapely.get_coordinates(joint_geoms) if len(joint_geoms) else np.zeros((0, 2))
+    joint_kind = np.concatenate(
+        [
+            np.full(len(f) if f is not None else 0, k, dtype=np.int64)
+            for k, f in enumerate(joint_frames)
+        ]
+    )
     trees = {
+        "joints": shapely.STRtree(joint_geoms),
         "buildings": shapely.STRtree(b.geometry.values),
         "splitters": shapely.STRtree(sp.geometry.values),
         "unserved": shapely.STRtree(un.geometry.values),
@@ -462,6 +499,7 @@ def build_scene(
         budget_db=plan.params.budget_db,
         trench_methods=frozenset(str(m) for m in np.unique(method)),
         _trees=trees,
+        joints=Symbols(joint_xy, joint_kind),
     )
 
 

@@ -26,6 +26,10 @@ TRENCH_NEW = pal.TRENCH_NEW
 TRENCH_DUCT = pal.TRENCH_DUCT
 TRENCH_AERIAL = pal.TRENCH_AERIAL
 OLT_FILL = pal.OLT_FILL
+#: Closures: dark diamonds; distribution points: white squares edged like the cable.
+CLOSURE_FILL = pal.CLOSURE_FILL
+FDP_FILL = "#ffffff"
+FDP_EDGE = pal.DISTRIBUTION
 SPLITTER_EDGE = pal.SPLITTER_EDGE
 SPLITTER_STAGE1 = pal.SPLITTER_STAGE1
 HIGHLIGHT = "#ffab00"

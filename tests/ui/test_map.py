@@ -187,3 +187,17 @@ def test_nice_lengths() -> None:
     assert _nice_length(260) == 200
     assert _nice_length(7200) == 5000
     assert _nice_length(0) == 1.0
+
+
+def test_closures_and_distribution_points_on_the_map(scene: MapScene) -> None:
+    closures, fdps = scene.layers["closures"], scene.layers["fdps"]
+    assert len(scene.joints.xy) == len(closures) + len(fdps) > 0
+    assert int((scene.joints.kind == 1).sum()) == len(fdps)
+    p = fdps.geometry.values[0]
+    f = scene.pick(p.x, p.y, 0.5, {"joints"})
+    assert f is not None and f.kind == "joints" and f.title == "Distribution point"
+    assert int(dict(f.rows)["Ports used"]) == int(fdps["ports_used"].iloc[0])
+    if len(closures):
+        c = closures.geometry.values[0]
+        f = scene.pick(c.x, c.y, 0.5, {"joints"})
+        assert f is not None and f.title.startswith("Closure")

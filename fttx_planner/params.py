@@ -207,6 +207,16 @@ class DesignParams(BaseModel):
         ge=0.0,
         le=500.0,
     )
+    phases: int = _f(
+        1,
+        "Roll-out phases",
+        "phases",
+        "Build the design in this many yearly phases: its areas (one per last-stage "
+        "splitter) ranked by cost per home passed, the cheapest first; the business models "
+        "take each phase's capex in its year and its homes from then on.",
+        ge=1,
+        le=30,
+    )
     joints: bool = _f(
         True,
         "Distribution points and joints",

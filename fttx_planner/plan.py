@@ -71,6 +71,9 @@ class Plan:
         Distribution points (:mod:`fttx_planner.design.fdp`).
     crossings
         Road crossings and far-side trenches (:mod:`fttx_planner.network.crossings`).
+    phases
+        The roll-out phases (:func:`fttx_planner.design.areas.design_phases`) when the
+        parameters ask for more than one.
     """
 
     district: District
@@ -91,6 +94,7 @@ class Plan:
     closures: pd.DataFrame | None = None
     fdps: pd.DataFrame | None = None
     crossings: Crossings | None = None
+    phases: list[dict[str, Any]] | None = None
 
     # -- headline figures -------------------------------------------------
     @property
@@ -203,4 +207,5 @@ class Plan:
             "gap_to_lower_bound": (total - lb) / total if lb and total > 0 else None,
             "timings_s": self.timings_s,
             "warnings": self.warnings,
+            **({"phases": self.phases} if self.phases else {}),
         }

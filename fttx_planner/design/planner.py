@@ -21,6 +21,7 @@ from fttx_planner.catalogue import Catalogue
 from fttx_planner.costing.access import is_mdu
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.demand.premises import Demand, estimate_demand
+from fttx_planner.design.areas import design_phases
 from fttx_planner.design.cables import CableSizer, depth_lengths, subtree_sums
 from fttx_planner.design.fdp import distribution_points
 from fttx_planner.design.joints import CLOSURE_COLUMNS, cable_runs
@@ -169,10 +170,13 @@ def plan_district(
 
 
 def _with_bound(plan: Plan) -> Plan:
-    """Attach the lower bound on any feasible design's cost (:mod:`fttx_planner.quality.bound`)."""
+    """Attach the lower bound on any feasible design's cost (:mod:`fttx_planner.quality.bound`),
+    and the roll-out phases when asked for (:mod:`fttx_planner.design.areas`)."""
     t0 = time.perf_counter()
     plan.lower_bound_eur = lower_bound(plan)
     plan.timings_s["lower bound"] = time.perf_counter() - t0
+    if plan.params.phases > 1:
+        plan.phases = design_phases(plan, plan.params.phases)
     return plan
 
 

@@ -45,6 +45,7 @@ from typing import Any, Literal
 from fttx_planner import ProjectFileError, __version__
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.export import write_text_atomic
+from fttx_planner.input_files import clip, read_bounded_text
 from fttx_planner.params import DesignParams, params_from_dict
 
 #: The ``format`` value of a project file.
@@ -53,6 +54,12 @@ PROJECT_FORMAT = "fttx-planner-project"
 PROJECT_VERSION = 1
 #: Suffix of project files.
 PROJECT_SUFFIX = ".fttx"
+#: Bounds on what a project file may hold (a real one is a few hundred kB).
+MAX_PROJECT_BYTES = 64 * 1024 * 1024
+MAX_SCENARIOS = 500
+MAX_SYNTHETIC_BUILDINGS = 2_000_000
+#: Problems listed in one error message at most.
+MAX_PROBLEMS_LISTED = 10
 
 DistrictKind = Literal["sample", "osm", "synthetic"]
 
@@ -153,6 +160,12 @@ class DistrictRef:
             n, seed = data.get("buildings"), data.get("seed", 0)
             if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
                 msg = f"{where}: a synthetic district needs a positive 'buildings' count"
+                raise ProjectFileError(msg)
+            if n > MAX_SYNTHETIC_BUILDINGS:
+                msg = (
+                    f"{where}: a synthetic district of {n:,} buildings, more than the "
+                    f"{MAX_SYNTHETIC_BUILDINGS:,} the planner takes"
+                )
                 raise ProjectFileError(msg)
             if not isinstance(seed, int) or isinstance(seed, bool):
                 msg = f"{where}: 'seed' must be a whole number"
@@ -301,14 +314,7 @@ def load_project(path: str | Path) -> Project:
         version, or holds invalid values; the message lists every problem.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        msg = f"Project file not found: {path}"
-        raise ProjectFileError(msg) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"Cannot read project file {path}: {exc}"
-        raise ProjectFileError(msg) from None
+    text = read_bounded_text(path, "project file", MAX_PROJECT_BYTES, ProjectFileError)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -316,6 +322,9 @@ def load_project(path: str | Path) -> Project:
             f"{path.name} is corrupt or not a project file: it is not valid JSON "
             f"({exc.msg} at line {exc.lineno}, column {exc.colno})."
         )
+        raise ProjectFileError(msg) from None
+    except RecursionError:
+        msg = f"{path.name} is corrupt or not a project file: its JSON is nested too deeply."
         raise ProjectFileError(msg) from None
     if not isinstance(data, dict) or data.get("format") != PROJECT_FORMAT:
         found = data.get("format") if isinstance(data, dict) else None
@@ -370,12 +379,21 @@ def _project_from_json(data: dict[str, Any], base: Path, name: str) -> Project:
     if not isinstance(raw_scenarios, list):
         problems.append("scenarios: expected a list")
         raw_scenarios = []
+    elif len(raw_scenarios) > MAX_SCENARIOS:
+        problems.append(
+            f"scenarios: {len(raw_scenarios):,} scenarios, more than the {MAX_SCENARIOS} "
+            "a project may hold"
+        )
+        raw_scenarios = []
     for i, raw in enumerate(raw_scenarios):
         record = attempt(_scenario_from_json, raw, base, f"scenarios[{i}]")
         if record is not None:
             scenarios.append(record)
     if problems or district is None or params is None:
-        msg = f"{name} holds invalid values:\n" + "\n".join(f"  - {p}" for p in problems)
+        shown = [clip(p, 300) for p in problems[:MAX_PROBLEMS_LISTED]]
+        if len(problems) > MAX_PROBLEMS_LISTED:
+            shown.append(f"and {len(problems) - MAX_PROBLEMS_LISTED} more")
+        msg = f"{name} holds invalid values:\n" + "\n".join(f"  - {p}" for p in shown)
         raise ProjectFileError(msg)
     return Project(
         district=district,

@@ -142,3 +142,44 @@ def test_synthetic_reference_round_trip() -> None:
     ref = DistrictRef.synthetic(500, seed=7)
     assert DistrictRef.from_json(ref.to_json()) == ref
     assert "500" in ref.label()
+
+
+def _write(path: Path, **fields: Any) -> Path:
+    data = {"format": PROJECT_FORMAT, "version": 1, "district": {"kind": "sample",
+            "slug": "dreieich"}, **fields}  # fmt: skip
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_absurd_projects_are_refused_in_one_message(tmp_path: Path) -> None:
+    huge = _write(tmp_path / "a.fttx", district={"kind": "synthetic", "buildings": 10**9})
+    with pytest.raises(ProjectFileError, match="1,000,000,000 buildings"):
+        load_project(huge)
+    scenario = {"name": "s", "district": {"kind": "sample", "slug": "dreieich"}}
+    many = _write(tmp_path / "b.fttx", scenarios=[scenario] * 3000)
+    with pytest.raises(ProjectFileError, match="3,000 scenarios"):
+        load_project(many)
+    deep = tmp_path / "c.fttx"
+    deep.write_text('{"format": "' + PROJECT_FORMAT + '", "x": ' + "[" * 100_000, "utf-8")
+    with pytest.raises(ProjectFileError, match=r"nested too deeply|not valid JSON"):
+        load_project(deep)
+
+
+def test_a_folder_or_fifo_is_not_a_project(tmp_path: Path) -> None:
+    import os
+
+    with pytest.raises(ProjectFileError, match="folder"):
+        load_project(tmp_path)
+    fifo = tmp_path / "pipe.fttx"
+    os.mkfifo(fifo)
+    with pytest.raises(ProjectFileError, match="not a file"):
+        load_project(fifo)
+
+
+def test_many_problems_are_listed_ten_at_most(tmp_path: Path) -> None:
+    bad = [{"name": ""}] * 40
+    path = _write(tmp_path / "d.fttx", scenarios=bad)
+    with pytest.raises(ProjectFileError) as info:
+        load_project(path)
+    assert "and 30 more" in str(info.value)
+    assert str(info.value).count("\n") <= 12

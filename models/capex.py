@@ -57,7 +57,7 @@ class NetworkCapex(BaseModel):
     (50000.0, 400.0)
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     homes_passed: int = Field(
         gt=0,

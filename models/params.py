@@ -94,7 +94,7 @@ class ServiceProvider(BaseModel):
     0.09
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     name: str = Field(
         min_length=1,
@@ -154,7 +154,7 @@ class Distribution(BaseModel):
     True
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     kind: Literal["triangular", "uniform", "normal", "fixed"] = Field(
         default="triangular",
@@ -265,7 +265,7 @@ class DebtTranche(BaseModel):
     ('annuity', 'passive owner')
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     name: str = Field(
         default="loan",
@@ -377,7 +377,7 @@ class FinanceParams(BaseModel):
     True
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     # --- take-up and market ------------------------------------------------
     takeup_saturation: float = _field(

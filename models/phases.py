@@ -48,7 +48,7 @@ class Phase(BaseModel):
     50000.0
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str = Field(default="", title="Name", json_schema_extra={"unit": ""})
     year: int = Field(ge=0, le=59, title="Build year", json_schema_extra={"unit": "year"})

@@ -299,3 +299,15 @@ def test_debt_tranches_round_trip_and_bad_borrowers_are_named(tmp_path: Path) ->
     assert "grace period (5 years) must be shorter than the tenor" in message
     message = _message({"debt": [{"share_of_capex": 70}]})
     assert "70 is over 100 %" in message
+
+
+def test_non_finite_values_are_refused() -> None:
+    import math
+
+    from pydantic import ValidationError
+
+    from models.params import FinanceParams
+
+    for bad in (math.inf, -math.inf, math.nan):
+        with pytest.raises(ValidationError, match="finite"):
+            FinanceParams(arpu_eur_per_month=bad)

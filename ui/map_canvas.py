@@ -543,7 +543,10 @@ class MapCanvas(QWidget):
         if "streets" in vis:
             rows.append(("line", "Street", ms.LineStyle(ms.STREET_MAJOR, 3.0)))
         if "buildings" in vis:
-            rows.append(("groups", "Building, by splitter group", None))
+            b = scene.layers["buildings"]
+            n_phases = int(b["phase"].max()) if "phase" in b and len(b) else 0
+            by = f"by roll-out phase 1-{n_phases}" if n_phases > 1 else "by splitter group"
+            rows.append(("groups", f"Building, {by}", None))
             if len(scene.unserved):
                 rows.append(("fill", "Building not served", ms.UNSERVED_STYLE))
         if "unserved" in vis and len(scene.unserved):

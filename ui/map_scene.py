@@ -241,6 +241,10 @@ class MapScene:
         title = f"Building {name}" if name else f"Building (OSM {int(row['osm_id'])})"
         kind = str(row["building"])
         rows = [("Type", "building (untyped)" if kind == "yes" else kind), *premises_rows(row)]
+        if int(row.get("phase", 0)) > 0:
+            rows.append(
+                ("Roll-out phase", f"{int(row['phase'])} (roll-out year {int(row['phase'])})")
+            )
         if bool(row["served"]):
             rows += [
                 ("Splitter", str(row["splitter"])),
@@ -511,7 +515,16 @@ def _largest_size(sizes: str) -> int:
 
 
 def _colour_groups(buildings: pd.DataFrame) -> dict[int, int]:
-    """Give each splitter group a colour different from its nearest neighbours'."""
+    """Give each splitter group a colour different from its nearest neighbours'.
+
+    A plan rolled out in phases (``phase`` 1, 2, ... in the buildings layer)
+    colours each group by its phase instead, the phases in palette order.
+    """
+    phased = buildings.loc[buildings["served"] & (buildings.get("phase", 0) > 0)]
+    if len(phased) and int(phased["phase"].max()) > 1:
+        return {
+            int(s): int(p) - 1 for s, p in zip(phased["splitter_id"], phased["phase"], strict=True)
+        }
     served = buildings.loc[buildings["served"] & (buildings["splitter_id"] >= 0)]
     if not len(served):
         return {}

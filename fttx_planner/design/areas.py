@@ -27,6 +27,8 @@ from fttx_planner.catalogue import LAYERS
 from fttx_planner.design.trench import root_tree
 from fttx_planner.plan import Plan
 
+#: Layers of the capex to pass that rank the areas (as models.phases does).
+PASS_LAYERS = ("civil", "cables", "splitters", "cabinets", "olt")
 #: Marks in the bottom-up walk: no home below, and homes of several areas below.
 _NONE, _MIXED = -1, -2
 
@@ -74,19 +76,38 @@ def area_table(plan: Plan) -> pd.DataFrame:
     return table
 
 
-def design_phases(plan: Plan, n_phases: int) -> list[dict[str, Any]]:
+def design_phases(plan: Plan, n_phases: int) -> tuple[list[dict[str, Any]], dict[int, int]]:
     """The plan's areas in ``n_phases`` yearly phases, cheapest per home first.
 
-    Each entry has ``name``, ``year``, ``homes_passed`` and ``capex_eur`` by
-    layer: the ``phases`` block of the plan summary.
+    Areas are ranked by capex to pass (passive and OLT) per home and cut into
+    phases of about the same number of homes, as
+    :func:`models.phases.phases_by_cost` does; the phases are then merged by
+    :func:`models.phases.phases_by_choice`, so the business models see the
+    same figures.
+
+    Returns
+    -------
+    tuple
+        The ``phases`` block of the plan summary (``name``, ``year``,
+        ``homes_passed`` and ``capex_eur`` by layer each), and the phase
+        (its year) of each area's last-stage splitter id.
     """
-    from models.phases import phases_by_cost
+    from models.phases import phases_by_choice
 
     table = area_table(plan)
     if len(table) == 0:
-        return []
-    phases = phases_by_cost(table.to_dict("records"), n_phases)
-    return [
+        return [], {}
+    homes = table["homes_passed"].to_numpy(dtype=float)
+    to_pass = sum(table[f"{layer}_eur"].to_numpy() for layer in PASS_LAYERS)
+    order = np.argsort(to_pass / homes, kind="stable")
+    middle = (np.cumsum(homes[order]) - homes[order] / 2) / homes.sum()
+    n = min(n_phases, len(table))
+    phase = np.empty(len(table), dtype=np.int64)
+    phase[order] = np.minimum((middle * n).astype(np.int64), n - 1)
+    # Number the phases that have areas 0, 1, 2... (a phase can come out empty).
+    _, phase = np.unique(phase, return_inverse=True)
+    phases = phases_by_choice(table.to_dict("records"), phase.tolist())
+    block = [
         {
             "name": p.name,
             "year": p.year,
@@ -95,3 +116,4 @@ def design_phases(plan: Plan, n_phases: int) -> list[dict[str, Any]]:
         }
         for p in phases
     ]
+    return block, dict(zip(table["area"].tolist(), phase.tolist(), strict=True))

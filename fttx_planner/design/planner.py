@@ -176,7 +176,12 @@ def _with_bound(plan: Plan) -> Plan:
     plan.lower_bound_eur = lower_bound(plan)
     plan.timings_s["lower bound"] = time.perf_counter() - t0
     if plan.params.phases > 1:
-        plan.phases = design_phases(plan, plan.params.phases)
+        plan.phases, phase_of = design_phases(plan, plan.params.phases)
+        b = plan.buildings
+        plan.buildings = b.assign(
+            phase=[phase_of.get(int(s), -1) if ok else -1
+                   for s, ok in zip(b["splitter_id"], b["served"], strict=True)]
+        )  # fmt: skip
     return plan
 
 

@@ -112,6 +112,7 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
             "drop_m": b["drop_m"].to_numpy(),
             "loss_db": b["loss_db"].to_numpy(),
             "reason": b["reason"].astype(str).to_numpy(),
+            "phase": (b["phase"].to_numpy() + 1) if "phase" in b else np.zeros(len(b), int),
         },
         geometry=list(fp), crs=crs,
     )  # fmt: skip

@@ -48,3 +48,14 @@ def test_phases_cheapest_first_and_read_by_the_business_models(phased) -> None:
 def test_one_phase_by_default() -> None:
     plan = plan_district(grid_district(200, seed=1))
     assert plan.phases is None and "phases" not in plan.summary()
+
+
+def test_buildings_carry_their_phase(phased) -> None:
+    from fttx_planner.export import plan_layers
+
+    b = plan_layers(phased, wgs84=False)["buildings"]
+    served = b["served"].to_numpy()
+    assert set(b.loc[served, "phase"]) == {1, 2, 3}
+    assert (b.loc[~served, "phase"] == 0).all()
+    homes = b[served].groupby("phase")["homes"].sum().tolist()
+    assert homes == [p["homes_passed"] for p in phased.summary()["phases"]]

@@ -201,3 +201,19 @@ def test_closures_and_distribution_points_on_the_map(scene: MapScene) -> None:
         c = closures.geometry.values[0]
         f = scene.pick(c.x, c.y, 0.5, {"joints"})
         assert f is not None and f.title.startswith("Closure")
+
+
+def test_a_phased_plan_colours_buildings_by_phase() -> None:
+    import geopandas as gpd
+    import pandas as pd
+
+    from ui.map_scene import _colour_groups
+
+    b = gpd.GeoDataFrame(
+        pd.DataFrame(
+            {"served": [True, True, True, False], "splitter_id": [0, 1, 2, -1],
+             "phase": [2, 1, 3, 0]}
+        ),
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(4)],
+    )  # fmt: skip
+    assert _colour_groups(b) == {0: 1, 1: 0, 2: 2}

@@ -304,7 +304,7 @@ def _plan_once(
         # or the reach: re-route those homes only (see _local_fallback).
         tree, rerouted = _local_fallback(graph, tree, terminals, access, params)
         warnings.append(
-            f"{rerouted} homes' taps exceeded the loss budget or the reach along the cheapest "
+            f"{rerouted} buildings exceeded the loss budget or the reach along the cheapest "
             "trench tree; they were re-routed along their shortest route from the OLT, the "
             "rest of the network kept."
         )

@@ -123,28 +123,9 @@ class Plan:
 
     def capex_block(self) -> dict[str, Any]:
         """The ``capex_eur`` block of the summary (see docs/architecture.md)."""
-        from fttx_planner.catalogue import PASSIVE_LAYERS
+        from fttx_planner.costing.bom import capex_block
 
-        by_layer = self.capex_by_layer()
-        bom = self.bom
-        passive = bom["layer"].isin(PASSIVE_LAYERS)
-        to_pass = bom["phase"] == "pass"
-
-        def total(mask: pd.Series) -> float:
-            return float(bom.loc[mask, "cost_eur"].sum())
-
-        homes = max(self.homes_passed, 1)
-        total_eur = float(bom["cost_eur"].sum())
-        return {
-            "by_layer": by_layer,
-            "passive_to_pass": total(passive & to_pass),
-            "passive_to_connect": total(passive & ~to_pass),
-            "active_to_pass": total(~passive & to_pass),
-            "active_to_connect": total(~passive & ~to_pass),
-            "total": total_eur,
-            "per_home_passed": total(to_pass) / homes,
-            "per_home_connected": total_eur / homes,
-        }
+        return capex_block(self.bom, self.homes_passed)
 
     def lengths_km(self) -> dict[str, float]:
         """Trench and fibre cable lengths in km."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -157,3 +158,32 @@ def build_bom(
     layer_order = {name: i for i, name in enumerate(catalogue.items)}
     bom = bom.sort_values("item", key=lambda s: s.map(layer_order)).reset_index(drop=True)
     return bom, trenches
+
+
+def capex_block(bom: pd.DataFrame, homes_passed: int) -> dict[str, Any]:
+    """The ``capex_eur`` block of a plan summary (docs/architecture.md) from its BOM.
+
+    Capex by layer, split into passive/active and to pass/to connect, the
+    total, and per home passed (to pass) and per home connected (all).
+    """
+    from fttx_planner.catalogue import LAYERS, PASSIVE_LAYERS
+
+    by = bom.groupby("layer")["cost_eur"].sum()
+    passive = bom["layer"].isin(PASSIVE_LAYERS)
+    to_pass = bom["phase"] == "pass"
+
+    def total(mask: pd.Series) -> float:
+        return float(bom.loc[mask, "cost_eur"].sum())
+
+    homes = max(homes_passed, 1)
+    all_eur = float(bom["cost_eur"].sum())
+    return {
+        "by_layer": {layer: float(by.get(layer, 0.0)) for layer in LAYERS},
+        "passive_to_pass": total(passive & to_pass),
+        "passive_to_connect": total(passive & ~to_pass),
+        "active_to_pass": total(~passive & to_pass),
+        "active_to_connect": total(~passive & ~to_pass),
+        "total": all_eur,
+        "per_home_passed": total(to_pass) / homes,
+        "per_home_connected": all_eur / homes,
+    }

@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from fttx_planner.catalogue import PASSIVE_LAYERS, Catalogue
+from fttx_planner.catalogue import Catalogue
+from fttx_planner.costing.bom import capex_block
 from fttx_planner.region.tasks import AreaResult
 
 #: The region summary is a plan summary (``format``/``version`` of
@@ -50,31 +51,6 @@ def merged_bom(results: list[AreaResult], catalogue: Catalogue, n_offices: int) 
     merged = bom.groupby(_KEY, sort=False, dropna=False)[["quantity", "cost_eur"]].sum()
     cols = ["item", "layer", "phase", "unit", "quantity", "unit_cost_eur", "cost_eur", "source"]
     return merged.reset_index()[cols]
-
-
-def capex_block(bom: pd.DataFrame, homes_passed: int) -> dict[str, Any]:
-    """The ``capex_eur`` block of a summary (docs/architecture.md) from a BOM."""
-    from fttx_planner.catalogue import LAYERS
-
-    by = bom.groupby("layer")["cost_eur"].sum()
-    passive = bom["layer"].isin(PASSIVE_LAYERS)
-    to_pass = bom["phase"] == "pass"
-
-    def total(mask: pd.Series) -> float:
-        return float(bom.loc[mask, "cost_eur"].sum())
-
-    homes = max(homes_passed, 1)
-    all_eur = float(bom["cost_eur"].sum())
-    return {
-        "by_layer": {layer: float(by.get(layer, 0.0)) for layer in LAYERS},
-        "passive_to_pass": total(passive & to_pass),
-        "passive_to_connect": total(passive & ~to_pass),
-        "active_to_pass": total(~passive & to_pass),
-        "active_to_connect": total(~passive & ~to_pass),
-        "total": all_eur,
-        "per_home_passed": total(to_pass) / homes,
-        "per_home_connected": all_eur / homes,
-    }
 
 
 def area_table(results: list[AreaResult]) -> pd.DataFrame:

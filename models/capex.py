@@ -423,17 +423,7 @@ class NetworkCapex(BaseModel):
             raise FinanceParameterError(msg) from exc
 
 
-_EXAMPLE_FIELDS = (
-    "homes_passed",
-    "civil_eur",
-    "cables_eur",
-    "splitters_eur",
-    "cabinets_eur",
-    "drops_eur",
-    "olt_eur",
-    "ont_eur",
-    "route_length_km",
-)
+_EXAMPLE_FIELDS = ("homes_passed", *PHASE_CAPEX_FIELDS, "route_length_km")
 
 
 def _is_number(value: Any) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.params import CABLE_SIZES
@@ -100,3 +101,37 @@ def _best(fibres: int, prices: tuple[tuple[int, float], ...]) -> tuple[float, tu
                 best_cost = price + rest_cost
                 best = tuple(sorted((size, *rest), reverse=True))
     return best_cost, best
+
+
+#: Columns of :func:`cable_table`.
+CABLE_COLUMNS = ["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"]
+
+
+def cable_table(
+    fibres_by_layer: dict[str, tuple[np.ndarray, np.ndarray]],
+    edge_length_m: np.ndarray,
+    sizer: CableSizer,
+) -> pd.DataFrame:
+    """One row per (edge, layer) carrying fibres, with its cheapest cable set.
+
+    Parameters
+    ----------
+    fibres_by_layer
+        Per layer, ``(edges, fibres)``: the edges and the fibres each carries
+        (rows with no fibre are left out).
+    edge_length_m
+        Length of every edge.
+    sizer
+        The cable sizes and prices.
+    """
+    rows = []
+    for layer, (edges, counts) in fibres_by_layer.items():
+        for e, c in zip(np.asarray(edges).tolist(), np.asarray(counts).tolist(), strict=True):
+            if c > 0:
+                sizes = sizer.sizes(int(c))
+                length = float(edge_length_m[e])
+                rows.append(
+                    (e, layer, int(c), "+".join(map(str, sizes)), len(sizes), length,
+                     length * sizer.cost_per_metre(int(c)))
+                )  # fmt: skip
+    return pd.DataFrame(rows, columns=CABLE_COLUMNS)

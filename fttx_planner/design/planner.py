@@ -22,7 +22,7 @@ from fttx_planner.costing.access import is_mdu
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.demand.premises import Demand, estimate_demand
 from fttx_planner.design.areas import design_phases
-from fttx_planner.design.cables import CableSizer, depth_lengths, subtree_sums
+from fttx_planner.design.cables import CableSizer, cable_table, depth_lengths, subtree_sums
 from fttx_planner.design.fdp import distribution_points
 from fttx_planner.design.joints import CLOSURE_COLUMNS, cable_runs
 from fttx_planner.design.splitters import Group, Item, partition_first_stage, partition_last_stage
@@ -663,26 +663,10 @@ def _design_on_tree(
     child = order[1:]
     edges = parent_edge[child]
     sizer = CableSizer(catalogue)
-    cable_rows = []
-    for layer, counts in (("feeder", feeder[child]), ("distribution", dist[child])):
-        for e, c in zip(edges.tolist(), counts.tolist(), strict=True):
-            if c > 0:
-                sizes = sizer.sizes(c)
-                length = float(graph.edge_length_m[e])
-                cable_rows.append(
-                    (
-                        e,
-                        layer,
-                        c,
-                        "+".join(str(s) for s in sizes),
-                        len(sizes),
-                        length,
-                        length * sizer.cost_per_metre(c),
-                    )
-                )
-    cables = pd.DataFrame(
-        cable_rows,
-        columns=["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"],
+    cables = cable_table(
+        {"feeder": (edges, feeder[child]), "distribution": (edges, dist[child])},
+        graph.edge_length_m,
+        sizer,
     )
     trenches = pd.DataFrame({"edge": np.sort(tree), "length_m": graph.edge_length_m[np.sort(tree)]})
     sites = np.unique(np.append(splitters["node"].to_numpy(dtype=np.int64), graph.olt_node))

@@ -30,7 +30,7 @@ from scipy.sparse.csgraph import breadth_first_order, dijkstra
 from scipy.spatial import cKDTree
 
 from fttx_planner.costing.bom import build_bom
-from fttx_planner.design.cables import CableSizer, subtree_sums
+from fttx_planner.design.cables import CableSizer, cable_table, subtree_sums
 from fttx_planner.network.graph import CivilCosts
 from fttx_planner.network.sparse import symmetric_matrix
 
@@ -189,28 +189,11 @@ def naive_design(
     )
 
     sizer = CableSizer(catalogue)
-    cable_rows = []
-    if share_trenches:
-        for layer, counts in fibre_edges.items():
-            for e in np.flatnonzero(counts).tolist():
-                c = int(counts[e])
-                sizes = sizer.sizes(c)
-                length = float(graph.edge_length_m[e])
-                cable_rows.append(
-                    (
-                        e,
-                        layer,
-                        c,
-                        "+".join(map(str, sizes)),
-                        len(sizes),
-                        length,
-                        length * sizer.cost_per_metre(c),
-                    )
-                )
-    cables = pd.DataFrame(
-        cable_rows,
-        columns=["edge", "layer", "fibres", "sizes", "cable_count", "length_m", "cost_eur"],
-    )
+    shared = {
+        layer: (np.flatnonzero(counts), counts[np.flatnonzero(counts)])
+        for layer, counts in fibre_edges.items()
+    }
+    cables = cable_table(shared if share_trenches else {}, graph.edge_length_m, sizer)
     splitters = pd.DataFrame(rows, columns=["stage", "ratio", "node"])
     buildings = pd.DataFrame(
         {"served": np.ones(len(served), dtype=bool), "homes": h, "drop_m": access.drop_m[served]}

@@ -23,7 +23,7 @@ a cut cable.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,20 @@ import pandas as pd
 from fttx_planner.design.cables import CableSizer
 
 CLOSURE_COLUMNS = ["node", "x", "y", "edge", "kind", "layers", "splices"]
+
+
+@dataclass
+class _Closure:
+    """What one closure joins: why it is there, the layers it joins, the splices in it."""
+
+    kinds: set[str] = field(default_factory=set)
+    layers: set[str] = field(default_factory=set)
+    splices: int = 0
+
+    def add(self, kind: str, layer: str, splices: int) -> None:
+        self.kinds.add(kind)
+        self.layers.add(layer)
+        self.splices += splices
 
 
 @dataclass(frozen=True)
@@ -93,7 +107,7 @@ def cable_runs(
     count_col = out["cable_count"].to_numpy().copy()
     cost_col = out["cost_eur"].to_numpy(dtype=float).copy()
     length_col = out["length_m"].to_numpy(dtype=float)
-    closures: dict[int, dict[str, object]] = {}
+    closures: dict[int, _Closure] = defaultdict(_Closure)
     next_id = 0
     for layer in ("feeder", "distribution"):
         rows = np.flatnonzero(out["layer"].to_numpy() == layer)
@@ -110,10 +124,7 @@ def cable_runs(
         for p, cs in kids.items():
             cs.sort(key=lambda c: -fibres[c])
             if len(cs) >= 2 and not site[p]:
-                entry = closures.setdefault(p, {"kinds": set(), "layers": set(), "splices": 0})
-                entry["kinds"].add("branch")  # type: ignore[attr-defined]
-                entry["layers"].add(layer)  # type: ignore[attr-defined]
-                entry["splices"] += int(sum(fibres[c] for c in cs[1:]))  # type: ignore[operator]
+                closures[p].add("branch", layer, int(sum(fibres[c] for c in cs[1:])))
         heads = [c for c in node.tolist() if site[parent[c]] or kids[int(parent[c])][0] != c]
         for head in heads:
             chain = [head]
@@ -133,11 +144,7 @@ def cable_runs(
                 cost_col[idx] = length_col[idx] * sizer.cost_per_metre(first)
                 next_id += 1
                 if piece_start > 0:
-                    at = int(chain[piece_start - 1])
-                    entry = closures.setdefault(at, {"kinds": set(), "layers": set(), "splices": 0})
-                    entry["kinds"].add("size change")  # type: ignore[attr-defined]
-                    entry["layers"].add(layer)  # type: ignore[attr-defined]
-                    entry["splices"] += first  # type: ignore[operator]
+                    closures[int(chain[piece_start - 1])].add("size change", layer, first)
                 piece_start = i
     out["cable_id"] = cable_id
     out["sizes"] = sizes_col
@@ -150,9 +157,9 @@ def cable_runs(
                 float(node_xy[p, 0]),
                 float(node_xy[p, 1]),
                 int(parent_edge[p]),
-                " + ".join(sorted(e["kinds"])),  # type: ignore[call-overload]
-                " + ".join(sorted(e["layers"])),  # type: ignore[call-overload]
-                int(e["splices"]),  # type: ignore[call-overload]
+                " + ".join(sorted(e.kinds)),
+                " + ".join(sorted(e.layers)),
+                e.splices,
             )
             for p, e in sorted(closures.items())
         ],

@@ -32,8 +32,6 @@ ENTRANCE_SNAP_M = 1.0
 #: Beyond the nearest street, streets this much farther are still tried for a drop
 #: that would otherwise cross a building or a barrier (m).
 DETOUR_M = 60.0
-#: Streets tried (the nearest ones) for a drop that crosses something.
-CANDIDATE_STREETS = 1_000
 #: Of those, the nearest along which taps are slid when every straight drop crosses.
 SLIDE_STREETS = 3
 #: Offsets along a street edge at which other taps are tried for such a drop (m).
@@ -122,16 +120,15 @@ def choose_taps(
         pb, pe = edge_tree.query(
             shapely.buffer(footprints[bad], reach, quad_segs=2), predicate="intersects"
         )
-        # The nearest few streets are enough (a dense old town has dozens in reach).
+        # Each building's streets in order of distance (rank 0 = nearest).
         gap = shapely.distance(footprints[bad[pb]], edge_geometry[pe])
         order = np.lexsort((gap, pb))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order)) - np.searchsorted(pb[order], pb[order])
-        near_pairs = rank < CANDIDATE_STREETS
         args = (footprints, edge_geometry, entry_of, building_tree, barriers)
-        more = _candidates(bad[pb[near_pairs]], pe[near_pairs], *args)
+        more = _candidates(bad[pb], pe, *args)
         best = _best(more, max_drop_m)
-        # Still crossing: slide the tap along the two nearest streets.
+        # Still crossing: slide the tap along the nearest SLIDE_STREETS streets.
         still = np.isin(bad, more.building[best & ((more.crossed > 0) | (more.barrier != ""))])
         slide_pairs = (rank < SLIDE_STREETS) & still[pb]
         if slide_pairs.any():

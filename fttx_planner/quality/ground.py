@@ -17,12 +17,15 @@ The figures for the sample cities are in ``docs/quality.md``.
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
+
+from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS
 
 #: A tap within this of a street is on it (m; exports round to 7 decimals, ~1 cm).
 ON_STREET_M = 0.05
@@ -136,18 +139,6 @@ def _bom_counts(path: Path) -> dict[str, float]:
 def _closures_in_bom(bom: dict[str, float], folder: Path) -> int:
     """Joint closures in the BOM: all splice closures less those at splitter sites."""
     with (folder / "splitters.csv").open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    key = "node" if rows and "node" in rows[0] else None
-    if key is None:  # sites by position
-        sites: dict[tuple[str, str], int] = {}
-        for r in rows:
-            k = (r.get("x", ""), r.get("y", ""))
-            sites[k] = sites.get(k, 0) + 1
-    else:
-        sites = {}
-        for r in rows:
-            sites[(r[key], "")] = sites.get((r[key], ""), 0) + 1
-    from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS
-
+        sites = Counter((r["x"], r["y"]) for r in csv.DictReader(fh))
     site_closures = sum(1 for n in sites.values() if n < CABINET_MIN_SPLITTERS)
     return int(bom.get("splice_closure", 0)) - site_closures

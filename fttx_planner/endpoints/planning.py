@@ -58,6 +58,14 @@ ENDPOINT_ID_BASE = -(10**13)
 #: The point-to-point optics dedicated fibres end on (``data/architectures.csv``).
 P2P_ARCHITECTURE = "p2p_ethernet"
 
+#: Columns of :meth:`CityPlan.endpoint_classes` (the ``by_class`` records of the summary).
+CLASS_COLUMNS = [
+    "class", "rule", "endpoints", "served", "fibres", "cost_share_eur", "fibre_km",
+    "direct_passive_eur", "direct_active_eur",
+]  # fmt: skip
+#: Layers whose endpoint lines are active equipment (terminals, office ports).
+ACTIVE_LAYERS = ("olt", "ont")
+
 ENDPOINT_COLUMNS = [
     "endpoint", "class", "rule", "ref", "name", "x", "y", "fibres", "run", "served", "node",
     "drop_m", "path_m", "loss_db", "budget_db", "splitter_id", "critical", "diverse_m",
@@ -79,27 +87,53 @@ class CityPlan(Plan):
     homes_only_eur
         Capex of the same district planned for the homes alone (``None``:
         not computed): the difference is what the endpoints add to the build.
+    homes_only_by_layer
+        The same capex by layer (the summary's ``capex_eur.by_layer`` of the
+        homes-only plan), the network the business models value without the
+        smart-city layer.
     """
 
     endpoints: pd.DataFrame | None = None
     diverse_edges: pd.DataFrame | None = None
     homes_only_eur: float | None = None
+    homes_only_by_layer: dict[str, float] | None = None
 
     def endpoint_classes(self) -> pd.DataFrame:
-        """Per class: endpoints, served, fibres, cost share (EUR)."""
+        """Per class: endpoints, served, fibres, cost share, and what finance needs.
+
+        ``fibre_km`` is the length of the class's own fibres (fibres times the
+        path to the OLT, plus the second paths), what a dark-fibre lease is
+        priced on; ``direct_passive_eur`` and ``direct_active_eur`` are its own
+        bill-of-materials lines (drops, connection, second-path trench and
+        cable; terminals and office ports), which the business models give
+        to the passive and the active owner.
+        """
         e = self.endpoints
         if e is None or len(e) == 0:
-            return pd.DataFrame(
-                columns=["class", "rule", "endpoints", "served", "fibres", "cost_share_eur"]
-            )
-        g = e.groupby(["class", "rule"], sort=False)
+            return pd.DataFrame(columns=CLASS_COLUMNS)
+        fibre_m = np.where(
+            e["served"],
+            np.maximum(e["fibres"], 0)
+            * (np.nan_to_num(e["path_m"].astype(float)) + e["diverse_m"].astype(float)),
+            0.0,
+        )
+        g = e.assign(fibre_km=fibre_m / 1000.0).groupby(["class", "rule"], sort=False)
         out = g.agg(
             endpoints=("endpoint", "size"),
             served=("served", "sum"),
             fibres=("fibres", "sum"),
             cost_share_eur=("cost_share_eur", "sum"),
-        )
-        return out.reset_index()
+            fibre_km=("fibre_km", "sum"),
+        ).reset_index()
+        items = self.bom["item"].astype(str)
+        own = self.bom[items.str.match(r"(endpoint|diverse)_[a-z_]+:")]
+        cls = own["item"].astype(str).str.split(":", n=1).str[1]
+        active = own["layer"].isin(ACTIVE_LAYERS)
+        by_cls_active = own["cost_eur"].where(active, 0.0).groupby(cls).sum()
+        by_cls_passive = own["cost_eur"].where(~active, 0.0).groupby(cls).sum()
+        out["direct_passive_eur"] = [float(by_cls_passive.get(c, 0.0)) for c in out["class"]]
+        out["direct_active_eur"] = [float(by_cls_active.get(c, 0.0)) for c in out["class"]]
+        return out[CLASS_COLUMNS]
 
     def summary(self) -> dict[str, Any]:
         """The plan's summary with an ``endpoints`` block."""
@@ -114,6 +148,7 @@ class CityPlan(Plan):
                 "cost_share_eur": share,
                 "share_of_capex": share / total if total > 0 else 0.0,
                 "homes_only_eur": self.homes_only_eur,
+                "homes_only_by_layer": self.homes_only_by_layer,
                 "incremental_eur": (
                     total - self.homes_only_eur if self.homes_only_eur is not None else None
                 ),
@@ -276,7 +311,9 @@ def plan_city(
     plan = plan_district(city, params, catalogue, infra, progress, cancelled, connections=conn)
     out = _finish(plan, ep, rules, k0, rule, fibres, run, head, diversity)
     if homes_only:
-        out.homes_only_eur = plan_district(district, params, catalogue, infra).total_cost_eur
+        alone = plan_district(district, params, catalogue, infra)
+        out.homes_only_eur = alone.total_cost_eur
+        out.homes_only_by_layer = dict(alone.capex_block()["by_layer"])
     return out
 
 

@@ -7,16 +7,23 @@ Each field's ``json_schema_extra`` carries its ``unit``.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from fttx_planner._errors import ParameterError
-from fttx_planner.input_files import read_bounded_text, short
+from fttx_planner.input_files import clip, read_bounded_text, short
 
 #: Standard cable sizes in fibres.
 CABLE_SIZES = (12, 24, 48, 96, 144, 288)
@@ -65,7 +72,11 @@ class DesignParams(BaseModel):
     (16, 28.0)
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    # allow_inf_nan=False: a position or a length at infinity (or nan) can neither be
+    # planned nor saved as JSON, so every float field refuses them.
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, allow_inf_nan=False
+    )
 
     split_ratio: int = _f(
         32,
@@ -235,22 +246,25 @@ class DesignParams(BaseModel):
         le=1000,
     )
 
+    @field_validator("split_ratio", "stage1_ratio")
+    @classmethod
+    def _standard_ratio(cls, ratio: int, info: ValidationInfo) -> int:
+        # Field by field, so a file's other problems are listed beside this one.
+        if ratio not in SPLITTER_LOSS_DB and not (info.field_name == "stage1_ratio" and ratio == 1):
+            msg = f"not a standard ratio ({', '.join(str(r) for r in SPLITTER_LOSS_DB)})"
+            raise ValueError(msg)
+        return ratio
+
     @model_validator(mode="after")
     def _check_ratios(self) -> DesignParams:
         problems = []
-        if self.split_ratio not in SPLITTER_LOSS_DB:
+        if self.stage1_ratio > 1 and (
+            self.split_ratio % self.stage1_ratio or self.split_ratio == self.stage1_ratio
+        ):
             problems.append(
-                f"split_ratio {self.split_ratio} is not a standard ratio "
-                f"({', '.join(str(r) for r in SPLITTER_LOSS_DB)})"
+                f"stage1_ratio {self.stage1_ratio} must divide split_ratio "
+                f"{self.split_ratio} and be smaller"
             )
-        if self.stage1_ratio > 1:
-            if self.stage1_ratio not in SPLITTER_LOSS_DB:
-                problems.append(f"stage1_ratio {self.stage1_ratio} is not a standard ratio")
-            elif self.split_ratio % self.stage1_ratio or self.split_ratio == self.stage1_ratio:
-                problems.append(
-                    f"stage1_ratio {self.stage1_ratio} must divide split_ratio "
-                    f"{self.split_ratio} and be smaller"
-                )
         if (self.olt_x_m is None) != (self.olt_y_m is None):
             problems.append("give both olt_x_m and olt_y_m, or neither")
         if problems:
@@ -320,6 +334,69 @@ class DesignParams(BaseModel):
 _MAX_PROBLEMS = 10
 
 
+def problems_error(where: str, problems: list[str]) -> ParameterError:
+    """One error listing ``problems`` (one line each, at most ten, then how many more).
+
+    Examples
+    --------
+    >>> print(problems_error("parameters in p.toml", ["a: bad", "b: bad"]))
+    Invalid parameters in p.toml:
+      a: bad
+      b: bad
+    """
+    more = len(problems) - _MAX_PROBLEMS
+    shown = [f"  {line}" for line in problems[:_MAX_PROBLEMS]]
+    shown += [f"  and {more} more"] if more > 0 else []
+    return ParameterError(f"Invalid {where}:\n" + "\n".join(shown))
+
+
+def _problem(err: Any, label: str = "") -> str:
+    """One pydantic error as a line naming the key, the value given and what is wrong."""
+    loc = ".".join(str(p) for p in err["loc"])
+    name = short(loc, 40) if len(loc) > 40 else loc
+    msg = clip(str(err["msg"]).removeprefix("Value error, "), 200)
+    value = err.get("input")
+    if not loc:
+        return f"{label}{msg}"
+    if err["type"] == "finite_number":
+        return f"{label}{short(loc, 40)}: {value} is not a finite number"
+    if err["type"] == "extra_forbidden":
+        return f"{label}{name}: unknown parameter ({msg})"
+    if isinstance(value, dict | list):
+        return f"{label}{name}: {msg}"
+    return f"{label}{name} = {short(value, 40)}: {msg}"
+
+
+def design_problems(
+    data: dict[str, Any], labels: dict[str, str] | None = None
+) -> tuple[DesignParams | None, list[str]]:
+    """Validate a mapping into :class:`DesignParams`: the parameters, or every problem.
+
+    Parameters
+    ----------
+    data
+        Field names to values.
+    labels
+        A prefix per key for its lines, such as ``"[demand] "`` (none by default).
+
+    Returns
+    -------
+    tuple
+        The parameters and ``[]``, or ``None`` and one line per problem.
+    """
+    try:
+        return DesignParams.model_validate(data), []
+    except ValidationError as exc:
+        labels = labels or {}
+        lines: list[str] = []
+        for err in exc.errors():
+            if err["loc"]:
+                lines.append(_problem(err, labels.get(str(err["loc"][0]), "")))
+            else:  # the rules between fields, their problems joined by "; "
+                lines += _problem(err).split("; ")
+        return None, lines
+
+
 def params_from_dict(data: dict[str, Any], where: str = "parameters") -> DesignParams:
     """Validate a mapping into :class:`DesignParams`, gathering every problem.
 
@@ -331,22 +408,10 @@ def params_from_dict(data: dict[str, Any], where: str = "parameters") -> DesignP
     ParameterError
         Naming each bad key with the reason (at most ten, then how many more).
     """
-    lines = [
-        f"  {short(key, 40)}: {value} is not a finite number"
-        for key, value in data.items()
-        if isinstance(value, float) and not math.isfinite(value)
-    ]
-    if not lines:
-        try:
-            return DesignParams(**data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"]) or "(all)"
-                lines.append(f"  {short(loc, 40) if len(loc) > 40 else loc}: {err['msg'][:200]}")
-    more = len(lines) - _MAX_PROBLEMS
-    shown = lines[:_MAX_PROBLEMS] + ([f"  and {more} more"] if more > 0 else [])
-    msg = f"Invalid {where}:\n" + "\n".join(shown)
-    raise ParameterError(msg) from None
+    params, problems = design_problems(data)
+    if params is None:
+        raise problems_error(where, problems) from None
+    return params
 
 
 #: Largest parameter file read (bytes); a real one is a few hundred bytes.
@@ -356,6 +421,63 @@ MAX_PARAMS_BYTES = 256 * 1024
 MAX_KEY_DOTS = 16
 #: Sections of a parameter file beside ``[design]`` read by other readers.
 OTHER_SECTIONS = ("demand", "detail", "naming")
+
+
+def read_params_toml(path: str | Path) -> dict[str, Any]:
+    """The parsed TOML of a parameter file, bounded in size and depth.
+
+    Raises
+    ------
+    ParameterError
+        The file is no regular file, too large, not UTF-8, nested too deep
+        or not TOML: one line naming the file and the line.
+    """
+    path = Path(path)
+    text = read_bounded_text(path, "parameter file", MAX_PARAMS_BYTES, ParameterError)
+    _check_key_depth(path, text)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"Parameter file {path} is not valid TOML: {clip(str(exc).splitlines()[0], 200)}"
+        raise ParameterError(msg) from None
+    except RecursionError:
+        msg = f"Parameter file {path}: arrays or tables nested too deeply"
+        raise ParameterError(msg) from None
+
+
+def file_design_problems(data: dict[str, Any]) -> tuple[DesignParams | None, list[str]]:
+    """The design parameters of a parsed parameter file, or every problem, one line each.
+
+    The design keys are the ``[design]`` section (or the top level without
+    one, less the other readers' sections) and the ``[demand]`` section's.
+    Top-level keys beside a ``[design]`` section (which would be ignored)
+    are problems too.
+    """
+    problems: list[str] = []
+    if "design" in data:
+        stray = [k for k in data if k != "design" and k not in OTHER_SECTIONS]
+        problems += [
+            f"{short(k, 40)} beside the [design] section would be ignored: "
+            "move design keys into [design]"
+            for k in stray
+        ]
+        section = data["design"]
+    else:
+        section = {k: v for k, v in data.items() if k not in OTHER_SECTIONS}
+    if not isinstance(section, dict):
+        return None, [*problems, "design must be a [design] section, not a value"]
+    section = dict(section)
+    labels = dict.fromkeys(section, "[design] ") if "design" in data else {}
+    demand = data.get("demand")
+    if demand is not None and not isinstance(demand, dict):
+        problems.append("demand must be a [demand] section, not a value")
+    elif demand is not None:  # [demand] households = ..., businesses = ...
+        section.pop("demand", None)
+        section.update(demand)
+        labels.update(dict.fromkeys(demand, "[demand] "))
+    params, more = design_problems(section, labels)
+    problems += more
+    return (params if not problems else None), problems
 
 
 def load_params(path: str | Path) -> DesignParams:
@@ -369,39 +491,13 @@ def load_params(path: str | Path) -> DesignParams:
     Raises
     ------
     ParameterError
-        One message naming the file, the line or key, and what is wrong.
+        One message naming the file and every problem (at most ten, one line
+        each, naming the key and what is wrong).
     """
-    path = Path(path)
-    what = "parameter file"
-    text = read_bounded_text(path, what, MAX_PARAMS_BYTES, ParameterError)
-    _check_key_depth(path, text)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"Parameter file {path} is not valid TOML: {str(exc).splitlines()[0][:200]}"
-        raise ParameterError(msg) from None
-    except RecursionError:
-        msg = f"Parameter file {path}: arrays or tables nested too deeply"
-        raise ParameterError(msg) from None
-    if "design" in data:
-        stray = [k for k in data if k != "design" and k not in OTHER_SECTIONS]
-        if stray:
-            names = ", ".join(short(k, 40) for k in stray[:5]) + (", ..." if len(stray) > 5 else "")
-            msg = (
-                f"Parameter file {path}: {names} beside the [design] section would be ignored: "
-                "move design keys into [design]"
-            )
-            raise ParameterError(msg)
-    section = data.get("design", data)
-    if not isinstance(section, dict):
-        msg = f"Parameter file {path}: design must be a [design] section, not a value"
-        raise ParameterError(msg)
-    section = dict(section)
-    demand = data.get("demand")
-    if isinstance(demand, dict):  # [demand] households = ..., businesses = ...
-        section.pop("demand", None)
-        section.update(demand)
-    return params_from_dict(section, where=f"parameters in {path}")
+    params, problems = file_design_problems(read_params_toml(path))
+    if params is None:
+        raise problems_error(f"parameters in {path}", problems)
+    return params
 
 
 def _check_key_depth(path: Path, text: str) -> None:

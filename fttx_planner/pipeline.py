@@ -7,18 +7,79 @@ the deployment needs it, and calls :func:`plan_district`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from fttx_planner._errors import DesignError
+from fttx_planner._errors import DesignError, FttxError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.design.planner import Cancelled, Progress, plan_district
 from fttx_planner.district import District
+from fttx_planner.input_files import clip
 from fttx_planner.network.graph import ExistingInfra
-from fttx_planner.params import Deployment, DesignParams, load_params, params_from_dict
+from fttx_planner.params import (
+    Deployment,
+    DesignParams,
+    file_design_problems,
+    params_from_dict,
+    problems_error,
+    read_params_toml,
+)
 from fttx_planner.plan import Plan
+
+
+def load_params_file(path: str | Path) -> DesignParams:
+    """The design parameters of a parameter file, after checking the whole file.
+
+    Every section is validated (``[design]`` or the top level, ``[demand]``,
+    and the fibre-level detail's ``[detail]`` and ``[naming]``), so a bad
+    value anywhere is reported before a district is loaded and planned, and
+    every problem is listed in one message.
+
+    Raises
+    ------
+    ParameterError
+        Naming the file and each problem (at most ten, one line each, naming
+        the section and key).
+    """
+    data = read_params_toml(path)
+    params, problems = file_design_problems(data)
+    problems += _detail_problems(data)
+    if params is None or problems:
+        raise problems_error(f"parameters in {path}", problems)
+    return params
+
+
+def _detail_problems(data: dict[str, Any]) -> list[str]:
+    """One line per bad key of the ``[detail]`` and ``[naming]`` sections."""
+    from fttx_planner.detail.naming import NamingTemplates
+    from fttx_planner.detail.settings import DetailSettings
+
+    problems: list[str] = []
+    for name, model in (("detail", DetailSettings), ("naming", NamingTemplates)):
+        section = data.get(name, {})
+        if not isinstance(section, dict):
+            problems.append(f"{name} must be a [{name}] section, not a value")
+            continue
+        # Key by key, as each model names only the first problem of a mapping; then the
+        # whole section for rules between keys.
+        found = [_first_problem(model, {k: v}, name) for k, v in section.items()]
+        found = [line for line in found if line] or [_first_problem(model, section, name)]
+        problems += [line for line in found if line]
+    return problems
+
+
+def _first_problem(model: Callable[..., object], section: dict[str, Any], name: str) -> str:
+    """The line of a section's first problem, ``""`` when it has none."""
+    try:
+        model(**section)
+    except FttxError as exc:
+        text = str(exc).removeprefix(f"[{name}] ").removeprefix(f"{name}.")
+        return f"[{name}] {clip(text, 200)}"
+    return ""
 
 
 def existing_infra(district: District, infra_file: str | Path) -> ExistingInfra:
@@ -100,6 +161,13 @@ def run_plan(
     households, businesses
         Known totals to calibrate the estimate to (override the parameters).
     """
+    # The small input files first: a bad value in them is reported before a large
+    # district is loaded.
+    from_caller = params is not None
+    if params is None:
+        params = load_params_file(params_file) if params_file else DesignParams()
+    if catalogue is None:
+        catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
     scenario = None
     if isinstance(district_arg, District):
         district = district_arg
@@ -107,10 +175,8 @@ def run_plan(
         from fttx_planner.samples import resolve_district
 
         district, scenario = resolve_district(str(district_arg))
-    if params is None:
-        params = load_params(params_file) if params_file else DesignParams()
-        if scenario is not None and "deployment" not in params.model_fields_set:
-            params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
+    if not from_caller and scenario is not None and "deployment" not in params.model_fields_set:
+        params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
     if deployment is not None:
         params = params.model_copy(update={"deployment": Deployment(deployment)})
     calibration = {"households": households, "businesses": businesses}
@@ -121,8 +187,6 @@ def run_plan(
         from fttx_planner.demand.register import load_register
 
         district = replace(district, register=load_register(premises_file, district))
-    if catalogue is None:
-        catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
 
     infra = None
     warnings: list[str] = []

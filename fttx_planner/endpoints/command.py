@@ -103,18 +103,22 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Path | None, Any, Any, Any]:
     """District, its OSM file, parameters, catalogue and existing infrastructure, as ``plan``."""
     from fttx_planner._errors import DesignError
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.params import Deployment, DesignParams, load_params
-    from fttx_planner.pipeline import existing_infra
+    from fttx_planner.export.atomic import check_output_folder
+    from fttx_planner.params import Deployment, DesignParams
+    from fttx_planner.pipeline import existing_infra, load_params_file
     from fttx_planner.samples import resolve_district
 
+    # The output folder and the small input files first: their problems are reported
+    # before a large district is loaded and planned.
+    check_output_folder(args.out)
+    params = load_params_file(args.params) if args.params else DesignParams()
+    catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
     district, scenario = resolve_district(str(args.district))
     osm_path = scenario.osm_path if scenario is not None else Path(args.district)
-    params = load_params(args.params) if args.params else DesignParams()
     if args.deployment is not None:
         params = params.model_copy(update={"deployment": Deployment(args.deployment)})
     elif scenario is not None and "deployment" not in params.model_fields_set:
         params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
-    catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
     infra = None
     if params.deployment == Deployment.BROWNFIELD:
         path = args.infra or (scenario.infrastructure_path if scenario is not None else None)
@@ -140,15 +144,13 @@ def _progress(quiet: bool) -> Any:
 
 def _compare(args: argparse.Namespace) -> int:
     from fttx_planner.endpoints.compare import compare_architectures, comparison_table
-    from fttx_planner.export.atomic import write_text_atomic
+    from fttx_planner.export.atomic import os_error, write_text_atomic
 
     district, _, params, catalogue, infra = _inputs(args)
     designs = compare_architectures(
         district, params, catalogue, infra, args.architectures, _progress(args.quiet)
     )
     table = comparison_table(designs)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(args.out / "comparison.csv", table.to_csv(index=False))
     doc = {
         "format": "fttx-planner-comparison",
         "version": 1,
@@ -157,7 +159,12 @@ def _compare(args: argparse.Namespace) -> int:
         "attribution": district.attribution,
         "architectures": [d.row for d in designs],
     }
-    write_text_atomic(args.out / "comparison.json", json.dumps(doc, indent=2) + "\n")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(args.out / "comparison.csv", table.to_csv(index=False))
+        write_text_atomic(args.out / "comparison.json", json.dumps(doc, indent=2) + "\n")
+    except OSError as exc:
+        raise os_error(exc, args.out) from None
     print(f"{district.name}: {len(designs)} architectures")
     print(f"    {'architecture':<20} {'capex EUR':>12} {'per premise':>12} {'fibre-km':>9} "
           f"{'CO ports':>9} {'margin dB':>9}")  # fmt: skip
@@ -179,7 +186,7 @@ def _city(args: argparse.Namespace) -> int:
     from fttx_planner.endpoints.points import Endpoints
     from fttx_planner.endpoints.rules import EndpointError, EndpointRules
     from fttx_planner.export import write_all
-    from fttx_planner.export.atomic import write_text_atomic
+    from fttx_planner.export.atomic import os_error, write_text_atomic
 
     district, osm_path, params, catalogue, infra = _inputs(args)
     rules = EndpointRules.from_csv(args.rules) if args.rules else EndpointRules.default()
@@ -197,12 +204,15 @@ def _city(args: argparse.Namespace) -> int:
     )  # fmt: skip
     paths = write_all(plan, args.out)
     assert plan.endpoints is not None
-    write_text_atomic(args.out / "endpoints.csv", plan.endpoints.to_csv(index=False))
-    paths.append(args.out / "endpoints.csv")
-    if args.pdf:
-        from fttx_planner.report.builder import write_report
+    try:
+        write_text_atomic(args.out / "endpoints.csv", plan.endpoints.to_csv(index=False))
+        paths.append(args.out / "endpoints.csv")
+        if args.pdf:
+            from fttx_planner.report.builder import write_report
 
-        paths.append(write_report(plan, args.out / "report.pdf"))
+            paths.append(write_report(plan, args.out / "report.pdf"))
+    except OSError as exc:
+        raise os_error(exc, args.out) from None
     from fttx_planner.cli import _print_plan
 
     _print_plan(plan, args.out, paths)

@@ -251,7 +251,7 @@ class DesignParams(BaseModel):
     def _standard_ratio(cls, ratio: int, info: ValidationInfo) -> int:
         # Field by field, so a file's other problems are listed beside this one.
         if ratio not in SPLITTER_LOSS_DB and not (info.field_name == "stage1_ratio" and ratio == 1):
-            msg = f"not a standard ratio ({', '.join(str(r) for r in SPLITTER_LOSS_DB)})"
+            msg = f"{ratio} is not a standard ratio ({', '.join(str(r) for r in SPLITTER_LOSS_DB)})"
             raise ValueError(msg)
         return ratio
 
@@ -362,7 +362,7 @@ def _problem(err: Any, label: str = "") -> str:
         return f"{label}{short(loc, 40)}: {value} is not a finite number"
     if err["type"] == "extra_forbidden":
         return f"{label}{name}: unknown parameter ({msg})"
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list) or err["type"] == "value_error":  # the message says it
         return f"{label}{name}: {msg}"
     return f"{label}{name} = {short(value, 40)}: {msg}"
 

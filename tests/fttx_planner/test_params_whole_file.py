@@ -44,7 +44,7 @@ def test_every_problem_of_every_section_is_listed(tmp_path: Path) -> None:
     expected = [
         "[design] 'max_reach_m': nan is not a finite number",
         "[design] fdp_ports = 0: Input should be greater than or equal to 1",
-        "[design] split_ratio = 48: not a standard ratio",
+        "[design] split_ratio: 48 is not a standard ratio",
         "[demand] households = -3: Input should be greater than or equal to 0",
         "[detail] spare_share: Input should be less than or equal to 0.5",
         "[detail] colour_code: unknown colour code 'zz'",

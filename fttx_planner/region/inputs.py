@@ -1,8 +1,10 @@
 """The region to plan: one OSM file (or sample city), a folder of OSM files, or districts.
 
-Each file of a folder is one part of the region (a municipality, a county
-extract) and gets its own central offices and service areas; parts are not
-stitched across their borders, so files should not overlap.
+The files of a folder are adjacent extracts (tiles, municipalities), which
+may overlap: the files that touch are stitched into one part at their
+borders (:mod:`fttx_planner.region.stitch`: streets join, each building
+counted once, a service area may span files); files that touch no other
+stay parts of their own. A list of districts is taken as the parts, as given.
 """
 
 from __future__ import annotations
@@ -53,5 +55,35 @@ def load_region(source: str | Path | District | Sequence[District]) -> list[Dist
 
     path = Path(source)
     if path.is_dir():
-        return [resolve_district(str(p))[0] for p in region_files(path)]
+        return stitched_parts(path, [resolve_district(str(p))[0] for p in region_files(path)])
     return [resolve_district(str(source))[0]]
+
+
+def stitched_parts(folder: Path, districts: list[District]) -> list[District]:
+    """The districts of a folder's files, those that touch stitched into one.
+
+    Raises
+    ------
+    RegionInputError
+        Touching files that together span more than one UTM zone allows.
+    """
+    from fttx_planner.region.stitch import check_extent, stitch_districts, touching_groups
+
+    parts = []
+    for group in touching_groups(districts):
+        members = [districts[i] for i in group]
+        if len(members) == 1:
+            parts.append(members[0])
+            continue
+        files = [Path(d.source).name for d in members]
+        if len(group) == len(districts):
+            name = f"{folder.name} ({len(members)} files)"
+        else:
+            name = f"{folder.name}: {files[0]} and {len(members) - 1} touching files"
+        stitched, report = stitch_districts(members, name, str(folder))
+        problem = check_extent(stitched, files)
+        if problem is not None:
+            raise RegionInputError(f"Region folder {folder}: {problem}.")
+        stitched.warnings.insert(0, report.text())
+        parts.append(stitched)
+    return parts

@@ -21,7 +21,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner.district import Buildings, District, StreetGraph
-from fttx_planner.network.graph import MAX_OLT_OFFSET_M
+from fttx_planner.network.graph import MAX_OLT_OFFSET_M, ExistingInfra
 from fttx_planner.network.sparse import symmetric_matrix
 from fttx_planner.params import DesignParams
 from fttx_planner.region.sites import CentralOffice, SitesError
@@ -75,6 +75,10 @@ class ServiceArea:
         Index of each of the area's buildings in the region's buildings.
     homes
         Homes of the area by the region's estimate.
+    infra
+        Brownfield: the existing ducts and pole routes along each of the
+        area's street edges (the region's layer clipped to the area);
+        ``None`` in greenfield.
     """
 
     area_id: int
@@ -82,6 +86,7 @@ class ServiceArea:
     district: District
     buildings: np.ndarray
     homes: int
+    infra: ExistingInfra | None = None
 
 
 def assign_homes(
@@ -186,8 +191,13 @@ def split_region(
     offices: list[CentralOffice],
     assignment: Assignment,
     first_id: int = 1,
+    infra: ExistingInfra | None = None,
 ) -> list[ServiceArea]:
-    """One :class:`ServiceArea` per central office that serves homes."""
+    """One :class:`ServiceArea` per central office that serves homes.
+
+    ``infra`` (brownfield) holds the existing ducts and pole routes along
+    every street edge of the region; each area gets its own edges' share.
+    """
     s = district.streets
     areas: list[ServiceArea] = []
     for j, office in enumerate(offices):
@@ -201,8 +211,19 @@ def split_region(
         area_id = first_id + len(areas)
         sub = sub_district(district, b, edges, f"{district.name}, area {area_id} ({office.name})",
                            office.xy)  # fmt: skip
-        areas.append(ServiceArea(area_id, office, sub, b, int(homes[b].sum())))
+        mine = None if infra is None else clip_infra(infra, edges)
+        areas.append(ServiceArea(area_id, office, sub, b, int(homes[b].sum()), mine))
     return areas
+
+
+def clip_infra(infra: ExistingInfra, edges: np.ndarray) -> ExistingInfra:
+    """The existing infrastructure along some street edges, in their order."""
+    return ExistingInfra(
+        duct_m=infra.duct_m[edges],
+        aerial_m=infra.aerial_m[edges],
+        duct_capacity=None if infra.duct_capacity is None else infra.duct_capacity[edges],
+        aerial_capacity=None if infra.aerial_capacity is None else infra.aerial_capacity[edges],
+    )
 
 
 def sub_district(

@@ -29,7 +29,13 @@ from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.costing.bom import CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.district import Buildings, District
-from fttx_planner.network.graph import Access, DesignGraph, build_design_graph, civil_costs
+from fttx_planner.network.graph import (
+    Access,
+    DesignGraph,
+    ExistingInfra,
+    build_design_graph,
+    civil_costs,
+)
 from fttx_planner.params import DesignParams
 from fttx_planner.quality.bound import design_lower_bound
 from fttx_planner.region.sites import CentralOffice
@@ -49,6 +55,7 @@ def regional_lower_bound(
     homes: np.ndarray,
     params: DesignParams,
     catalogue: Catalogue,
+    infra: ExistingInfra | None = None,
 ) -> float:
     """A lower bound on any design serving ``homes`` from ``offices`` (EUR).
 
@@ -62,6 +69,9 @@ def regional_lower_bound(
         ``(k,)`` homes served per building (0 for buildings not served).
     params, catalogue
         Design parameters and prices.
+    infra
+        Brownfield: existing ducts and pole routes along each street edge
+        of ``district`` (their reuse prices the edges, as in the areas).
 
     Returns
     -------
@@ -73,7 +83,7 @@ def regional_lower_bound(
     k = len(district.buildings)
     ext = _with_co_buildings(district, offices)
     homes_ext = np.concatenate([homes, np.ones(len(offices), dtype=homes.dtype)])
-    civil = civil_costs(ext, catalogue, None)
+    civil = civil_costs(ext, catalogue, infra)
     left = homes.copy()
     total = 0.0
     todo = list(range(len(offices)))

@@ -27,6 +27,10 @@ regional lower bound and the partition bound, see docs/region.md), areas.csv
 (one row per area) and areas/area_NNNN/ (each area's own GeoPackage, BOM,
 splitters and summary). An area that fails is reported with its error; the
 others still finish (exit status 1 then).
+
+With --infra FILE (existing ducts and pole routes) the region is brownfield:
+the layer is matched to the streets and each area reuses what runs along its
+own streets; summary.json reports the reuse (existing_infrastructure).
 """
 
 
@@ -59,7 +63,12 @@ def register(subparsers: Any) -> None:
         "--max-area-homes", type=_positive, default=None, metavar="N",
         help="largest service area in homes when the engine places the offices (default 30000)",
     )  # fmt: skip
-    p.add_argument("--params", type=Path, help="design parameters (TOML), greenfield")
+    p.add_argument("--params", type=Path, help="design parameters (TOML)")
+    p.add_argument(
+        "--infra", type=Path, metavar="FILE",
+        help="existing infrastructure (GeoJSON/GeoPackage of ducts and aerial pole routes): "
+        "a brownfield region, the layer clipped to each service area",
+    )  # fmt: skip
     p.add_argument("--catalogue", type=Path, help="cost catalogue CSV (default: shipped prices)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -78,15 +87,22 @@ def _positive(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     """Run ``fttx-planner region``; 0 when every area was planned, 1 when some failed."""
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.params import DesignParams, load_params
+    from fttx_planner.export.atomic import check_output_folder, os_error
+    from fttx_planner.network.infra import load_infrastructure
+    from fttx_planner.params import Deployment, DesignParams, load_params
     from fttx_planner.region.inputs import load_region
     from fttx_planner.region.planner import plan_region
     from fttx_planner.region.sites import MAX_AREA_HOMES
 
-    # Inputs first: a bad file is reported before any cluster starts.
+    # Inputs first: a bad file or output folder is reported before any cluster starts.
+    check_output_folder(args.out)
     params = load_params(args.params) if args.params else DesignParams()
+    if args.infra is not None and "deployment" not in params.model_fields_set:
+        params = params.model_copy(update={"deployment": Deployment.BROWNFIELD})
     catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
     districts = load_region(args.source)
+    if args.infra is not None:
+        load_infrastructure(args.infra, districts[0].crs)  # its errors, before the cluster
     bar = _AreaBar(args.quiet)
     with _cluster(args) as client:
         try:
@@ -94,7 +110,10 @@ def run(args: argparse.Namespace) -> int:
                 districts, args.out, client=client, params=params, catalogue=catalogue,
                 central_offices=args.cos, co_count=args.co_count,
                 max_area_homes=args.max_area_homes or MAX_AREA_HOMES, progress=bar,
+                infra=args.infra,
             )  # fmt: skip
+        except OSError as exc:
+            raise os_error(exc, args.out) from None
         finally:
             bar.close()
     _print(plan.summary, args.out)
@@ -170,6 +189,14 @@ def _print(s: dict[str, Any], out: Path) -> None:
         f"{h['no_central_office']:,} with no central office within reach"
     )
     print(f"  capex {c['total']:,.0f} EUR; per home passed {c['per_home_passed']:,.0f} EUR")
+    infra = s.get("existing_infrastructure")
+    if infra:
+        print(
+            f"  existing infrastructure reused: {infra['duct_reuse_km']:,.2f} km of duct, "
+            f"{infra['aerial_km']:,.2f} km on poles ({infra['areas_reusing']} areas; the layer "
+            f"runs along {infra['duct_along_streets_km'] + infra['aerial_along_streets_km']:,.2f}"
+            " km of street)"
+        )
     if s.get("lower_bound_eur"):
         print(
             f"  regional lower bound {s['lower_bound_eur']:,.0f} EUR (any assignment of homes "

@@ -10,6 +10,7 @@ their error.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -53,6 +54,46 @@ def merged_bom(results: list[AreaResult], catalogue: Catalogue, n_offices: int) 
     return merged.reset_index()[cols]
 
 
+def infra_block(
+    file: str | Path,
+    duct_along_m: float,
+    aerial_along_m: float,
+    results: list[AreaResult],
+    bom: pd.DataFrame,
+) -> dict[str, Any]:
+    """The summary's ``existing_infrastructure`` block: what the layer offers and what is reused.
+
+    Parameters
+    ----------
+    file
+        The layer.
+    duct_along_m, aerial_along_m
+        Street metres the layer's ducts and pole routes run along (matched
+        to the region's streets).
+    results
+        The areas; their plans say what they reuse.
+    bom
+        The merged BOM (its ``duct_reuse`` and ``aerial`` items).
+    """
+    ok = [r for r in results if r.ok]
+    used = {
+        key: sum(float(r.summary["lengths_km"].get(key, 0.0)) for r in ok)
+        for key in ("duct_reuse_km", "aerial_km")
+    }
+    reuse_eur = float(bom.loc[bom["item"].isin(["duct_reuse", "aerial"]), "cost_eur"].sum())
+    reusing = [r for r in ok if r.summary["lengths_km"].get("duct_reuse_km", 0.0) > 0
+               or r.summary["lengths_km"].get("aerial_km", 0.0) > 0]  # fmt: skip
+    return {
+        "file": str(file),
+        "duct_along_streets_km": duct_along_m / 1000,
+        "aerial_along_streets_km": aerial_along_m / 1000,
+        "duct_reuse_km": used["duct_reuse_km"],
+        "aerial_km": used["aerial_km"],
+        "reuse_cost_eur": reuse_eur,
+        "areas_reusing": len(reusing),
+    }
+
+
 def area_table(results: list[AreaResult]) -> pd.DataFrame:
     """One row per area: CO, status, homes, capex, bound, gap, seconds, error."""
     rows = []
@@ -68,6 +109,8 @@ def area_table(results: list[AreaResult]) -> pd.DataFrame:
                 "homes_passed": s["homes"]["passed"] if r.ok else 0,
                 "homes_unserved": s["homes"]["unserved"] if r.ok else 0,
                 "capex_eur": s["capex_eur"]["total"] if r.ok else None,
+                "duct_reuse_km": s["lengths_km"]["duct_reuse_km"] if r.ok else None,
+                "aerial_km": s["lengths_km"]["aerial_km"] if r.ok else None,
                 "lower_bound_eur": s.get("lower_bound_eur") if r.ok else None,
                 "gap_to_lower_bound": s.get("gap_to_lower_bound") if r.ok else None,
                 "seconds": round(r.seconds, 2),

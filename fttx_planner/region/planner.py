@@ -29,7 +29,10 @@ from fttx_planner._errors import FttxError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.demand.premises import estimate_demand
 from fttx_planner.district import District
+from fttx_planner.export.atomic import check_output_folder
+from fttx_planner.network.graph import ExistingInfra
 from fttx_planner.params import Deployment, DesignParams
+from fttx_planner.pipeline import load_existing_infra
 from fttx_planner.region.areas import ServiceArea, assign_homes, split_region
 from fttx_planner.region.bound import co_fixed_eur, regional_lower_bound
 from fttx_planner.region.inputs import load_region
@@ -39,7 +42,7 @@ from fttx_planner.region.layers import (
     service_area_layer,
     street_layer,
 )
-from fttx_planner.region.merge import area_table, merged_bom, region_summary
+from fttx_planner.region.merge import area_table, infra_block, merged_bom, region_summary
 from fttx_planner.region.sites import (
     MAX_AREA_HOMES,
     CentralOffice,
@@ -107,6 +110,8 @@ class _Part:
     unassigned_homes: int
     unassigned_buildings: int
     expected: np.ndarray
+    infra: ExistingInfra | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def served_offices(self) -> list[CentralOffice]:
         """The offices that have a service area."""
@@ -124,6 +129,7 @@ def plan_region(
     max_area_homes: int = MAX_AREA_HOMES,
     progress: RegionProgress | None = None,
     planner: AreaPlanner = plan_area,
+    infra: str | Path | None = None,
 ) -> RegionPlan:
     """Plan a region as service areas around central offices.
 
@@ -138,7 +144,8 @@ def plan_region(
         A ``dask.distributed`` client: one task per area on its cluster.
         ``None``: the areas are planned one after the other here.
     params, catalogue
-        Design parameters and prices (defaults if ``None``); greenfield.
+        Design parameters and prices (defaults if ``None``), the same for
+        every area; a brownfield region needs ``infra``.
     central_offices
         A point layer (GeoJSON, GeoPackage, CSV) or a list of sites in the
         part's CRS; ``None``: the engine chooses them.
@@ -150,6 +157,10 @@ def plan_region(
         Called after each area with ``(done, total, text)``.
     planner
         The function planning one area (default :func:`plan_area`).
+    infra
+        Brownfield: the existing-infrastructure layer (ducts and pole
+        routes, GeoJSON or GeoPackage, see :mod:`fttx_planner.network.infra`),
+        matched to each part's streets and clipped to each area.
 
     Returns
     -------
@@ -159,8 +170,15 @@ def plan_region(
     t0 = time.perf_counter()
     params = params or DesignParams()
     catalogue = catalogue or Catalogue.default()
-    if params.deployment != Deployment.GREENFIELD:
-        msg = "Region planning is greenfield only: plan brownfield districts one by one."
+    brownfield = params.deployment == Deployment.BROWNFIELD
+    if brownfield and infra is None:
+        msg = (
+            "A brownfield region needs an existing-infrastructure layer: pass --infra FILE "
+            "(GeoJSON/GeoPackage of ducts and pole routes)."
+        )
+        raise RegionError(msg)
+    if infra is not None and not brownfield:
+        msg = "An existing-infrastructure layer is for a brownfield region: set the deployment."
         raise RegionError(msg)
     if central_offices is not None and co_count is not None:
         msg = "Give either central offices or a number of them to place, not both."
@@ -168,17 +186,19 @@ def plan_region(
     if params.olt_x_m is not None:
         msg = "A region has one OLT per central office: give the sites as central offices."
         raise RegionError(msg)
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        check_output_folder(out)  # before anything is planned
     districts = load_region(source)
     timings: dict[str, float] = {"load": time.perf_counter() - t0}
     t = time.perf_counter()
-    parts = _split(districts, params, catalogue, central_offices, co_count, max_area_homes)
+    parts = _split(districts, params, catalogue, central_offices, co_count, max_area_homes, infra)
     areas = [a for p in parts for a in p.areas]
     timings["service areas"] = time.perf_counter() - t
     if not areas:
         msg = "No central office serves any home of the region (see the reach and the sites)."
         raise RegionError(msg)
 
-    out = Path(out_dir) if out_dir is not None else None
     # The regional bound of the homes the areas are expected to serve runs
     # beside the areas (first, as the longest task); it is kept if the areas
     # serve exactly those homes, else recomputed after them.
@@ -212,6 +232,12 @@ def plan_region(
         params.model_dump(mode="json"), params.describe(), districts[0].attribution,
         warnings, timings,
     )  # fmt: skip
+    if infra is not None:
+        along = [p.infra for p in parts if p.infra is not None]
+        summary["existing_infrastructure"] = infra_block(
+            infra, sum(float(i.duct_m.sum()) for i in along),
+            sum(float(i.aerial_m.sum()) for i in along), results, bom,
+        )  # fmt: skip
     plan = RegionPlan(name, [o for p in parts for o in p.offices], results, bom, summary)
     if out is not None:
         plan.paths = _write_tables(plan, out)
@@ -225,9 +251,14 @@ def _split(
     central_offices: str | Path | Sequence[CentralOffice] | None,
     co_count: int | None,
     max_area_homes: int,
+    infra_file: str | Path | None = None,
 ) -> list[_Part]:
     parts: list[_Part] = []
     for d in districts:
+        infra: ExistingInfra | None = None
+        infra_warnings: list[str] = []
+        if infra_file is not None:
+            infra, infra_warnings = load_existing_infra(d, infra_file)
         homes = estimate_demand(d.buildings, params, d.addresses, d.landuse, d.register).homes
         if central_offices is None:
             offices = choose_central_offices(d, homes, params, catalogue, co_count, max_area_homes)
@@ -242,10 +273,13 @@ def _split(
                 raise SitesError(msg)
         assignment = assign_homes(d, homes, offices, params)
         first = 1 + sum(len(q.areas) for q in parts)
-        areas = split_region(d, homes, offices, assignment, first_id=first)
+        areas = split_region(d, homes, offices, assignment, first_id=first, infra=infra)
         out = (homes > 0) & (assignment.co < 0)
         expected = np.where(assignment.co >= 0, homes, 0).astype(np.int64)
-        parts.append(_Part(d, offices, areas, int(homes[out].sum()), int(out.sum()), expected))
+        parts.append(
+            _Part(d, offices, areas, int(homes[out].sum()), int(out.sum()), expected, infra,
+                  [f"{d.name}: {w}" for w in infra_warnings])
+        )  # fmt: skip
     return parts
 
 
@@ -356,7 +390,7 @@ def _submit_bounds(
     with dask.config.set({"distributed.admin.large-graph-warning-threshold": "4GB"}):
         return [
             client.submit(regional_lower_bound, p.district, p.served_offices(), p.expected,
-                          params, catalogue, pure=False, priority=10)
+                          params, catalogue, p.infra, pure=False, priority=10)
             for p in parts
         ]  # fmt: skip
 
@@ -368,12 +402,13 @@ def _submit_bound(
     served: np.ndarray,
     params: DesignParams,
     catalogue: Catalogue,
+    infra: ExistingInfra | None,
 ) -> Any:
     import dask
 
     with dask.config.set({"distributed.admin.large-graph-warning-threshold": "4GB"}):
         return client.submit(
-            regional_lower_bound, district, offices, served, params, catalogue, pure=False
+            regional_lower_bound, district, offices, served, params, catalogue, infra, pure=False
         )
 
 
@@ -408,9 +443,13 @@ def _bounds(
             values.append(early[i])
         elif early is not None and client is not None:
             early[i].cancel()
-            values.append(_submit_bound(client, p.district, offices, served, params, catalogue))
+            values.append(
+                _submit_bound(client, p.district, offices, served, params, catalogue, p.infra)
+            )
         else:
-            values.append(regional_lower_bound(p.district, offices, served, params, catalogue))
+            values.append(
+                regional_lower_bound(p.district, offices, served, params, catalogue, p.infra)
+            )
     if client is not None:
         values = client.gather(values)
     return float(sum(values)), partition
@@ -422,7 +461,8 @@ def _warnings(
     regional: float | None,
     partition: float | None,
 ) -> list[str]:
-    out = [
+    out = [w for p in parts for w in p.warnings]
+    out += [
         f"{p.district.name}: {p.unassigned_homes:,} homes in {p.unassigned_buildings:,} "
         "buildings have no central office within reach (see their reasons)."
         for p in parts

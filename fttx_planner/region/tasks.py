@@ -110,7 +110,7 @@ def plan_area(
     result = AreaResult(area.area_id, office.name, office.xy)
     result.outline_wkb = shapely.to_wkb(area_outline(area))
     try:
-        plan = plan_district(area.district, params, catalogue)
+        plan = plan_district(area.district, params, catalogue, area.infra)
         if out_dir is not None:
             result.folder = area_folder(out_dir, area)
             write_area(plan, result.folder)

@@ -15,6 +15,7 @@ models, scenario variants and exports. Parameter changes go through a
 :mod:`ui.planning_flow`     plan, re-plan, cancel, progress, the plan shown
 :mod:`ui.edit_flow`         undoable edits of district, design parameters, catalogue
 :mod:`ui.map_flow`          find a building, set the OLT site on the map
+:mod:`ui.trace_flow`        click-to-trace: a premise's path, the premises behind a splitter
 :mod:`ui.finance_flow`      the business models
 :mod:`ui.scenario_flow`     scenarios: keep, variants, open, NPV comparison
 :mod:`ui.project_flow`      new, open, save, recent files
@@ -41,6 +42,7 @@ from ui.project_flow import ProjectFlow
 from ui.scenario_flow import ScenarioFlow
 from ui.session import PlanInputs, Session
 from ui.tasks import DistrictCache, FinanceOutcome
+from ui.trace_flow import TraceFlow
 from ui.window_actions import WindowActions
 from ui.window_base import APP_NAME, ORGANISATION, app_settings
 from ui.window_layout import WindowLayout
@@ -64,6 +66,7 @@ class MainWindow(
     ScenarioFlow,
     ProjectFlow,
     ExportFlow,
+    TraceFlow,
     QMainWindow,
 ):
     """The application window.
@@ -119,6 +122,7 @@ class MainWindow(
         self._scenario_timer.timeout.connect(self.start_scenario_npv)
 
         self._build_views()
+        self._build_trace_dock()
         self._build_actions()
         self._build_menus_and_toolbar()
         self._build_status_bar()
@@ -136,6 +140,7 @@ class MainWindow(
         self._connect_exports()
         self._connect_map()
         self._connect_map_tools()
+        self._connect_trace()
 
     def _refresh_all(self) -> None:
         """Show the session's state in every view (once, after building them)."""
@@ -154,7 +159,7 @@ class MainWindow(
             timer.stop()
         for runner in (
             self.plan_runner, self.finance_runner, self.scenario_runner, self.variant_runner,
-            self.export_runner,
+            self.export_runner, self.trace_runner,
         ):  # fmt: skip
             runner.shutdown()
 

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui import map_style as ms
 from ui.map_scene import DEFAULT_VISIBLE, LAYERS, Feature, MapScene, _path
+from ui.map_trace import Highlight
 
 #: Metres per pixel above which the simplified tiles are drawn.
 COARSE_M_PER_PX = 1.5
@@ -103,6 +104,8 @@ class MapCanvas(QWidget):
         self._hover_timer.setInterval(30)
         self._hover_timer.timeout.connect(self._update_hover)
         self._highlight_cache: dict[int, tuple[QPainterPath | None, QPainterPath | None]] = {}
+        self.trace: Highlight | None = None
+        self._trace_paths: tuple[QPainterPath | None, QPainterPath | None] = (None, None)
 
     # -- scene and layers ---------------------------------------------------------
     def set_scene(self, scene: MapScene | None, keep_view: bool | None = None) -> None:
@@ -112,6 +115,7 @@ class MapCanvas(QWidget):
         self.hover_feature = None
         self.selected_feature = None
         self._highlight_cache.clear()
+        self.set_trace(None)
         self._invalidate()
         if scene is not None:
             same = (
@@ -148,6 +152,16 @@ class MapCanvas(QWidget):
         self._invalidate()
         self.update()
         self.layers_changed.emit()
+
+    def set_trace(self, highlight: Highlight | None) -> None:
+        """Draw a traced path or the premises behind a splitter over the map (``None`` clears)."""
+        self.trace = highlight
+        self._trace_paths = (
+            (_geometry_path(highlight.lines), _geometry_path(highlight.areas))
+            if highlight is not None
+            else (None, None)
+        )
+        self.update()
 
     def set_legend_visible(self, visible: bool) -> None:
         """Show or hide the legend."""
@@ -377,7 +391,8 @@ class MapCanvas(QWidget):
                 painter.setPen(QColor("#263238"))
                 labels = np.asarray(sp.labels, dtype=object)[vis]
                 for (x, y), text in zip(pts.tolist(), labels.tolist(), strict=True):
-                    painter.drawText(QPointF(x + size * 0.7, y - size * 0.6), str(text))
+                    if text:  # splitters sharing a site carry one label ("S1-0005 +1")
+                        painter.drawText(QPointF(x + size * 0.7, y - size * 0.6), str(text))
         if "joints" in self.visible_layers and len(scene.joints.xy) and self.scale > 1.0:
             self._paint_joints(painter, scene)
         if "olt" in self.visible_layers and len(scene.olt):
@@ -416,6 +431,8 @@ class MapCanvas(QWidget):
             if interactive and self.busy_text:
                 self._paint_busy(painter)
             return
+        if self.trace is not None:
+            self._paint_trace(painter, self.trace)
         if interactive:
             for feature, colour, width in (
                 (self.selected_feature, "#e65100", 3.0),
@@ -465,6 +482,41 @@ class MapCanvas(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(QPen(QColor(colour), width))
             painter.drawEllipse(p, 10, 10)
+
+    def _paint_trace(self, painter: QPainter, trace: Highlight) -> None:
+        """The traced path (a wide line with a white halo), the buildings and the sites on it."""
+        lines, areas = self._trace_paths
+        painter.save()
+        painter.setTransform(self.transform())
+        if areas is not None:
+            fill = QColor(ms.TRACE_FILL)
+            fill.setAlpha(170)
+            pen = QPen(QColor(ms.TRACE), 1.6)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawPath(areas)
+        if lines is not None:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for colour, width in (("#ffffff", 7.5), (ms.TRACE, 4.0)):
+                pen = QPen(QColor(colour), width)
+                pen.setCosmetic(True)
+                pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                painter.setPen(pen)
+                painter.drawPath(lines)
+        painter.restore()
+        if not len(trace.points):
+            return
+        pts = self._screen_xy(trace.points)
+        painter.setPen(QPen(QColor(ms.TRACE), 2.5))
+        painter.setBrush(QColor("#ffffff"))
+        for x, y in pts.tolist():
+            painter.drawEllipse(QPointF(x, y), 6.0, 6.0)
+        if self.scale > 0.4 and len(pts) <= 40:
+            painter.setFont(_font(8.5, bold=True))
+            for (x, y), text in zip(pts.tolist(), trace.labels, strict=False):
+                _halo_text(painter, QPointF(x + 9, y + 14), text, QColor(ms.TRACE))
 
     def _paint_title(self, painter: QPainter) -> None:
         assert self.scene is not None
@@ -519,12 +571,20 @@ class MapCanvas(QWidget):
         vis = self.visible_layers
         if scene is None:
             return rows
+        if self.trace is not None:
+            rows.append(("line", self.trace.title, ms.LineStyle(ms.TRACE, 4.0)))
         if "olt" in vis:
             rows.append(("olt", "OLT", None))
         if "splitters" in vis and len(scene.splitters.xy):
             if (scene.splitters.kind < 0).any():
                 rows.append(("splitter1", "Splitter, first stage", None))
             rows.append(("splitter", "Splitter (group colour)", None))
+        if "joints" in vis:
+            kinds = set(scene.joints.kind.tolist())
+            if 0 in kinds:
+                rows.append(("closure", "Closure (cable joint)", None))
+            if 1 in kinds:
+                rows.append(("fdp", "Distribution point (drops)", None))
         if "feeder" in vis:
             rows.append(("line", "Feeder cable", ms.LineStyle(ms.FEEDER, 3.0)))
         if "distribution" in vis:
@@ -854,6 +914,18 @@ def _legend_symbol(
         painter.setPen(QPen(QColor(ms.SPLITTER_EDGE), 2.0))
         painter.setBrush(QColor(ms.SPLITTER_STAGE1))
         painter.drawRect(QRectF(mid.x() - 5, cy - 5, 10, 10))
+    elif kind == "closure":
+        r = 5.0
+        painter.setPen(QPen(QColor("#ffffff"), 1.0))
+        painter.setBrush(QColor(ms.CLOSURE_FILL))
+        painter.drawPolygon(
+            [QPointF(mid.x(), cy - r), QPointF(mid.x() + r, cy), QPointF(mid.x(), cy + r),
+             QPointF(mid.x() - r, cy)]
+        )  # fmt: skip
+    elif kind == "fdp":
+        painter.setPen(QPen(QColor(ms.FDP_EDGE), 1.4))
+        painter.setBrush(QColor(ms.FDP_FILL))
+        painter.drawRect(QRectF(mid.x() - 3.5, cy - 3.5, 7, 7))
     elif kind == "splitter":
         painter.setPen(QPen(QColor(ms.SPLITTER_EDGE), 1.5))
         painter.setBrush(QColor(ms.GROUP_FILLS[0]).darker(125))

@@ -156,6 +156,9 @@ class MapScene:
     joints: Symbols = field(
         default_factory=lambda: Symbols(np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
     )
+    #: Names from the naming templates, once the plan's detailed design is built
+    #: (:class:`~ui.map_trace.ObjectNames`); they join the features' details.
+    names: Any = None
 
     # -- hit-testing ------------------------------------------------------------
     def pick(
@@ -200,7 +203,15 @@ class MapScene:
         return int(hit[0]) if len(hit) else None
 
     def feature(self, kind: str, index: int) -> Feature:
-        """Details of feature ``index`` of layer ``kind``."""
+        """Details of feature ``index`` of layer ``kind`` (with its name, once known)."""
+        feature = self._feature(kind, index)
+        if self.names is not None:
+            named = self.names.rows(kind, index)
+            if named:
+                feature.rows = [*named, *feature.rows]
+        return feature
+
+    def _feature(self, kind: str, index: int) -> Feature:
         if kind == "olt":
             row = self.layers["olt"].iloc[0]
             return Feature(
@@ -493,7 +504,7 @@ def build_scene(
     return MapScene(
         bounds=bounds,
         batches=batches,
-        splitters=Symbols(sp_xy, sp_kind, [str(x) for x in sp["label"]]),
+        splitters=Symbols(sp_xy, sp_kind, site_labels(sp_xy, [str(x) for x in sp["label"]])),
         olt=np.asarray(olt_xy, dtype=float),
         unserved=un_xy,
         attribution=d.attribution,
@@ -505,6 +516,29 @@ def build_scene(
         _trees=trees,
         joints=Symbols(joint_xy, joint_kind),
     )
+
+
+def site_labels(xy: np.ndarray, labels: list[str]) -> list[str]:
+    """One label per site: splitters at the same place show ``"S1-0005 +1"`` once.
+
+    The first label (sorted) of the splitters within 0.1 m of each other
+    carries the count of the others, which get an empty label (as the PDF
+    report's map does).
+
+    Examples
+    --------
+    >>> site_labels(np.array([[0.0, 0.0], [0.0, 0.04], [5.0, 0.0]]), ["S2", "S1", "S3"])
+    ['', 'S1 +1', 'S3']
+    """
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, (x, y) in enumerate(np.round(np.asarray(xy, dtype=float), 1).tolist()):
+        groups.setdefault((x, y), []).append(i)
+    out = [""] * len(labels)
+    for members in groups.values():
+        first = min(members, key=lambda i: labels[i])
+        more = len(members) - 1
+        out[first] = labels[first] + (f" +{more}" if more else "")
+    return out
 
 
 def _largest_size(sizes: str) -> int:

@@ -33,6 +33,9 @@ FDP_EDGE = pal.DISTRIBUTION
 SPLITTER_EDGE = pal.SPLITTER_EDGE
 SPLITTER_STAGE1 = pal.SPLITTER_STAGE1
 HIGHLIGHT = "#ffab00"
+#: A traced path and the premises behind a splitter or port (click-to-trace).
+TRACE = "#d81b60"
+TRACE_FILL = "#f8bbd0"
 
 #: Street classes drawn wider.
 MAJOR_HIGHWAYS = frozenset(pal.MAJOR_HIGHWAYS)

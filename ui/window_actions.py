@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QStyle, QToolBar, QToolButton
+from PySide6.QtWidgets import QDockWidget, QMessageBox, QStyle, QToolBar, QToolButton
 
 from ui.export_flow import report_available
 from ui.map_scene import LAYERS
@@ -22,6 +22,8 @@ from ui.window_base import APP_NAME, TABS, WindowBase
 
 class WindowActions(WindowBase):
     """Creates the actions, menus and toolbar; shows shortcuts and *About*."""
+
+    trace_dock: QDockWidget  # ui.trace_flow
 
     def _action(
         self,
@@ -166,7 +168,7 @@ class WindowActions(WindowBase):
         view_menu.addSeparator()
         view_menu.addActions(self.tab_actions)
         view_menu.addSeparator()
-        for dock in (self.plan_dock, self.summary_dock, self.details_dock):
+        for dock in (self.plan_dock, self.summary_dock, self.details_dock, self.trace_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.act_reset_layout)
         help_menu = bar.addMenu("&Help")

@@ -66,8 +66,11 @@ def _rate_and_horizon(name: str, params: FinanceParams) -> tuple[float, int]:
     return sp.discount_rate, sp.horizon_years
 
 
-def model_actors(spec: ModelSpec, params: FinanceParams) -> tuple[Actor, ...]:
+def model_actors(spec: ModelSpec, params: FinanceParams, city: bool = False) -> tuple[Actor, ...]:
     """Actors of a model, infrastructure first, then retail, then the city.
+
+    The city is an actor when a funding overlay is set or `city` is true (it
+    buys services for its endpoints, :mod:`models.smartcity`).
 
     Examples
     --------
@@ -86,7 +89,7 @@ def model_actors(spec: ModelSpec, params: FinanceParams) -> tuple[Actor, ...]:
     ):
         for name in retail if owner == EACH_SP else [owner]:
             layers.setdefault(name, []).append(layer)
-    if params.has_city:
+    if params.has_city or city:
         layers[CITY] = ["funding"]
     actors = []
     for name, owned in layers.items():

@@ -22,7 +22,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from models._data import default_source, default_value
 from models._errors import FinanceParameterError
-from models.phases import PHASE_CAPEX_FIELDS, Phase
+from models.office import CentralOffice
+from models.phases import PHASE_CAPEX_FIELDS, PLAUSIBLE_CAPEX_EUR, PLAUSIBLE_HOMES, Phase
+from models.smartcity import SmartCityLayer
 
 #: Keys of ``capex_eur.by_layer`` in the plan summary, in order.
 SUMMARY_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
@@ -41,6 +43,7 @@ def _eur(title: str, description: str) -> Any:
     return Field(
         default=0.0,
         ge=0.0,
+        le=PLAUSIBLE_CAPEX_EUR,
         title=title,
         description=description,
         json_schema_extra={"unit": "EUR"},
@@ -61,6 +64,7 @@ class NetworkCapex(BaseModel):
 
     homes_passed: int = Field(
         gt=0,
+        le=PLAUSIBLE_HOMES,
         title="Homes passed",
         description="Homes the network serves, each of which can connect.",
         json_schema_extra={"unit": "homes"},
@@ -68,6 +72,7 @@ class NetworkCapex(BaseModel):
     business_units_passed: int = Field(
         0,
         ge=0,
+        le=PLAUSIBLE_HOMES,
         title="Business units passed",
         description="Of the homes passed, business premises. The business models give them "
         "the same ARPU and take-up as homes (there is no business product yet).",
@@ -93,6 +98,7 @@ class NetworkCapex(BaseModel):
     route_length_km: float = Field(
         default=0.0,
         ge=0.0,
+        le=1e6,
         title="Route length",
         description="Length of the trench/duct route, for passive opex per km (0 if unknown).",
         json_schema_extra={"unit": "km"},
@@ -100,6 +106,7 @@ class NetworkCapex(BaseModel):
     poles: int = Field(
         default=0,
         ge=0,
+        le=PLAUSIBLE_HOMES,
         title="Poles",
         description="Poles the aerial cable uses, for the passive opex per pole (0 if none).",
         json_schema_extra={"unit": "poles"},
@@ -112,8 +119,24 @@ class NetworkCapex(BaseModel):
         "theirs. Empty: the inputs' build_profile.",
         json_schema_extra={"unit": ""},
     )
+    smart_city: SmartCityLayer | None = Field(
+        default=None,
+        title="Smart-city layer",
+        description="The city's endpoints on the network (a city plan's): served per class, "
+        "fibre-km and extra build (models.smartcity). The capex above is then the homes' "
+        "network without them.",
+        json_schema_extra={"unit": ""},
+    )
+    central_office: CentralOffice | None = Field(
+        default=None,
+        title="Central office",
+        description="Ports, chassis and rack units of the plan's architecture, for the "
+        "office's power and space (models.office).",
+        json_schema_extra={"unit": ""},
+    )
     label: str = Field(
         default="",
+        max_length=200,
         title="Label",
         description="Where these figures come from (a district name, 'example', ...).",
         json_schema_extra={"unit": ""},
@@ -295,8 +318,11 @@ class NetworkCapex(BaseModel):
             problems.append("missing key 'homes.passed'")
         else:
             passed = homes["passed"]
-            if not _is_number(passed) or passed <= 0 or passed != int(passed):
-                problems.append(f"homes.passed must be a positive whole number, got {passed!r}")
+            if not _is_number(passed) or not 0 < passed <= PLAUSIBLE_HOMES or passed != int(passed):
+                problems.append(
+                    f"homes.passed must be a positive whole number (at most "
+                    f"{PLAUSIBLE_HOMES:,}), got {str(passed)[:40]}"
+                )
         capex = summary.get("capex_eur")
         by_layer: Any = capex.get("by_layer") if isinstance(capex, Mapping) else None
         values: dict[str, float] = {}
@@ -310,9 +336,10 @@ class NetworkCapex(BaseModel):
                     problems.append(f"missing key 'capex_eur.by_layer.{layer}'")
                     continue
                 value = by_layer[layer]
-                if not _is_number(value) or value < 0:
+                if not _is_number(value) or not 0 <= value <= PLAUSIBLE_CAPEX_EUR:
                     problems.append(
-                        f"capex_eur.by_layer.{layer} must be a non-negative number, got {value!r}"
+                        f"capex_eur.by_layer.{layer} must be a non-negative number (at most "
+                        f"{PLAUSIBLE_CAPEX_EUR:,.0f}), got {str(value)[:40]}"
                     )
                     continue
                 values[f"{layer}_eur"] = float(value)
@@ -343,14 +370,23 @@ class NetworkCapex(BaseModel):
         business = homes.get("business_units", 0) if isinstance(homes, Mapping) else 0
         business = int(business) if _is_number(business) and 0 <= business <= passed else 0
         phases = _summary_phases(summary.get("phases"), int(passed))
-        return cls(
-            homes_passed=int(passed),
-            business_units_passed=business,
-            route_length_km=max(route_km, 0.0),
-            poles=poles,
-            phases=phases,
-            label=str(label) if label else "plan",
-            **values,
+        smart_city = None
+        if summary.get("endpoints") is not None:
+            layers = {k.removesuffix("_eur"): v for k, v in values.items()}
+            smart_city, base = SmartCityLayer.from_summary(summary["endpoints"], layers)
+            values = {f"{k}_eur": v for k, v in base.items()}
+        return cls.from_mapping(
+            {
+                "homes_passed": int(passed),
+                "business_units_passed": business,
+                "route_length_km": max(route_km, 0.0),
+                "poles": poles,
+                "phases": phases,
+                "label": str(label)[:200] if label else "plan",
+                "smart_city": smart_city,
+                **values,
+            },
+            what="plan summary",
         )
 
     @classmethod
@@ -390,7 +426,7 @@ class NetworkCapex(BaseModel):
             raise FinanceParameterError(msg) from exc
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> NetworkCapex:
+    def from_mapping(cls, data: Mapping[str, Any], what: str = "capex") -> NetworkCapex:
         """Validate capex typed by hand (e.g. a ``[capex]`` table of a parameter file).
 
         Raises
@@ -416,10 +452,16 @@ class NetworkCapex(BaseModel):
                     known = ", ".join(cls.model_fields)
                     lines.append(f"unknown key '{loc}' (known: {known})")
                 elif err["type"] == "greater_than_equal":
-                    lines.append(f"{loc} = {err['input']!r}: must not be negative")
+                    lines.append(f"{loc} = {str(err['input'])[:40]}: must not be negative")
+                elif err["type"] in ("less_than_equal", "less_than"):
+                    top = err.get("ctx", {}).get("le", err.get("ctx", {}).get("lt"))
+                    lines.append(
+                        f"{loc} = {str(err['input'])[:40]}: outside the plausible range "
+                        f"0 to {top:,.10g}"
+                    )
                 else:
                     lines.append(f"{loc}: {err['msg']}")
-            msg = "invalid capex:\n  - " + "\n  - ".join(lines)
+            msg = f"invalid {what}:\n  - " + "\n  - ".join(lines)
             raise FinanceParameterError(msg) from exc
 
 

@@ -27,7 +27,9 @@ external cash flow.
 - passive owner: capex to pass (build profile) and drops per first
   connection (replaced after the passive lifetime), passive opex (share of
   installed capex, per line, per km);
-- funding overlays (:func:`_add_overlays`): grant, concession fee, PPP split.
+- funding overlays (:func:`_add_overlays`): grant, concession fee, PPP split;
+- the smart-city layer and the central office's power and space
+  (:mod:`models.extraflows`), when the capex carries them.
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class FlowKind(StrEnum):
     CONCESSION = "concession"
     PPP = "ppp"
     SUBSCRIBER_CHARGES = "subscriber_charges"
+    CITY_SERVICES = "city_services"
+    LEASES = "leases"
 
 
 #: Kinds that are not operating income or cost: investment, public funding of it,
@@ -78,6 +82,8 @@ REVENUE_KINDS = (
     FlowKind.WHOLESALE_FEES,
     FlowKind.CONNECTION_FEES,
     FlowKind.SUBSCRIBER_CHARGES,
+    FlowKind.CITY_SERVICES,
+    FlowKind.LEASES,
 )
 
 
@@ -246,14 +252,21 @@ def build_ledger(
     >>> bool(np.allclose(total, ledger.value_chain()))
     True
     """
+    from models.extraflows import add_central_office, add_smart_city, city_is_party
+
     capex = reporting_capex(capex, params)
-    ledger = Ledger(spec, model_actors(spec, params), drivers.n_years, _shape(drivers))
+    city = city_is_party(capex.smart_city, params)
+    ledger = Ledger(spec, model_actors(spec, params, city), drivers.n_years, _shape(drivers))
     ledger.capex_index = drivers.capex_index
     retail = spec.retail_entities(params)
     _add_retail(ledger, retail, drivers, params)
     _add_active(ledger, retail, drivers, capex, params)
     _add_open_access(ledger, retail, drivers, params)
     to_pass, drops = _add_passive(ledger, retail, drivers, capex, params)
+    if capex.smart_city is not None:
+        add_smart_city(ledger, retail, drivers, capex.smart_city, params)
+    if capex.central_office is not None:
+        add_central_office(ledger, retail, drivers, capex.central_office, params)
     _add_overlays(ledger, spec.passive, (to_pass + drops) * drivers.capex_index, drivers, params)
     return ledger
 

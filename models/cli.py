@@ -20,7 +20,14 @@ Every file is written atomically; every table states the currency, the
 price basis and the timing convention (``basis.txt`` and the printout).
 
 Capex comes from ``PLAN_DIR/summary.json`` if ``--plan`` is given, else from
-a ``[capex]`` table of the parameter file, else the example district.
+a ``[capex]`` table of the parameter file, else the example district. A city
+plan's summary (``fttx-planner city``) adds the smart-city layer: the
+endpoints' payments, leases and extra build, and ``smart_city.csv`` with each
+actor's NPV with and without it. A folder of ``fttx-planner compare`` (its
+``comparison.json``) runs the models on every architecture
+(``architectures.csv``: cost per premise, office power and space, every
+actor's NPV) and the full analysis on ``--architecture NAME`` (default: the
+first row).
 """
 
 from __future__ import annotations
@@ -30,8 +37,15 @@ from pathlib import Path
 from typing import Any
 
 from models._errors import FinanceParameterError
+from models.architectures import (
+    ARCHITECTURE_COLUMNS,
+    architecture_finance,
+    format_architectures,
+    read_comparison,
+)
 from models.atomic import atomic_path
 from models.capex import NetworkCapex
+from models.cityeffect import SMART_CITY_COLUMNS, smart_city_rows
 from models.claims import check_claims
 from models.comparison import Comparison, compare, format_rows, write_csv
 from models.labels import basis_text
@@ -60,8 +74,15 @@ def add_finance_arguments(parser: argparse.ArgumentParser, *, require_out: bool 
         "--plan",
         type=Path,
         metavar="PLAN_DIR",
-        help="plan directory with summary.json (from 'fttx-planner plan'); "
+        help="plan directory with summary.json (from 'fttx-planner plan' or 'city'), or a "
+        "folder of 'fttx-planner compare' (comparison.json: every architecture is valued); "
         "default: the [capex] table of --params, else an example district",
+    )
+    parser.add_argument(
+        "--architecture",
+        metavar="NAME",
+        help="with a compare folder as --plan: the architecture the full analysis runs on "
+        "(default: the first in comparison.json)",
     )
     parser.add_argument(
         "--params",
@@ -77,14 +98,27 @@ def add_finance_arguments(parser: argparse.ArgumentParser, *, require_out: bool 
         type=int,
         default=10_000,
         metavar="N",
-        help="Monte Carlo draws (0 to skip; default 10000)",
+        help=f"Monte Carlo draws (0 to skip; default 10000, at most {MAX_DRAWS:,})",
     )
     parser.add_argument("--seed", type=int, default=1, help="Monte Carlo seed (default 1)")
     parser.add_argument("--no-charts", action="store_true", help="write tables only")
 
 
+#: Most Monte Carlo draws of one run (issue 16: a bounded run; 10,000 take about a second).
+MAX_DRAWS = 1_000_000
+
+
+def is_comparison(plan: Path | None) -> bool:
+    """Whether `plan` is an architecture comparison (``comparison.json``, no summary)."""
+    if plan is None:
+        return False
+    if plan.is_dir():
+        return (plan / "comparison.json").is_file() and not (plan / "summary.json").is_file()
+    return plan.name == "comparison.json"
+
+
 def load_inputs(
-    plan: Path | None, params_file: Path | None
+    plan: Path | None, params_file: Path | None, architecture: str | None = None
 ) -> tuple[NetworkCapex, FinanceParams, str]:
     """Capex, finance inputs and a note of where the capex came from.
 
@@ -96,7 +130,15 @@ def load_inputs(
     params, file_capex = FinanceParams(), None
     if params_file is not None:
         params, file_capex = load_finance_file(params_file)
-    if plan is not None:
+    if plan is not None and is_comparison(plan):
+        capex, name = _chosen_architecture(plan, architecture)
+        note = f"capex of architecture {name} from the comparison {plan}"
+        if file_capex is not None:
+            note += f" (the [capex] table of {params_file} is ignored)"
+    elif plan is not None:
+        if architecture is not None:
+            msg = f"--architecture needs a folder of 'fttx-planner compare' as --plan, not {plan}"
+            raise FinanceParameterError(msg)
         capex = NetworkCapex.from_summary_file(plan)
         note = f"capex from plan {plan}"
         if file_capex is not None:
@@ -106,6 +148,15 @@ def load_inputs(
     else:
         capex, note = NetworkCapex.example(), "capex of the example district (assumed figures)"
     return capex, params, note
+
+
+def _chosen_architecture(plan: Path, architecture: str | None) -> tuple[NetworkCapex, str]:
+    _, capexes = read_comparison(plan)
+    name = architecture or next(iter(capexes))
+    if name not in capexes:
+        msg = f"--architecture {name[:60]!r} is not in {plan}; there: {', '.join(capexes)}"
+        raise FinanceParameterError(msg)
+    return capexes[name], name
 
 
 #: Columns of ``breakeven.csv``.
@@ -240,10 +291,11 @@ def run_finance(args: argparse.Namespace) -> int:
     if args.out is None:
         msg = "--out DIR is required"
         raise FinanceParameterError(msg)
-    if args.draws < 0:
-        msg = f"--draws must not be negative, got {args.draws}"
+    if not 0 <= args.draws <= MAX_DRAWS:
+        msg = f"--draws must be from 0 to {MAX_DRAWS:,}, got {args.draws}"
         raise FinanceParameterError(msg)
-    capex, params, note = load_inputs(args.plan, args.params)
+    architecture = getattr(args, "architecture", None)
+    capex, params, note = load_inputs(args.plan, args.params, architecture)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -270,6 +322,10 @@ def run_finance(args: argparse.Namespace) -> int:
     )
     print(comparison.format_table())
     _print_financing(comparison)
+    if capex.smart_city is not None:
+        written.append(_write_smart_city(out, capex, params, comparison))
+    if is_comparison(args.plan):
+        written.append(_write_architectures(out, args.plan, params))
     path = out / "statements.csv"
     write_csv(path, statement_rows(comparison), STATEMENT_COLUMNS)
     written.append(path)
@@ -325,6 +381,45 @@ def run_finance(args: argparse.Namespace) -> int:
         written += _write_charts(out, comparison, tornados, mc)
     print(f"\nWrote {len(written)} files to {out}")
     return 0
+
+
+def _write_smart_city(
+    out: Path, capex: NetworkCapex, params: FinanceParams, comparison: Comparison
+) -> Path:
+    layer = capex.smart_city
+    assert layer is not None
+    rows = smart_city_rows(capex, params, comparison)
+    path = out / "smart_city.csv"
+    write_csv(path, rows, SMART_CITY_COLUMNS)
+    served = sum(c.served for c in layer.classes)
+    print(
+        f"\nSmart-city layer: {served:,} endpoints served in {len(layer.classes)} classes; extra "
+        f"build {layer.total_eur:,.0f} {params.capex_currency} ({layer.basis}); city services: "
+        f"{params.city_services}, extra build paid by the {params.city_endpoint_build_paid_by}"
+    )
+    print(f"  {'model':<15} {'actor':<12} {'NPV with':>14} {'without':>14} {'effect':>12}")
+    for r in rows:
+        print(
+            f"  {r['model']:<15} {r['actor']:<12} {r['npv_eur']:>14,.0f} "
+            f"{r['npv_without_eur']:>14,.0f} {r['effect_eur']:>12,.0f}"
+        )
+    return path
+
+
+def _write_architectures(out: Path, plan: Path, params: FinanceParams) -> Path:
+    district, capexes = read_comparison(plan)
+    result = architecture_finance(capexes, params)
+    path = out / "architectures.csv"
+    write_csv(path, result.table(), ARCHITECTURE_COLUMNS)
+    print(f"\nArchitectures of {district or plan} (NPV in {params.currency}):")
+    chosen = [
+        ("verticalized", "operator"),
+        ("separated", "PIP"),
+        ("separated", "NP"),
+        ("separated", "value chain"),
+    ]
+    print(format_architectures(result, chosen))
+    return path
 
 
 def _print_financing(comparison: Comparison) -> None:

@@ -208,7 +208,9 @@ def finance_params_template(params: FinanceParams | None = None) -> str:
         "# Without --plan, the example district is used unless this table is given.",
         "# [capex]",
     ]
-    example = NetworkCapex.example().model_dump(exclude={"label", "phases"})
+    example = NetworkCapex.example().model_dump(
+        exclude={"label", "phases", "smart_city", "central_office"}
+    )
     out += [f"# {k} = {_toml_value(v)}" for k, v in example.items()]
     return "\n".join(out) + "\n"
 

@@ -40,6 +40,34 @@ RESERVED_ACTOR_NAMES = ("operator", "PIP", "NP", "PIP+NP", "city", "value chain"
 DEFAULT_SOURCES: dict[str, str] = all_sources()
 
 _FRACTION_UNITS = ("fraction", "fraction/year")
+
+# Plausible ranges (issue 16): the upper bound of every amount that has no
+# natural one, so a typing slip (an ARPU of 1e300 a month) is refused with the
+# input's name and its range instead of overflowing the cash flows. Each is
+# far beyond any real district's figure, yet small enough that the sums of
+# 60 years of a million lines stay finite.
+#: A monthly price or opex per line (retail ARPU of a business line is below 1,000 EUR).
+PLAUSIBLE_EUR_PER_LINE_MONTH = 10_000.0
+#: A one-off amount per connection, gross add or home.
+PLAUSIBLE_EUR_PER_CONNECTION = 100_000.0
+#: A yearly fixed amount (a district's whole opex is a few million EUR a year).
+PLAUSIBLE_EUR_PER_YEAR = 1e9
+#: A yearly amount per km of route or fibre.
+PLAUSIBLE_EUR_PER_KM_YEAR = 1e6
+#: A yearly amount per home, pole, endpoint or site.
+PLAUSIBLE_EUR_PER_UNIT_YEAR = 1e6
+#: Capacity of one backhaul step.
+PLAUSIBLE_GBPS = 100_000.0
+#: Busy-hour traffic per line.
+PLAUSIBLE_MBPS = 100_000.0
+#: Units of the reporting currency per unit of the capex currency (IDR per EUR is ~17,000).
+PLAUSIBLE_EXCHANGE_RATE = 1e6
+#: A power draw in watts (one port, one chassis).
+PLAUSIBLE_W = 100_000.0
+#: An electricity price per kWh.
+PLAUSIBLE_EUR_PER_KWH = 100.0
+#: A multiplicative Monte Carlo factor.
+PLAUSIBLE_FACTOR = 100.0
 _Z90 = 1.6448536269514722  # standard normal quantile of 0.95
 
 
@@ -165,6 +193,7 @@ class Distribution(BaseModel):
     low: float = Field(
         default=1.0,
         ge=0.0,
+        le=PLAUSIBLE_FACTOR,
         title="Low",
         description="Lowest factor.",
         json_schema_extra={"unit": "x"},
@@ -172,6 +201,7 @@ class Distribution(BaseModel):
     mode: float = Field(
         default=1.0,
         ge=0.0,
+        le=PLAUSIBLE_FACTOR,
         title="Mode",
         description="Most likely factor (mean for normal).",
         json_schema_extra={"unit": "x"},
@@ -179,6 +209,7 @@ class Distribution(BaseModel):
     high: float = Field(
         default=1.0,
         ge=0.0,
+        le=PLAUSIBLE_FACTOR,
         title="High",
         description="Highest factor.",
         json_schema_extra={"unit": "x"},
@@ -301,6 +332,7 @@ class DebtTranche(BaseModel):
     amount_eur: float = Field(
         default=0.0,
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR * 1000,
         title="Fixed amount",
         description="A fixed amount (reporting currency) on top of the share of capex.",
         json_schema_extra={"unit": "EUR"},
@@ -356,6 +388,68 @@ class DebtTranche(BaseModel):
             )
             raise ValueError(msg)
         return self
+
+
+#: Endpoint classes of the shipped rules (fttx_planner/data/endpoint_rules.csv), each
+#: with a fee of its own in :class:`CityFees`.
+FEE_CLASSES = (
+    "traffic_signal",
+    "cctv_camera",
+    "street_lamp",
+    "school",
+    "kindergarten",
+    "library",
+    "clinic",
+    "townhall",
+    "hospital",
+    "police",
+    "fire_station",
+    "public_wifi",
+)
+
+
+def _fee(name: str, title: str) -> Any:
+    return Field(
+        default_factory=lambda: float(default_value("city_fee_eur_per_endpoint_month")[name]),
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+        title=title,
+        json_schema_extra={"unit": "EUR/endpoint/month"},
+    )
+
+
+class CityFees(BaseModel):
+    """Monthly fee the city pays per connected endpoint, by class (lit service).
+
+    A class of a user layer that is not listed pays ``other``.
+
+    Examples
+    --------
+    >>> CityFees().of("school"), CityFees().of("bus_stop_display")
+    (150.0, 50.0)
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    traffic_signal: float = _fee("traffic_signal", "Traffic signal")
+    cctv_camera: float = _fee("cctv_camera", "CCTV camera")
+    street_lamp: float = _fee("street_lamp", "Street lamp")
+    school: float = _fee("school", "School")
+    kindergarten: float = _fee("kindergarten", "Kindergarten")
+    library: float = _fee("library", "Library")
+    clinic: float = _fee("clinic", "Clinic")
+    townhall: float = _fee("townhall", "Town hall")
+    hospital: float = _fee("hospital", "Hospital")
+    police: float = _fee("police", "Police station")
+    fire_station: float = _fee("fire_station", "Fire station")
+    public_wifi: float = _fee("public_wifi", "Public Wi-Fi")
+    other: float = _fee("other", "Any other class")
+
+    def of(self, endpoint_class: str) -> float:
+        """The fee of a class (``other`` for a class not listed)."""
+        if endpoint_class in type(self).model_fields and endpoint_class != "other":
+            return float(getattr(self, endpoint_class))
+        return float(self.other)
 
 
 class FinanceParams(BaseModel):
@@ -414,6 +508,7 @@ class FinanceParams(BaseModel):
             "Explicit take-up (fraction of homes passed) by year since an area was passed, "
             "starting with the build year; the last value is held. Replaces the S-curve."
         ),
+        max_length=200,
         json_schema_extra={"unit": "fraction", "source": "user", "group": "Take-up"},
     )
     churn_per_year: float = _field(
@@ -443,6 +538,7 @@ class FinanceParams(BaseModel):
         "Take-up",
         "Retail providers in the shared models, with market shares adding up to 1.",
         min_length=1,
+        max_length=100,
     )
     build_profile: list[float] = _field(
         "build_profile",
@@ -452,6 +548,7 @@ class FinanceParams(BaseModel):
         "Share of the homes passed (and of the capex to pass) built in each year from "
         "year 0; adds up to 1.",
         min_length=1,
+        max_length=200,
     )
 
     # --- prices ------------------------------------------------------------
@@ -462,6 +559,7 @@ class FinanceParams(BaseModel):
         "Prices",
         "Retail revenue per connected line.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     arpu_growth_per_year: float = _field(
         "arpu_growth_per_year",
@@ -479,6 +577,7 @@ class FinanceParams(BaseModel):
         "Prices",
         "Unbundled fibre / dark fibre line rent paid to the passive owner.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     bitstream_fee_eur_per_month: float = _field(
         "bitstream_fee_eur_per_month",
@@ -487,6 +586,7 @@ class FinanceParams(BaseModel):
         "Prices",
         "Wholesale bitstream access fee paid to the active network owner.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     wholesale_price_growth_per_year: float = _field(
         "wholesale_price_growth_per_year",
@@ -504,6 +604,7 @@ class FinanceParams(BaseModel):
         "Prices",
         "One-off fee to the passive owner when a home is first connected.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_CONNECTION,
     )
     bitstream_connection_fee_eur: float = _field(
         "bitstream_connection_fee_eur",
@@ -512,6 +613,7 @@ class FinanceParams(BaseModel):
         "Prices",
         "One-off fee to the bitstream seller for each customer who connects or switches.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_CONNECTION,
     )
 
     # --- equipment -----------------------------------------------------------
@@ -570,6 +672,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Passive opex per connected line.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     passive_opex_eur_per_km_year: float = _field(
         "passive_opex_eur_per_km_year",
@@ -578,6 +681,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Passive opex per km of route (needs the route length of the capex).",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_KM_YEAR,
     )
     active_opex_share_of_capex: float = _field(
         "active_opex_share_of_capex",
@@ -595,6 +699,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Active opex per connected line.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     active_opex_fixed_eur_per_year: float = _field(
         "active_opex_fixed_eur_per_year",
@@ -604,6 +709,7 @@ class FinanceParams(BaseModel):
         "Fixed yearly opex of each operator running its own OLT (repeated per SP in "
         "Passive Shared).",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     retail_opex_eur_per_line_month: float = _field(
         "retail_opex_eur_per_line_month",
@@ -612,6 +718,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Billing and customer care per line.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     acquisition_cost_eur_per_gross_add: float = _field(
         "acquisition_cost_eur_per_gross_add",
@@ -620,6 +727,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Retail cost of winning a customer (new connection or switch).",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_CONNECTION,
     )
     retail_opex_fixed_eur_per_year: float = _field(
         "retail_opex_fixed_eur_per_year",
@@ -628,6 +736,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Fixed yearly retail opex of each provider in the district.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     handover_opex_eur_per_year: float = _field(
         "handover_opex_eur_per_year",
@@ -636,6 +745,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Yearly hand-over and backhaul cost of each provider buying bitstream.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     opex_growth_per_year: float = _field(
         "opex_growth_per_year",
@@ -653,6 +763,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Passive owner's yearly opex per home passed (insurance, rates, asset management).",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_UNIT_YEAR,
     )
     passive_opex_eur_per_pole_year: float = _field(
         "passive_opex_eur_per_pole_year",
@@ -661,6 +772,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Passive owner's yearly rent or upkeep per pole used (needs the pole count of the capex).",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_UNIT_YEAR,
     )
     passive_opex_fixed_eur_per_year: float = _field(
         "passive_opex_fixed_eur_per_year",
@@ -669,6 +781,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Passive owner's fixed yearly opex (network management).",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     backhaul_eur_per_step_year: float = _field(
         "backhaul_eur_per_step_year",
@@ -677,6 +790,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Active owner's yearly cost of one backhaul / transit step.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     backhaul_step_gbps: float = _field(
         "backhaul_step_gbps",
@@ -685,6 +799,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Capacity of one backhaul step; steps are bought as busy-hour traffic needs them.",
         gt=0.0,
+        le=PLAUSIBLE_GBPS,
     )
     busy_hour_mbps_per_line: float = _field(
         "busy_hour_mbps_per_line",
@@ -693,6 +808,7 @@ class FinanceParams(BaseModel):
         "Opex",
         "Average busy-hour traffic per connected line, for the backhaul steps.",
         ge=0.0,
+        le=PLAUSIBLE_MBPS,
     )
     opex_contingency_share: float = _field(
         "opex_contingency_share",
@@ -784,6 +900,7 @@ class FinanceParams(BaseModel):
         "Price basis",
         "Units of the reporting currency per unit of the capex currency.",
         gt=0.0,
+        le=PLAUSIBLE_EXCHANGE_RATE,
     )
 
     # --- terminal value ----------------------------------------------------------------
@@ -823,6 +940,7 @@ class FinanceParams(BaseModel):
         "",
         "Financing",
         "Loans and bonds, each of one borrower; the rest of the capex is equity.",
+        max_length=100,
     )
     subscriber_connection_charge_eur: float = _field(
         "subscriber_connection_charge_eur",
@@ -831,6 +949,7 @@ class FinanceParams(BaseModel):
         "Financing",
         "One-off charge a subscriber pays the passive owner when the home is first connected.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_CONNECTION,
     )
     subsidy_eur_per_home_passed: float = _field(
         "subsidy_eur_per_home_passed",
@@ -839,6 +958,7 @@ class FinanceParams(BaseModel):
         "Financing",
         "Public gap funding paid by the city to the passive owner when a home is passed.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_CONNECTION,
     )
     corporate_tax_rate: float = _field(
         "corporate_tax_rate",
@@ -868,6 +988,7 @@ class FinanceParams(BaseModel):
         "Open access",
         "One-off cost to the wholesale seller of on-boarding each provider beyond the first.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     transaction_cost_eur_per_gross_add: float = _field(
         "transaction_cost_eur_per_gross_add",
@@ -876,6 +997,7 @@ class FinanceParams(BaseModel):
         "Open access",
         "Cost to the wholesale seller of each customer who connects or switches.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_CONNECTION,
     )
 
     # --- actors ----------------------------------------------------------------------
@@ -1011,6 +1133,7 @@ class FinanceParams(BaseModel):
         "Funding",
         "Minimum yearly franchise fee; the fee is the larger of this and the revenue share.",
         ge=0.0,
+        le=PLAUSIBLE_EUR_PER_YEAR,
     )
     ppp_public_equity_share: float = _field(
         "ppp_public_equity_share",
@@ -1021,6 +1144,129 @@ class FinanceParams(BaseModel):
         "public-private partnership.",
         ge=0.0,
         le=1.0,
+    )
+
+    # --- the smart-city layer: the city as a customer, small-cell leases ---------------
+    city_services: Literal["per_endpoint", "dark_fibre", "none"] = _field(
+        "city_services",
+        "City services",
+        "",
+        "Smart city",
+        "How the city pays for its endpoints on the network (a city plan's endpoints): "
+        "per_endpoint, a monthly fee per connected endpoint to whoever sells the lit "
+        "service; dark_fibre, a lease per fibre-km and year to the passive owner, the city "
+        "running its own terminals and office ports; none, the endpoints are left out.",
+    )
+    city_fee_eur_per_endpoint_month: CityFees = _field(
+        "city_fee_eur_per_endpoint_month",
+        "City fee per endpoint, by class",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected endpoint of each class (per_endpoint "
+        "services); a class not listed pays the fee for other classes.",
+    )
+    dark_fibre_lease_eur_per_fibre_km_year: float = _field(
+        "dark_fibre_lease_eur_per_fibre_km_year",
+        "Dark-fibre lease",
+        "EUR/fibre-km/year",
+        "Smart city",
+        "Yearly lease per km of each fibre the city leases (dark_fibre services): its "
+        "endpoints' fibres from the office, second paths included.",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_KM_YEAR,
+    )
+    small_cell_classes: str = _field(
+        "small_cell_classes",
+        "Small-cell classes",
+        "",
+        "Smart city",
+        "Endpoint classes that are mobile operators' sites (masts, small cells), separated "
+        "by commas: leased to the operators, not paid by the city.",
+        max_length=400,
+        pattern=r"^[a-z0-9_, ]*$",
+    )
+    small_cell_lease_eur_per_site_year: float = _field(
+        "small_cell_lease_eur_per_site_year",
+        "Small-cell fibre lease",
+        "EUR/site/year",
+        "Smart city",
+        "Yearly fibre lease a mobile operator pays the passive owner per connected site.",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_UNIT_YEAR,
+    )
+    city_endpoint_build_paid_by: Literal["network", "city"] = _field(
+        "city_endpoint_build_paid_by",
+        "Endpoints' extra build paid by",
+        "",
+        "Smart city",
+        "Who pays the extra build of the city's endpoints (their drops, terminals, office "
+        "ports, second paths and the trench they add): the network's owners, recovering it "
+        "from the fees, or the city, as a capital contribution to them.",
+    )
+
+    # --- central office: the architecture's power and space ----------------------------
+    co_power_w_per_port_gpon: float = _field(
+        "co_power_w_per_port_gpon",
+        "Office power per GPON port",
+        "W/port",
+        "Central office",
+        "Power drawn per GPON OLT port with its share of the line card.",
+        ge=0.0,
+        le=PLAUSIBLE_W,
+    )
+    co_power_w_per_port_xgspon: float = _field(
+        "co_power_w_per_port_xgspon",
+        "Office power per XGS-PON port",
+        "W/port",
+        "Central office",
+        "Power drawn per XGS-PON OLT port with its share of the line card.",
+        ge=0.0,
+        le=PLAUSIBLE_W,
+    )
+    co_power_w_per_port_p2p: float = _field(
+        "co_power_w_per_port_p2p",
+        "Office power per point-to-point port",
+        "W/port",
+        "Central office",
+        "Power drawn per Ethernet switch port (optic and share of the line card).",
+        ge=0.0,
+        le=PLAUSIBLE_W,
+    )
+    co_power_w_per_chassis: float = _field(
+        "co_power_w_per_chassis",
+        "Office power per chassis",
+        "W/chassis",
+        "Central office",
+        "Power of each chassis apart from its ports: fans, control and uplink cards.",
+        ge=0.0,
+        le=PLAUSIBLE_W,
+    )
+    co_pue: float = _field(
+        "co_pue",
+        "Power usage effectiveness",
+        "x",
+        "Central office",
+        "Site power over equipment power (cooling, power conversion).",
+        ge=1.0,
+        le=5.0,
+    )
+    electricity_eur_per_kwh: float = _field(
+        "electricity_eur_per_kwh",
+        "Electricity price",
+        "EUR/kWh",
+        "Central office",
+        "Price of electricity for the central office, excluding VAT.",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_KWH,
+    )
+    co_space_eur_per_rack_unit_year: float = _field(
+        "co_space_eur_per_rack_unit_year",
+        "Office space per rack unit",
+        "EUR/U/year",
+        "Central office",
+        "Yearly cost of one rack unit of central-office space (rent or co-location).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_UNIT_YEAR,
     )
 
     # --- Monte Carlo ---------------------------------------------------------------------
@@ -1086,6 +1332,21 @@ class FinanceParams(BaseModel):
         ]
         horizons += [sp.horizon_years for sp in self.service_providers]
         return max(horizons)
+
+    @property
+    def small_cell_class_set(self) -> frozenset[str]:
+        """The small-cell classes as a set."""
+        return frozenset(c.strip() for c in self.small_cell_classes.split(",") if c.strip())
+
+    def power_w_per_port(self, technology: str) -> float:
+        """Office power per port of a technology (GPON, XGS-PON, P2P; 0 for another)."""
+        key = technology.upper().replace("-", "").replace("_", "")
+        table = {
+            "GPON": self.co_power_w_per_port_gpon,
+            "XGSPON": self.co_power_w_per_port_xgspon,
+            "P2P": self.co_power_w_per_port_p2p,
+        }
+        return table.get(key, 0.0)
 
     @property
     def has_city(self) -> bool:
@@ -1188,8 +1449,16 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _field_for(loc: tuple[Any, ...]) -> tuple[str, str]:
-    """Return (unit, title) of the field at `loc`."""
+def _short(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to one short line (a message never echoes a long input)."""
+    text = repr(value)
+    if isinstance(value, float) and math.isfinite(value):
+        text = f"{value:g}"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _model_for(loc: tuple[Any, ...]) -> tuple[type[BaseModel], str]:
     model: type[BaseModel] = FinanceParams
     name = ""
     for part in loc:
@@ -1202,6 +1471,45 @@ def _field_for(loc: tuple[Any, ...]) -> tuple[str, str]:
             model = DebtTranche
         elif part.startswith("mc_"):
             model = Distribution
+        elif part == "city_fee_eur_per_endpoint_month":
+            model = CityFees
+    return model, name
+
+
+def plausible_range(model: type[BaseModel], name: str) -> tuple[float | None, float | None]:
+    """The lower and upper bound of field `name` of `model` (None where it has none).
+
+    Examples
+    --------
+    >>> plausible_range(FinanceParams, "arpu_eur_per_month")
+    (0.0, 10000.0)
+    """
+    field = model.model_fields.get(name)
+    lo: float | None = None
+    hi: float | None = None
+    for meta in field.metadata if field is not None else []:
+        for attr in ("ge", "gt"):
+            if getattr(meta, attr, None) is not None:
+                lo = float(getattr(meta, attr))
+        for attr in ("le", "lt"):
+            if getattr(meta, attr, None) is not None:
+                hi = float(getattr(meta, attr))
+    return lo, hi
+
+
+def _range_text(loc: tuple[Any, ...]) -> str:
+    """``"0 to 10,000 EUR/line/month"`` for the field at `loc`, or "" if unbounded."""
+    model, name = _model_for(loc)
+    lo, hi = plausible_range(model, name)
+    if lo is None or hi is None:
+        return ""
+    unit = _unit_of(model, name)
+    return f"{lo:,.10g} to {hi:,.10g}" + (f" {unit}" if unit else "")
+
+
+def _field_for(loc: tuple[Any, ...]) -> tuple[str, str]:
+    """Return (unit, title) of the field at `loc`."""
+    model, name = _model_for(loc)
     field = model.model_fields.get(name)
     return _unit_of(model, name), (field.title or "") if field else ""
 
@@ -1238,17 +1546,22 @@ def _error_lines(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
             what = "a price or cost" if unit.startswith("EUR") else "a value"
             lines.append(f"{where} = {value!r}: {what} must not be negative")
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-            lines.append(f"{where} = {value!r}: {err['msg'].lower()} ({unit or 'no unit'})")
+            span = _range_text(loc)
+            if span:
+                lines.append(f"{where} = {_short(value)}: outside the plausible range {span}")
+            else:
+                text = err["msg"].lower()
+                lines.append(f"{where} = {_short(value)}: {text} ({unit or 'no unit'})")
         elif kind == "value_error":
             text = str(err["msg"]).removeprefix("Value error, ")
             if where:
-                lines.append(f"{where} = {value!r}: {text}")
+                lines.append(f"{where} = {_short(value)}: {text}")
             else:
                 lines.extend(text.split("\n"))
         elif kind == "missing":
             lines.append(f"{where}: required")
         else:
-            lines.append(f"{where} = {value!r}: {err['msg']}")
+            lines.append(f"{where} = {_short(value)}: {err['msg']}")
     if not any(e["type"] == "value_error" and not e["loc"] for e in exc.errors()):
         merged = {**FinanceParams().model_dump(), **data}
         lines.extend(p for p in _cross_field_problems(merged) if p not in lines)

@@ -32,8 +32,16 @@ PHASE_CAPEX_FIELDS = (
 )
 
 
+#: Upper bound of any capex amount (issue 16): a trillion, far beyond a city's network.
+PLAUSIBLE_CAPEX_EUR = 1e12
+#: Upper bound of homes passed by one network.
+PLAUSIBLE_HOMES = 100_000_000
+
+
 def _amount(title: str) -> Any:
-    return Field(default=0.0, ge=0.0, title=title, json_schema_extra={"unit": "EUR"})
+    return Field(
+        default=0.0, ge=0.0, le=PLAUSIBLE_CAPEX_EUR, title=title, json_schema_extra={"unit": "EUR"}
+    )
 
 
 class Phase(BaseModel):
@@ -52,7 +60,9 @@ class Phase(BaseModel):
 
     name: str = Field(default="", title="Name", json_schema_extra={"unit": ""})
     year: int = Field(ge=0, le=59, title="Build year", json_schema_extra={"unit": "year"})
-    homes_passed: int = Field(gt=0, title="Homes passed", json_schema_extra={"unit": "homes"})
+    homes_passed: int = Field(
+        gt=0, le=PLAUSIBLE_HOMES, title="Homes passed", json_schema_extra={"unit": "homes"}
+    )
     civil_eur: float = _amount("Civil works")
     cables_eur: float = _amount("Cables")
     splitters_eur: float = _amount("Splitters")

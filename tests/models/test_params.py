@@ -93,7 +93,7 @@ def test_discount_rate_as_percentage_is_named() -> None:
     )
     assert "service_providers[0].discount_rate = 9: 9 looks like a percentage" in message
     # A plausible but high rate gets the bound, not the percentage hint.
-    assert "less than or equal to 0.5" in _message({"np_discount_rate": 0.8})
+    assert "outside the plausible range 0 to 0.5" in _message({"np_discount_rate": 0.8})
 
 
 def test_all_problems_are_reported_together() -> None:

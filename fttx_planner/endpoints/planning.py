@@ -68,7 +68,7 @@ ACTIVE_LAYERS = ("olt", "ont")
 
 ENDPOINT_COLUMNS = [
     "endpoint", "class", "rule", "ref", "name", "x", "y", "fibres", "run", "served", "node",
-    "drop_m", "path_m", "loss_db", "budget_db", "splitter_id", "critical", "diverse_m",
+    "fdp_node", "drop_m", "path_m", "loss_db", "budget_db", "splitter_id", "critical", "diverse_m",
     "diverse_new_trench_m", "diverse_shared_m", "direct_eur", "shared_eur", "cost_share_eur",
     "reason",
 ]  # fmt: skip
@@ -135,6 +135,12 @@ class CityPlan(Plan):
         out["direct_active_eur"] = [float(by_cls_active.get(c, 0.0)) for c in out["class"]]
         return out[CLASS_COLUMNS]
 
+    def own_lines_by_layer(self) -> dict[str, float]:
+        """The endpoints' own bill-of-materials lines (EUR) by layer."""
+        items = self.bom["item"].astype(str)
+        own = self.bom[items.str.match(r"(endpoint|diverse)_[a-z_]+:")]
+        return {str(k): float(v) for k, v in own.groupby("layer")["cost_eur"].sum().items()}
+
     def summary(self) -> dict[str, Any]:
         """The plan's summary with an ``endpoints`` block."""
         s = super().summary()
@@ -153,6 +159,7 @@ class CityPlan(Plan):
                     total - self.homes_only_eur if self.homes_only_eur is not None else None
                 ),
                 "by_class": self.endpoint_classes().to_dict(orient="records"),
+                "own_lines_by_layer": self.own_lines_by_layer(),
             }
         return s
 
@@ -342,11 +349,14 @@ def _finish(
     in_table = np.isin(rows, b.index.to_numpy())
     drop_m = np.where(served, plan.access.drop_m[rows], np.nan)
     splitter = np.full(n, -1, dtype=np.int64)
+    fdp_node = np.full(n, -1, dtype=np.int64)  # where its drop leaves the cable (the detail)
     loss = np.full(n, np.nan)
     if in_table.any():
         sel = rows[in_table]
         drop_m[in_table] = b.loc[sel, "drop_m"].to_numpy()
         splitter[in_table] = b.loc[sel, "splitter_id"].to_numpy()
+        if "fdp_node" in b.columns:
+            fdp_node[in_table] = b.loc[sel, "fdp_node"].to_numpy()
         loss[in_table] = b.loc[sel, "loss_db"].to_numpy()
     path_m = np.where(served, depth[np.maximum(node, 0)] + np.nan_to_num(drop_m), np.nan)
     p2p = load_architectures()[P2P_ARCHITECTURE]
@@ -461,6 +471,7 @@ def _finish(
             "run": run,
             "served": served,
             "node": node,
+            "fdp_node": fdp_node,
             "drop_m": drop_m,
             "path_m": path_m,
             "loss_db": loss,

@@ -94,6 +94,21 @@ def infra_block(
     }
 
 
+def area_paths(result: AreaResult) -> dict[str, str]:
+    """An area's folder, GeoPackage and summary, relative to the region's output folder.
+
+    Empty strings when the area wrote nothing (it failed, or no output folder).
+    """
+    if result.folder is None:
+        return {"folder": "", "geopackage": "", "summary": ""}
+    folder = Path("areas", result.folder.name)
+    return {
+        "folder": folder.as_posix(),
+        "geopackage": (folder / "plan.gpkg").as_posix(),
+        "summary": (folder / "summary.json").as_posix(),
+    }
+
+
 def area_table(results: list[AreaResult]) -> pd.DataFrame:
     """One row per area: CO, status, homes, capex, bound, gap, seconds, error."""
     rows = []
@@ -114,7 +129,7 @@ def area_table(results: list[AreaResult]) -> pd.DataFrame:
                 "lower_bound_eur": s.get("lower_bound_eur") if r.ok else None,
                 "gap_to_lower_bound": s.get("gap_to_lower_bound") if r.ok else None,
                 "seconds": round(r.seconds, 2),
-                "folder": str(r.folder) if r.folder else "",
+                **area_paths(r),
                 "error": r.error,
             }
         )

@@ -62,7 +62,7 @@ AreaPlanner = Callable[[ServiceArea, DesignParams, Catalogue, "Path | None"], Ar
 #: NumPy scalars in the summary are written as plain numbers.
 _item = operator.methodcaller("item")
 #: Files written into the region's output folder (``areas/`` holds one folder per area).
-REGION_FILES = ("plan.gpkg", "bom.csv", "summary.json", "areas.csv", "areas/")
+REGION_FILES = ("plan.gpkg", "bom.csv", "summary.json", "areas.csv", "areas/", "manifest.json")
 
 
 class RegionError(FttxError):
@@ -189,6 +189,7 @@ def plan_region(
     out = Path(out_dir) if out_dir is not None else None
     if out is not None:
         check_output_folder(out)  # before anything is planned
+        (out / "manifest.json").unlink(missing_ok=True)  # a manifest marks complete outputs
     districts = load_region(source)
     timings: dict[str, float] = {"load": time.perf_counter() - t0}
     t = time.perf_counter()
@@ -240,7 +241,8 @@ def plan_region(
         )  # fmt: skip
     plan = RegionPlan(name, [o for p in parts for o in p.offices], results, bom, summary)
     if out is not None:
-        plan.paths = _write_tables(plan, out)
+        crs_of = {a.area_id: p.district.crs for p in parts for a in p.areas}
+        plan.paths = _write_tables(plan, out, crs_of)
     return plan
 
 
@@ -478,8 +480,9 @@ def _warnings(
     return out
 
 
-def _write_tables(plan: RegionPlan, out: Path) -> list[Path]:
+def _write_tables(plan: RegionPlan, out: Path, crs_of: dict[int, str]) -> list[Path]:
     from fttx_planner.export import write_text_atomic
+    from fttx_planner.region.manifest import region_manifest
 
     paths = [out / "plan.gpkg"]
     write_text_atomic(out / "bom.csv", plan.bom.to_csv(index=False))
@@ -489,4 +492,8 @@ def _write_tables(plan: RegionPlan, out: Path) -> list[Path]:
     write_text_atomic(out / "summary.json", json.dumps(plan.summary, indent=2, default=_item))
     paths.append(out / "summary.json")
     paths.append(out / "areas")
+    # Last: a manifest means every other output is complete.
+    manifest = region_manifest(plan, out, crs_of)
+    write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2, default=_item))
+    paths.append(out / "manifest.json")
     return paths

@@ -8,8 +8,11 @@ and shows its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -239,35 +242,35 @@ def _write_detail(plan: Any, args: argparse.Namespace) -> list[Path]:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from fttx_planner.export import write_all
-    from fttx_planner.export.atomic import check_output_folder, os_error
+    from fttx_planner.export.atomic import os_error
     from fttx_planner.pipeline import run_plan
 
-    check_output_folder(args.out)  # before the plan runs, not after
     bar = _Bar(args.quiet)
-    try:
-        plan = run_plan(
-            args.district,
-            params_file=args.params,
-            deployment=args.deployment,
-            infra_file=args.infra,
-            catalogue_file=args.catalogue,
-            progress=bar.scaled(0.0, 0.9),
-            premises_file=args.premises,
-            households=args.households,
-            businesses=args.businesses,
-        )
+    with output_folder(args.out):  # before the plan runs, not after
         try:
-            paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
-            if not args.no_detail:
-                paths += _write_detail(plan, args)
-            if args.pdf:
-                from fttx_planner.report.builder import write_report
+            plan = run_plan(
+                args.district,
+                params_file=args.params,
+                deployment=args.deployment,
+                infra_file=args.infra,
+                catalogue_file=args.catalogue,
+                progress=bar.scaled(0.0, 0.9),
+                premises_file=args.premises,
+                households=args.households,
+                businesses=args.businesses,
+            )
+            try:
+                paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
+                if not args.no_detail:
+                    paths += _write_detail(plan, args)
+                if args.pdf:
+                    from fttx_planner.report.builder import write_report
 
-                paths.append(write_report(plan, args.out / "report.pdf"))
-        except OSError as exc:
-            raise os_error(exc, args.out) from None
-    finally:
-        bar.close()
+                    paths.append(write_report(plan, args.out / "report.pdf"))
+            except OSError as exc:
+                raise os_error(exc, args.out) from None
+        finally:
+            bar.close()
     _print_plan(plan, args.out, paths)
     return 0
 
@@ -279,19 +282,77 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     target = args.out if args.out.suffix.lower() == ".pdf" else args.out / "report.pdf"
     check_output_file(target)  # before the plan runs, not after
+    if args.finance_params is not None:
+        _check_finance_params(args.finance_params)
     bar = _Bar(args.quiet)
-    try:
-        plan = run_plan(args.district, params_file=args.params, progress=bar)
+    with output_folder(target.parent):
         try:
-            path = write_report(
-                plan, target, finance_params_file=args.finance_params, paper=args.paper
-            )
-        except OSError as exc:
-            raise os_error(exc, target.parent) from None
-    finally:
-        bar.close()
+            plan = run_plan(args.district, params_file=args.params, progress=bar)
+            try:
+                path = write_report(
+                    plan, target, finance_params_file=args.finance_params, paper=args.paper
+                )
+            except OSError as exc:
+                raise os_error(exc, target.parent) from None
+        finally:
+            bar.close()
     print(f"Report written to {path}")
     return 0
+
+
+@contextmanager
+def output_folder(folder: Path) -> Iterator[None]:
+    """Check an output folder before the work that fills it, and tidy it after a failure.
+
+    The folder is checked (:func:`~fttx_planner.export.atomic.check_output_folder`),
+    created and written to with a temporary file, so a folder that cannot
+    take files (a read-only or virtual file system) is reported at once, not
+    after the plan. A folder created here is removed again if the work
+    fails and leaves it empty.
+
+    Raises
+    ------
+    OutputError
+        One line naming the folder and the problem.
+    """
+    from fttx_planner.export.atomic import check_output_folder, os_error
+
+    check_output_folder(folder)
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise os_error(exc, folder) from None
+    try:
+        yield
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if empty
+        raise
+
+
+def _check_finance_params(path: Path) -> None:
+    """Read the finance parameter file once before planning, so its problems come first.
+
+    Raises
+    ------
+    ParameterError
+        The file is not a regular file of at most
+        :data:`~fttx_planner.params.MAX_PARAMS_BYTES` (a FIFO would block
+        the finance reader).
+    FinanceParameterError
+        Its values, as the finance module reports them.
+    """
+    import models
+    from fttx_planner._errors import ParameterError
+    from fttx_planner.input_files import check_input_file
+    from fttx_planner.params import MAX_PARAMS_BYTES
+
+    check_input_file(path, "finance parameter file", MAX_PARAMS_BYTES, ParameterError)
+    models.load_finance_params(path)
 
 
 def _count(text: str) -> int:

@@ -94,23 +94,22 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``compare`` or ``city``."""
-    if args.command == "compare":
-        return _compare(args)
-    return _city(args)
+    from fttx_planner.cli import output_folder
+
+    with output_folder(args.out):  # checked before the district is read and planned
+        return _compare(args) if args.command == "compare" else _city(args)
 
 
 def _inputs(args: argparse.Namespace) -> tuple[Any, Path | None, Any, Any, Any]:
     """District, its OSM file, parameters, catalogue and existing infrastructure, as ``plan``."""
     from fttx_planner._errors import DesignError
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.export.atomic import check_output_folder
     from fttx_planner.params import Deployment, DesignParams
     from fttx_planner.pipeline import existing_infra, load_params_file
     from fttx_planner.samples import resolve_district
 
-    # The output folder and the small input files first: their problems are reported
-    # before a large district is loaded and planned.
-    check_output_folder(args.out)
+    # The small input files first: their problems are reported before a large district
+    # is loaded and planned.
     params = load_params_file(args.params) if args.params else DesignParams()
     catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
     district, scenario = resolve_district(str(args.district))

@@ -48,7 +48,7 @@ REQUIRED_ITEMS = (
 #: points, MDU boxes): a catalogue written before them takes the shipped prices.
 GROUND_ITEMS = (
     "tunnel_duct", "bridge_attachment", "handhole", "pole_mount", "road_crossing",
-    "barrier_crossing", "fdp", "mdu_box", "mdu_box_large",
+    "barrier_crossing", "fdp", "mdu_box", "mdu_box_large", "drop_trench",
 )  # fmt: skip
 
 

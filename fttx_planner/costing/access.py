@@ -14,7 +14,9 @@ bound alike, so the two can never price them differently.
 * Every premise gets its home connection (in-building riser and patching),
   ONT and its installation, and two splices.
 * Drops that cross a main road or a barrier add their crossing items
-  (:mod:`fttx_planner.network.crossings`).
+  (:mod:`fttx_planner.network.crossings`), and drops routed along footways,
+  steps or paths their metres of narrow drop trench (``drop_trench``,
+  :mod:`fttx_planner.network.footways`).
 """
 
 from __future__ import annotations
@@ -97,8 +99,9 @@ def connection_cost_eur(
 ) -> float:
     """What connecting the served buildings costs in every design with these taps.
 
-    The :func:`access_quantities` priced, plus the road crossings and
-    far-side trenches (fixed once the taps are) and the priced crossings of
+    The :func:`access_quantities` priced, plus the road crossings, the
+    far-side trenches and the drop trench along footways (fixed once the
+    taps are) and the priced crossings of
     drops with no way round a barrier (``barrier`` gives each building's
     barrier kind, ``""`` for none).
     """
@@ -108,6 +111,7 @@ def connection_cost_eur(
     if crossings is not None:
         total += cost("road_crossing") * crossings.count
         total += cost("trench_footway") * float(crossings.side_m.sum())
+        total += cost("drop_trench") * crossings.drop_trench_m
     if barrier is not None:
         total += cost("barrier_crossing") * int((np.asarray(barrier) != "").sum())
     return float(total)

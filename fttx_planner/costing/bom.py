@@ -18,7 +18,7 @@ import pandas as pd
 
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.costing.access import Sizer, access_quantities
-from fttx_planner.network.crossings import Crossings
+from fttx_planner.network.crossings import Crossings, junction_crossings
 from fttx_planner.network.graph import CivilCosts, DesignGraph
 from fttx_planner.params import DesignParams
 
@@ -135,6 +135,15 @@ def build_bom(
     if crossings is not None:
         qty["road_crossing"] += crossings.count
         qty["trench_footway"] += float(crossings.side_m.sum())
+        qty["drop_trench"] += crossings.drop_trench_m
+    if civil.main_road is not None and len(trenches):
+        # Where the trench crosses a main road at a junction (design-dependent).
+        qty["road_crossing"] += len(
+            junction_crossings(
+                graph.node_xy, graph.edge_u, graph.edge_v, civil.main_road[graph.edge_street],
+                trenches["edge"].to_numpy(),
+            )
+        )  # fmt: skip
     if "barrier" in buildings:
         qty["barrier_crossing"] += int((served["barrier"] != "").sum())
 

@@ -9,8 +9,15 @@ is cheaper. For each main-road edge the trench takes the side with more
 buildings; the far side gets whichever is cheaper: one crossing per
 building, or a second trench over the span of its taps plus one crossing.
 This is fixed once the taps are fixed, so every design of the district pays
-it alike (the lower bound counts it in full). Quiet streets are crossed by
-the drop's own trench at no extra cost.
+it alike (the lower bound counts it in full), and so are the metres of drops
+dug along footways (:mod:`fttx_planner.network.footways`), which this record
+carries for the same reason. Quiet streets are crossed by the drop's own
+trench at no extra cost.
+
+Where the trench itself crosses a main road, at a junction, is up to the
+design: :func:`junction_crossings` counts, on a design's trench edges, the
+junctions where side streets on both sides of a main road are joined through
+it, each a ``road_crossing`` in the bill of materials.
 """
 
 from __future__ import annotations
@@ -40,11 +47,14 @@ class Crossings:
         Street edges that get a second trench on their far side.
     side_m
         Length of each of those second trenches (m).
+    drop_trench_m
+        Metres of drops dug along footways, steps and paths (``drop_trench``).
     """
 
     building_crossing: np.ndarray
     side_street: np.ndarray
     side_m: np.ndarray
+    drop_trench_m: float = 0.0
 
     @property
     def count(self) -> int:
@@ -59,6 +69,7 @@ def street_crossings(
     entry_xy: np.ndarray,
     crossing_cost_eur: float,
     side_trench_cost_per_m: float,
+    drop_trench_m: float = 0.0,
 ) -> Crossings:
     """Decide, per main-road edge, crossings or a far-side trench.
 
@@ -73,13 +84,15 @@ def street_crossings(
         One road crossing.
     side_trench_cost_per_m
         A trench along the far side (a footway trench).
+    drop_trench_m
+        Metres of drops dug along footways (carried into the record).
     """
     k = len(tap_street)
     crossing = np.zeros(k, dtype=bool)
     main = np.isin(streets.edge_highway, list(CROSSING_HIGHWAYS))
     b = np.flatnonzero((tap_street >= 0) & main[np.maximum(tap_street, 0)])
     if len(b) == 0:
-        return Crossings(crossing, np.zeros(0, dtype=np.int64), np.zeros(0))
+        return Crossings(crossing, np.zeros(0, dtype=np.int64), np.zeros(0), drop_trench_m)
     geoms = streets.edge_geometry[tap_street[b]]
     pos = shapely.line_locate_point(geoms, shapely.points(tap_xy[b]))
     length = shapely.length(geoms)
@@ -106,4 +119,84 @@ def street_crossings(
             side_m.append(span)
         else:
             crossing[b[far]] = True
-    return Crossings(crossing, np.asarray(side_street, dtype=np.int64), np.asarray(side_m))
+    return Crossings(
+        crossing, np.asarray(side_street, dtype=np.int64), np.asarray(side_m), drop_trench_m
+    )
+
+
+def junction_crossings(
+    node_xy: np.ndarray,
+    edge_u: np.ndarray,
+    edge_v: np.ndarray,
+    edge_main: np.ndarray,
+    trench_edges: np.ndarray,
+) -> np.ndarray:
+    """Junction nodes where a design's trench crosses a main road, one row per crossing.
+
+    At a node where main-road edges meet, they cut the ground around it into
+    sectors (a main road passing a junction makes two sides; two main roads
+    crossing, four). The trench edges of side streets (not main roads) at
+    the node lie in some of these sectors; joining ``s`` sectors takes
+    ``s - 1`` crossings of the main road. A trench along the main road itself
+    runs on the side its side streets need and adds none. The sector of an
+    edge is taken from the direction to its other end node.
+
+    Parameters
+    ----------
+    node_xy
+        ``(n, 2)`` node coordinates of the design graph.
+    edge_u, edge_v
+        ``(e,)`` end nodes of its edges.
+    edge_main
+        ``(e,)`` bool: the edge lies on a main road (the classes priced as
+        crossings, :data:`CROSSING_HIGHWAYS` by default).
+    trench_edges
+        The design's trench edges (indices).
+
+    Returns
+    -------
+    numpy.ndarray
+        Node of each crossing (a node appears once per crossing).
+
+    Examples
+    --------
+    A side street on each side of a main road along the x axis, both trenched:
+
+    >>> import numpy as np
+    >>> xy = np.array([[0, 0], [-10, 0], [10, 0], [0, 10], [0, -10]], dtype=float)
+    >>> u, v = np.zeros(4, dtype=int), np.array([1, 2, 3, 4])
+    >>> main = np.array([True, True, False, False])
+    >>> junction_crossings(xy, u, v, main, np.array([2, 3])).tolist()
+    [0]
+    >>> junction_crossings(xy, u, v, main, np.array([0, 2])).tolist()
+    []
+    """
+    trench_edges = np.asarray(trench_edges, dtype=np.int64)
+    side = trench_edges[~edge_main[trench_edges]]
+    if len(side) == 0 or not edge_main.any():
+        return np.zeros(0, dtype=np.int64)
+    main = np.flatnonzero(edge_main)
+    # Main-road directions at each node they touch.
+    m_node = np.concatenate([edge_u[main], edge_v[main]])
+    m_far = np.concatenate([edge_v[main], edge_u[main]])
+    s_node = np.concatenate([edge_u[side], edge_v[side]])
+    s_far = np.concatenate([edge_v[side], edge_u[side]])
+    at = np.isin(s_node, m_node)
+    s_node, s_far = s_node[at], s_far[at]
+    if len(s_node) == 0:
+        return np.zeros(0, dtype=np.int64)
+
+    def angle(node: np.ndarray, far: np.ndarray) -> np.ndarray:
+        d = node_xy[far] - node_xy[node]
+        return np.arctan2(d[:, 1], d[:, 0])
+
+    m_angle = angle(m_node, m_far)
+    s_angle = angle(s_node, s_far)
+    out = []
+    for x in np.unique(s_node).tolist():
+        cuts = np.sort(m_angle[m_node == x])
+        if len(cuts) < 2:  # a main road ending here divides nothing
+            continue
+        sectors = np.unique(np.searchsorted(cuts, s_angle[s_node == x]) % len(cuts))
+        out.extend([x] * (len(sectors) - 1))
+    return np.asarray(out, dtype=np.int64)

@@ -21,8 +21,10 @@ from scipy.sparse.csgraph import connected_components
 from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.district import District
+from fttx_planner.network.crossings import CROSSING_HIGHWAYS
+from fttx_planner.network.footways import footway_drops
 from fttx_planner.network.sparse import symmetric_matrix
-from fttx_planner.network.taps import choose_taps
+from fttx_planner.network.taps import BarrierIndex, Taps, choose_taps, entrances_of
 
 #: Street classes whose trenches cut the carriageway (else footway or verge).
 CARRIAGEWAY_HIGHWAYS = frozenset(
@@ -75,6 +77,10 @@ class CivilCosts:
         Unit costs of reusing a duct and of an aerial route.
     cost_per_m
         ``(m,)`` cheapest civil cost per metre along each street edge.
+    main_road
+        ``(m,)`` bool: a main road, whose crossing by a trench at a junction
+        is priced (:func:`fttx_planner.network.crossings.junction_crossings`;
+        ``None``: none is).
     """
 
     trench_item: np.ndarray
@@ -86,6 +92,7 @@ class CivilCosts:
     duct_cost_per_m: float
     aerial_cost_per_m: float
     cost_per_m: np.ndarray
+    main_road: np.ndarray | None = None
 
 
 def civil_costs(
@@ -93,12 +100,15 @@ def civil_costs(
     catalogue: Catalogue,
     infra: ExistingInfra | None = None,
     microtrench: bool = False,
+    crossing_highways: frozenset[str] = CROSSING_HIGHWAYS,
 ) -> CivilCosts:
     """Civil cost per metre of every street edge.
 
     In brownfield, the part of an edge covered by an existing duct costs
     ``duct_reuse`` and the part on existing poles ``aerial`` when that is
-    cheaper than a new trench; the rest is trenched.
+    cheaper than a new trench; the rest is trenched. Streets of the
+    ``crossing_highways`` classes are main roads: a trench crossing one at a
+    junction is a ``road_crossing``.
     """
     streets = district.streets
     m = streets.n_edges
@@ -145,6 +155,7 @@ def civil_costs(
         duct_cost_per_m=duct_cost,
         aerial_cost_per_m=aerial_cost,
         cost_per_m=cost,
+        main_road=np.isin(hw, list(crossing_highways)),
     )
 
 
@@ -172,6 +183,13 @@ class Access:
         ``(k,)`` barrier kind the drop crosses, ``""`` for none (``None``: not checked).
     tap_street
         ``(k,)`` street edge of the tap, ``-1`` when unserved (``None``: unknown).
+    drop_path
+        ``(k,)`` the drop's route from the tap to the entry where it follows
+        footways, steps or paths (:mod:`fttx_planner.network.footways`),
+        ``None`` for a straight drop (``None``: all straight).
+    drop_trench_m
+        ``(k,)`` metres of each drop dug along drop paths, 0 for a straight
+        drop (``None``: all straight).
     """
 
     node: np.ndarray
@@ -182,6 +200,8 @@ class Access:
     buildings_crossed: np.ndarray | None = None
     barrier: np.ndarray | None = None
     tap_street: np.ndarray | None = None
+    drop_path: np.ndarray | None = None
+    drop_trench_m: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -343,8 +363,11 @@ def build_design_graph(
         barrier_geometry=None if barriers is None else barriers.geometry,
         barrier_kind=None if barriers is None else barriers.kind,
     )
-    reason = np.full(k, "", dtype=object)
     street_of = np.where(taps.edge >= 0, edge_ids[comp_local[np.maximum(taps.edge, 0)]], -1)
+    taps, street_of, path, along_m = _along_footways(
+        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m
+    )
+    reason = np.full(k, "", dtype=object)
     too_far = (homes > 0) & (street_of < 0)
     other_comp = too_far & (near_dist <= max_drop_m)
     reason[too_far] = [
@@ -402,8 +425,75 @@ def build_design_graph(
         buildings_crossed=np.where(served, taps.buildings_crossed, 0),
         barrier=np.where(served, taps.barrier, ""),
         tap_street=np.where(served, street_of, -1),
+        drop_path=np.where(served, path, np.full(k, None, dtype=object)),
+        drop_trench_m=np.where(served, along_m, 0.0),
     )
     return graph, access
+
+
+def _along_footways(
+    district: District,
+    fibre_edges: np.ndarray,
+    tap_edges: np.ndarray,
+    taps: Taps,
+    street_of: np.ndarray,
+    wanted: np.ndarray,
+    max_drop_m: float,
+) -> tuple[Taps, np.ndarray, np.ndarray, np.ndarray]:
+    """Drops routed along footways, steps and paths where that is better than straight.
+
+    A building takes the route along the drop-path network
+    (:mod:`fttx_planner.network.footways`) when its straight drop crosses
+    another building or a barrier, when no street is within a straight
+    drop's reach, or when the route is the shorter. Returns the taps
+    updated, the street edge of each tap, each drop's routed geometry from
+    the tap to the entry (``None``: straight) and its metres along drop paths.
+    """
+    streets = district.streets
+    k = len(street_of)
+    path = np.full(k, None, dtype=object)
+    along_m = np.zeros(k)
+    # A tap node is an end of a street edge that takes taps, with that edge and its end.
+    ends = np.concatenate([streets.edge_u[tap_edges], streets.edge_v[tap_edges]])
+    nodes, first = np.unique(ends, return_index=True)
+    node_edge = np.concatenate([tap_edges, tap_edges])[first]
+    barriers = district.barriers
+    # Where the straight drop crosses nothing, a route must be shorter to replace it.
+    clean = (taps.edge >= 0) & (taps.buildings_crossed == 0) & (taps.barrier == "")
+    routed = footway_drops(
+        streets,
+        fibre_edges,
+        nodes,
+        district.buildings.footprint,
+        wanted,
+        np.where(clean, taps.distance_m, np.inf),
+        max_drop_m,
+        entrances_of(
+            shapely.STRtree(district.buildings.footprint),
+            district.buildings.footprint,
+            district.entrances,
+        ),
+        BarrierIndex(
+            None if barriers is None else barriers.geometry,
+            None if barriers is None else barriers.kind,
+        ),
+    )
+    b = routed.building
+    if len(b) == 0:
+        return taps, street_of, path, along_m
+    tap_node = routed.tap_node
+    street_of = street_of.copy()
+    street_of[b] = node_edge[np.searchsorted(nodes, tap_node)]
+    arrays = {f: getattr(taps, f).copy() for f in Taps.__dataclass_fields__}
+    arrays["edge"][b] = 0  # any edge index: ``street_of`` says which
+    arrays["distance_m"][b] = routed.length_m
+    arrays["tap_xy"][b] = streets.node_xy[tap_node]
+    arrays["entry_xy"][b] = routed.entry_xy
+    arrays["buildings_crossed"][b] = 0
+    arrays["barrier"][b] = ""
+    path[b] = routed.path
+    along_m[b] = routed.along_m
+    return Taps(**arrays), street_of, path, along_m
 
 
 def _split_edges(

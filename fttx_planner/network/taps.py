@@ -102,8 +102,8 @@ def choose_taps(
         return Taps(out_edge, out_dist, out_tap, out_entry, out_cross, out_barrier)
     edge_tree = shapely.STRtree(edge_geometry)
     building_tree = shapely.STRtree(footprints)
-    entry_of = _entrances_of(building_tree, footprints, entrances)
-    barriers = _BarrierIndex(barrier_geometry, barrier_kind)
+    entry_of = entrances_of(building_tree, footprints, entrances)
+    barriers = BarrierIndex(barrier_geometry, barrier_kind)
 
     pairs = edge_tree.query_nearest(footprints[wanted], all_matches=False)
     b = wanted[pairs[0]]
@@ -167,7 +167,7 @@ class _Candidates:
     barrier: np.ndarray
 
 
-class _BarrierIndex:
+class BarrierIndex:
     """The barriers in a tree, and which kind a segment crosses first."""
 
     def __init__(self, geometry: np.ndarray | None, kind: np.ndarray | None) -> None:
@@ -218,7 +218,7 @@ def _short_pieces(geometry: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, n
     return geoms, np.asarray(kinds, dtype=object)
 
 
-def _entrances_of(
+def entrances_of(
     tree: shapely.STRtree, footprints: np.ndarray, entrances: np.ndarray | None
 ) -> dict[int, np.ndarray]:
     """Entrance points on each building's outline, by building index."""
@@ -239,7 +239,7 @@ def _candidates(
     edge_geometry: np.ndarray,
     entry_of: dict[int, np.ndarray],
     building_tree: shapely.STRtree,
-    barriers: _BarrierIndex,
+    barriers: BarrierIndex,
     slide: bool = False,
 ) -> _Candidates:
     """Drops from each building to each paired edge, with what they cross.
@@ -284,7 +284,7 @@ def _candidates(
         entry[short] = inside
         length[short] = np.maximum(np.hypot(*(tap[short] - inside).T), MIN_DROP_M)
     segments = shapely.linestrings(np.stack([entry, tap], axis=1))
-    crossed = _buildings_crossed(segments, building, footprints, building_tree)
+    crossed = count_buildings_crossed(segments, building, footprints, building_tree)
     return _Candidates(building, edge, length, tap, entry, crossed, barriers.crossed(segments))
 
 
@@ -293,7 +293,7 @@ def _ends(lines: np.ndarray) -> np.ndarray:
     return np.asarray(shapely.get_coordinates(lines), dtype=float).reshape(-1, 2, 2)
 
 
-def _buildings_crossed(
+def count_buildings_crossed(
     segments: np.ndarray, own: np.ndarray, footprints: np.ndarray, tree: shapely.STRtree
 ) -> np.ndarray:
     """How many buildings other than its own each segment runs through."""

@@ -6,9 +6,12 @@ else) and measures what a crew would reject:
 * taps in a tunnel or a covered way (a drop's street end on a tunnel street
   and on no street at ground level);
 * drops of zero length;
-* drops through another building (the segment from the tap to the entry
-  crossing a footprint other than the building's own);
+* drops through another building (the drop's part off the fibre streets,
+  from its tap to the entry, straight or along a footway, crossing a
+  footprint other than the building's own);
 * drops across a barrier (railway, river, canal, water, motorway);
+* how long the drops are: the mean and longest whole drop (from its
+  distribution point) and the longest part off the fibre streets;
 * closures and distribution points on the map against the bill of materials.
 
 The figures for the sample cities are in ``docs/quality.md``.
@@ -44,6 +47,9 @@ class GroundChecks:
     closures_in_bom: int
     fdps_on_map: int
     fdps_in_bom: int
+    mean_drop_m: float = 0.0
+    longest_drop_m: float = 0.0
+    longest_off_street_m: float = 0.0
 
     @property
     def share_through_buildings(self) -> float:
@@ -73,12 +79,10 @@ def ground_checks(folder: Path) -> GroundChecks:
     barriers = barriers.to_crs(utm) if len(barriers) else barriers
 
     geoms = np.asarray(drops.geometry.values, dtype=object)
-    # The drop's last segment: from the tap on the street to the entry.
-    ends = [np.asarray(shapely.get_coordinates(g))[-2:] for g in geoms]
-    tap = shapely.points([e[0] for e in ends])
-    last = shapely.linestrings(np.stack(ends)) if len(ends) else np.zeros(0, dtype=object)
-
     fibre = streets[streets["carries_fibre"]]
+    # The drop's part off the fibre streets: from its tap to the entry.
+    last = _off_street(geoms, np.asarray(fibre.geometry.values, dtype=object))
+    tap = shapely.get_point(last, 0) if len(last) else np.zeros(0, dtype=object)
     ground = fibre[fibre["structure"] == ""]
     under = fibre[fibre["structure"].isin(["tunnel", "covered"])]
     in_tunnel = 0
@@ -122,6 +126,40 @@ def ground_checks(folder: Path) -> GroundChecks:
         closures_in_bom=_closures_in_bom(bom, folder),
         fdps_on_map=len(fdps),
         fdps_in_bom=int(bom.get("fdp", 0)),
+        mean_drop_m=float(shapely.length(geoms).mean()) if len(geoms) else 0.0,
+        longest_drop_m=float(shapely.length(geoms).max(initial=0.0)),
+        longest_off_street_m=float(shapely.length(last).max(initial=0.0)),
+    )
+
+
+def _off_street(drops: np.ndarray, fibre: np.ndarray) -> np.ndarray:
+    """Each drop from its last vertex on a fibre street (its tap) to its end (the entry).
+
+    A drop runs along the trench (on fibre streets) to its tap, then
+    straight or along a footway to the entry; the entry itself is never
+    taken for the tap.
+    """
+    if len(drops) == 0:
+        return np.zeros(0, dtype=object)
+    coords, owner = shapely.get_coordinates(drops, return_index=True)
+    on = np.zeros(len(coords), dtype=bool)
+    if len(fibre):
+        hit = shapely.STRtree(fibre).query(
+            shapely.points(coords), predicate="dwithin", distance=ON_STREET_M
+        )[0]
+        on[hit] = True
+    last = np.ones(len(coords), dtype=bool)
+    last[:-1] = owner[1:] != owner[:-1]
+    on[last] = False
+    first = np.searchsorted(owner, np.arange(len(drops)))
+    end = np.searchsorted(owner, np.arange(len(drops)), side="right")
+    # The tap: the last vertex on a street before the end, else the second-last vertex.
+    idx = np.where(on, np.arange(len(coords)), -1)
+    tap = np.maximum.reduceat(idx, first)
+    tap = np.where(tap >= first, tap, end - 2)
+    return np.asarray(
+        [shapely.LineString(coords[a:b]) for a, b in zip(tap.tolist(), end.tolist(), strict=True)],
+        dtype=object,
     )
 
 

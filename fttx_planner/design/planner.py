@@ -369,6 +369,9 @@ def _crossings(district: District, access: Access, catalogue: Catalogue) -> Cros
     k = len(access.node)
     tap_street = access.tap_street if access.tap_street is not None else np.full(k, -1)
     entry = access.entry_xy if access.entry_xy is not None else access.tap_xy
+    # Drops dug along footways (network.footways), priced with the crossings.
+    dug = access.drop_trench_m
+    dug_m = 0.0 if dug is None else float(dug[access.node >= 0].sum())
     return street_crossings(
         district.streets,
         np.where(access.node >= 0, tap_street, -1),
@@ -376,6 +379,7 @@ def _crossings(district: District, access: Access, catalogue: Catalogue) -> Cros
         entry,
         catalogue.cost("road_crossing"),
         catalogue.cost("trench_footway"),
+        dug_m,
     )
 
 

@@ -4,7 +4,8 @@ A small building's drop leaves its distribution point, runs down the trench
 to the building's tap and from there to its entry
 (:mod:`fttx_planner.design.fdp`); a multi-dwelling building's drop runs from
 its tap. The geometry is those trench edges followed by the segment from the
-tap to the entry (:mod:`fttx_planner.network.taps`).
+tap to the entry (:mod:`fttx_planner.network.taps`), or the drop's route along
+footways from the tap to the entry (:mod:`fttx_planner.network.footways`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ def drop_lines(plan: Plan, buildings: np.ndarray) -> np.ndarray:
             -1, 2, 2
         )[:, 1, :]
     out = np.asarray(shapely.linestrings(np.stack([tap, entry], axis=1)), dtype=object)
+    if access.drop_path is not None:  # drops routed along footways, tap to entry
+        routed = access.drop_path[buildings]
+        has = shapely.is_geometry(routed)
+        out[has] = routed[has]
     b = plan.buildings.set_index("building")
     if "fdp_node" not in b:
         return out

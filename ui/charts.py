@@ -11,6 +11,7 @@ import textwrap
 import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -99,14 +100,30 @@ def capex_by_layer_figure(
     return fig
 
 
-def _wrap(names: Sequence[str]) -> list[str]:
-    return [textwrap.fill(n, 16) for n in names]
+def _wrap(names: Sequence[str], width: int = 16) -> list[str]:
+    return [textwrap.fill(n, width) for n in names]
+
+
+#: Scenarios drawn in a scenario chart at most: more bars are unreadable at any window size,
+#: and Matplotlib builds each one (500 scenarios held the window for seconds).
+MAX_CHART_SCENARIOS = 40
+
+
+def _first(names: Sequence[str]) -> tuple[list[str], str]:
+    """The scenarios a chart draws, and a note on the title when some are left out."""
+    if len(names) <= MAX_CHART_SCENARIOS:
+        return list(names), ""
+    return list(names[:MAX_CHART_SCENARIOS]), (
+        f" (the first {MAX_CHART_SCENARIOS} of {len(names):,}; the table has them all)"
+    )
 
 
 def scenario_capex_figure(names: Sequence[str], by_layer: Sequence[Mapping[str, float]]) -> Figure:
-    """Stacked capex per layer, one bar per scenario."""
+    """Stacked capex per layer, one bar per scenario (the first :data:`MAX_CHART_SCENARIOS`)."""
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
+    names, note = _first(names)
+    by_layer = by_layer[: len(names)]
     x = list(range(len(names)))
     bottom = [0.0] * len(names)
     for layer, colour in LAYER_COLOURS.items():
@@ -122,14 +139,16 @@ def scenario_capex_figure(names: Sequence[str], by_layer: Sequence[Mapping[str, 
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.legend(fontsize=7, ncols=4, frameon=False, loc="outside lower center")
-    ax.set_title("Capex by layer per scenario", fontsize=10)
+    ax.set_title(textwrap.fill(f"Capex by layer per scenario{note}", 70), fontsize=10)
     return fig
 
 
 def scenario_npv_figure(names: Sequence[str], npv: Mapping[str, Sequence[float | None]]) -> Figure:
-    """Grouped bars: value-chain NPV of each business model, per scenario."""
+    """Grouped bars: value-chain NPV of each business model, per scenario (the first 40)."""
     fig = _figure(7.0, 3.8)
     ax = fig.add_subplot()
+    names, note = _first(names)
+    npv = {model: list(values[: len(names)]) for model, values in npv.items()}
     n_models = max(len(npv), 1)
     width = 0.8 / n_models
     colours = ("#6a3d9a", "#8c564b", "#17becf", "#1f77b4", "#2ca02c")
@@ -150,7 +169,60 @@ def scenario_npv_figure(names: Sequence[str], npv: Mapping[str, Sequence[float |
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.legend(fontsize=7, ncols=2, frameon=False, loc="outside lower center")
-    ax.set_title("NPV per business model and scenario", fontsize=10)
+    ax.set_title(textwrap.fill(f"NPV per business model and scenario{note}", 70), fontsize=10)
+    return fig
+
+
+def architecture_figure(rows: Sequence[Mapping[str, Any]], district: str = "") -> Figure:
+    """The architectures side by side: stacked capex by layer, and fibre-km with office ports.
+
+    ``rows`` are :func:`fttx_planner.endpoints.compare.compare_architectures`
+    figures (``capex_<layer>_eur``, ``per_premise_eur``, ``fibre_km``,
+    ``co_ports``, ``co_rack_units``) with a short ``label`` each.
+    """
+    fig = _figure(9.0, 3.8)
+    capex_ax, fibre_ax = fig.subplots(1, 2, width_ratios=(2.2, 1))
+    names = [str(r["label"]) for r in rows]
+    x = list(range(len(rows)))
+    bottom = [0.0] * len(rows)
+    for layer, colour in LAYER_COLOURS.items():
+        values = [float(r.get(f"capex_{layer}_eur", 0.0)) for r in rows]
+        if not any(values):
+            continue
+        capex_ax.bar(x, values, bottom=bottom, color=colour, label=LAYER_TITLES[layer], width=0.62)
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    top = max(bottom, default=1.0) or 1.0
+    for xi, total, r in zip(x, bottom, rows, strict=True):
+        capex_ax.text(
+            xi, total + top * 0.015, f"{format_eur(total)}\n{r['per_premise_eur']:,.0f}/premise",
+            ha="center", va="bottom", fontsize=7, color="#37474f",
+        )  # fmt: skip
+    capex_ax.set_ylim(0, top * 1.22)
+    capex_ax.set_xticks(x)
+    capex_ax.set_xticklabels(_wrap(names, 11), fontsize=7.5)
+    capex_ax.yaxis.set_major_formatter(FuncFormatter(format_eur))
+    capex_ax.set_ylabel("Capex (EUR)")
+    where = f" of {district}" if district else ""
+    capex_ax.set_title(f"Capex by layer{where}, EUR per premise", fontsize=9.5)
+    fibre = [float(r["fibre_km"]) for r in rows]
+    colours = ["#6a1b9a" if r["technology"] == "P2P" else "#8e99a4" for r in rows]
+    fibre_ax.barh(x, fibre, color=colours)
+    fibre_ax.set_yticks(x)
+    fibre_ax.set_yticklabels(names, fontsize=7.5)
+    fibre_ax.invert_yaxis()
+    widest = max(fibre, default=1.0) or 1.0
+    for xi, v, r in zip(x, fibre, rows, strict=True):
+        fibre_ax.text(
+            v + widest * 0.02, xi, f"{v:,.0f} km · {int(r['co_ports']):,} ports",
+            va="center", fontsize=7, color="#37474f",
+        )  # fmt: skip
+    fibre_ax.set_xlim(0, widest * 1.9)
+    fibre_ax.set_xlabel("Fibre (km)")
+    fibre_ax.set_title("Fibre-km and office ports", fontsize=9.5)
+    for ax in (capex_ax, fibre_ax):
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.legend(fontsize=7, ncols=7, frameon=False, loc="outside lower center")
     return fig
 
 

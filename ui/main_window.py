@@ -101,6 +101,7 @@ class MainWindow(
         self.scenario_runner = TaskRunner("scenarios", self)
         self.variant_runner = TaskRunner("variants", self)
         self.export_runner = TaskRunner("export", self)
+        self.project_runner = TaskRunner("project", self)
         self._pending_inputs: PlanInputs | None = None
         self._expected_summary: dict[str, Any] | None = None
         self.finance_outcome: FinanceOutcome | None = None
@@ -141,6 +142,7 @@ class MainWindow(
         self._connect_map()
         self._connect_map_tools()
         self._connect_trace()
+        self._connect_projects()
 
     def _refresh_all(self) -> None:
         """Show the session's state in every view (once, after building them)."""
@@ -159,7 +161,8 @@ class MainWindow(
             timer.stop()
         for runner in (
             self.plan_runner, self.finance_runner, self.scenario_runner, self.variant_runner,
-            self.export_runner, self.trace_runner,
+            self.export_runner, self.project_runner, self.comparison_view.runner,
+            self.trace_runner,
         ):  # fmt: skip
             runner.shutdown()
 

@@ -37,6 +37,7 @@ import contextlib
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,6 +63,8 @@ MAX_SYNTHETIC_BUILDINGS = 2_000_000
 MAX_PROBLEMS_LISTED = 10
 
 DistrictKind = Literal["sample", "osm", "synthetic"]
+#: ``progress(fraction, stage)`` while a project loads; it may raise to stop the load.
+LoadProgress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)
@@ -293,13 +296,17 @@ def save_project(project: Project, path: str | Path) -> Path:
     return path
 
 
-def load_project(path: str | Path) -> Project:
+def load_project(path: str | Path, progress: LoadProgress | None = None) -> Project:
     """Read and validate a project file.
 
     Parameters
     ----------
     path
         A file written by :func:`save_project`.
+    progress
+        Called with the fraction done and the stage (reading, parsing, each
+        part validated); an exception it raises (a cancelled load) stops the
+        load and propagates.
 
     Returns
     -------
@@ -314,7 +321,10 @@ def load_project(path: str | Path) -> Project:
         version, or holds invalid values; the message lists every problem.
     """
     path = Path(path)
+    report = progress or (lambda _f, _s: None)
+    report(0.0, "reading")
     text = read_bounded_text(path, "project file", MAX_PROJECT_BYTES, ProjectFileError)
+    report(0.1, "parsing")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -344,10 +354,12 @@ def load_project(path: str | Path) -> Project:
             "fttx-planner to open it."
         )
         raise ProjectFileError(msg)
-    return _project_from_json(data, path.parent.resolve(), path.name)
+    return _project_from_json(data, path.parent.resolve(), path.name, report)
 
 
-def _project_from_json(data: dict[str, Any], base: Path, name: str) -> Project:
+def _project_from_json(
+    data: dict[str, Any], base: Path, name: str, report: LoadProgress
+) -> Project:
     problems: list[str] = []
 
     def attempt(fn: Any, *args: Any) -> Any:
@@ -359,6 +371,7 @@ def _project_from_json(data: dict[str, Any], base: Path, name: str) -> Project:
             problems.append(str(exc))
         return None
 
+    report(0.3, "design parameters and catalogue")
     district = attempt(DistrictRef.from_json, data.get("district"), base, "district")
     params = attempt(_design_params, data.get("design_params", {}), "design_params")
     catalogue_csv = data.get("catalogue_csv") or ""
@@ -385,7 +398,9 @@ def _project_from_json(data: dict[str, Any], base: Path, name: str) -> Project:
             "a project may hold"
         )
         raw_scenarios = []
+    n = max(len(raw_scenarios), 1)
     for i, raw in enumerate(raw_scenarios):
+        report(0.35 + 0.65 * i / n, f"scenario {i + 1:,} of {n:,}")
         record = attempt(_scenario_from_json, raw, base, f"scenarios[{i}]")
         if record is not None:
             scenarios.append(record)
@@ -395,6 +410,7 @@ def _project_from_json(data: dict[str, Any], base: Path, name: str) -> Project:
             shown.append(f"and {len(problems) - MAX_PROBLEMS_LISTED} more")
         msg = f"{name} holds invalid values:\n" + "\n".join(f"  - {p}" for p in shown)
         raise ProjectFileError(msg)
+    report(1.0, "loaded")
     return Project(
         district=district,
         design_params=params,

@@ -1,7 +1,11 @@
 """Projects in the main window: new, open, save, save as, recent files, unsaved changes.
 
-A project (:mod:`ui.project`) opens showing its saved results at once and
-is then re-planned; saving is atomic. *Open recent* lists projects and OSM
+A project (:mod:`ui.project`) is read and validated in the window's
+``project_runner`` (a worker thread, with progress in the status bar and
+*Cancel*), so a large one (500 scenarios, a synthetic district of two
+million buildings) never freezes the window; a bad one is a message. Once
+read, it shows its saved results at once and is then re-planned; saving is
+atomic. *Open recent* lists projects and OSM
 files (kept in the settings, newest first); the last folder used is the
 starting point of every file dialog.
 """
@@ -10,10 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from fttx_planner import ProjectFileError
-from ui.project import PROJECT_SUFFIX, DistrictRef, Project, load_project, save_project
+from ui import tasks
+from ui.project import PROJECT_SUFFIX, DistrictRef, Project, save_project
 from ui.session import default_sample
 from ui.window_base import WindowBase
 
@@ -59,28 +65,75 @@ class ProjectFlow(WindowBase):
         if path:
             self.open_project(Path(path), confirm=False)
 
+    def _connect_projects(self) -> None:
+        """Wire the project runner to the status bar and the window."""
+        r = self.project_runner
+        r.started.connect(self._on_open_started)
+        r.progress.connect(self._on_open_progress)
+        r.finished.connect(self._on_project_read)
+        r.failed.connect(self._on_open_failed)
+        r.cancelled.connect(lambda: self.set_status("Opening the project cancelled"))
+        r.crashed.connect(self._on_crash)
+        r.busy_changed.connect(self._on_open_busy)
+        self.status_cancel.clicked.connect(r.cancel)
+
     def open_project(self, path: Path, confirm: bool = True) -> bool:
-        """Open a project: show its saved results at once, then re-plan it."""
+        """Start opening a project: read in a worker, then shown and re-planned.
+
+        Returns
+        -------
+        bool
+            Whether the opening started (``False`` when the user kept the
+            unsaved changes); a file that cannot be opened is reported when
+            the worker has read it.
+        """
         if confirm and not self.maybe_discard():
             return False
+        path = Path(path)
+        self.project_runner.start(f"Opening {path.name}", tasks.open_project_task(path))
+        return True
+
+    @Slot(str)
+    def _on_open_started(self, label: str) -> None:
+        self.set_status(label + "…")
+        self.progress.setValue(0)
+        self.progress.setFormat("%p %")
+
+    @Slot(float, str)
+    def _on_open_progress(self, fraction: float, stage: str) -> None:
+        self.progress.setValue(round(1000 * fraction))
+        self.progress.setFormat(f"{stage} %p %")
+        self.set_status(f"{self.project_runner.label}… {100 * fraction:.0f} % ({stage})")
+
+    @Slot(bool)
+    def _on_open_busy(self, busy: bool) -> None:
+        shown = busy or self.plan_runner.busy
+        self.progress.setVisible(shown)
+        self.status_cancel.setVisible(shown)
+
+    @Slot(object)
+    def _on_project_read(self, opened: tasks.OpenedProject) -> None:
+        """Show a project read by the worker, then re-plan it."""
+        path = opened.path
         try:
-            project = load_project(path)
-        except ProjectFileError as exc:
-            self.show_error("Cannot open project", str(exc))
-            return False
-        try:
-            self.session.load(project, Path(path))
-        except ValueError as exc:
-            self.show_error("Cannot open project", str(exc))
-            return False
+            self.session.load(opened.project, path)
+        except ValueError as exc:  # finance inputs the business models refuse
+            self._on_open_failed(str(exc))
+            return
         self.undo_stack.clear()
         self.undo_stack.setClean()
-        self.add_recent(Path(path))
-        self._remember_dir(Path(path))
-        self._expected_summary = project.summary
-        self.set_status(f"Opened {Path(path).name}; re-planning…")
+        self.add_recent(path)
+        self._remember_dir(path)
+        self._expected_summary = opened.project.summary
+        self.set_status(f"Opened {path.name} in {opened.seconds:.1f} s; re-planning…")
         self.start_plan()
-        return True
+
+    @Slot(str)
+    def _on_open_failed(self, message: str) -> None:
+        self.set_status("The project was not opened")
+        self.show_error("Cannot open project", message)
+        if self.session.summary is None and not self.plan_runner.busy:
+            self.start_plan()  # nothing shown yet (a bad project on the command line)
 
     def save_project(self) -> bool:
         """Save to the project's file (asks for one the first time)."""

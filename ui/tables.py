@@ -205,11 +205,18 @@ class DataFrameView(QTableView):
             order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
             self.sortByColumn(list(self.source.frame.columns).index(column), order)
             self.default_sort = None
+        rows = self.verticalHeader()
+        mode = rows.sectionResizeMode(0) if rows.count() else None
+        if mode == QHeaderView.ResizeMode.ResizeToContents:
+            # Fitting every row after each column is quadratic: 500 scenarios took seconds.
+            rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.resizeColumnsToContents()
         widest = 200 if self.wordWrap() else 380  # wrapped text takes more lines instead
         for col in range(self.source.columnCount()):
             if self.columnWidth(col) > widest:
                 self.setColumnWidth(col, widest)
+        if mode == QHeaderView.ResizeMode.ResizeToContents:
+            rows.setSectionResizeMode(mode)
 
     def set_filter(self, text: str) -> None:
         """Show only rows containing ``text``."""

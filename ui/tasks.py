@@ -24,7 +24,7 @@ from fttx_planner.plan import Plan
 from fttx_planner.samples import Scenario
 from ui.chart_fit import readable
 from ui.map_scene import MapScene, build_scene
-from ui.project import DistrictRef
+from ui.project import DistrictRef, Project, load_project
 from ui.workers import Cancelled, Progress, TaskCancelled
 
 Task = Callable[[Progress, Cancelled], Any]
@@ -94,6 +94,45 @@ def infrastructure_path(ref: DistrictRef, scenario: Scenario | None) -> Path | N
     return scenario.infrastructure_path if scenario is not None else None
 
 
+def brownfield_layer(district: District, ref: DistrictRef, scenario: Scenario | None) -> Path:
+    """The existing-infrastructure layer a brownfield plan needs (:class:`DesignError` without)."""
+    path = infrastructure_path(ref, scenario)
+    if path is None:
+        msg = (
+            f"Brownfield planning of {district.name!r} needs an existing-infrastructure layer "
+            "(ducts and pole routes): choose one under District ▸ Existing infrastructure, or "
+            "switch Deployment to greenfield."
+        )
+        raise DesignError(msg)
+    return path
+
+
+# -- projects -------------------------------------------------------------------------------------
+@dataclass
+class OpenedProject:
+    """A project file read and validated in a worker, ready to be shown."""
+
+    path: Path
+    project: Project
+    seconds: float
+
+
+def open_project_task(path: Path) -> Task:
+    """Read and validate a project file (:func:`ui.project.load_project`) off the GUI thread."""
+
+    def run(progress: Progress, cancelled: Cancelled) -> OpenedProject:
+        t0 = time.perf_counter()
+
+        def step(fraction: float, stage: str) -> None:
+            _check(cancelled)
+            progress(fraction, stage)
+
+        project = load_project(path, progress=step)
+        return OpenedProject(Path(path), project, time.perf_counter() - t0)
+
+    return run
+
+
 # -- planning -----------------------------------------------------------------------------------
 @dataclass
 class PlanOutcome:
@@ -118,18 +157,11 @@ def plan_once(
     """Load (or reuse) the district and plan it."""
     district, scenario = cache.get(ref, _scaled(progress, 0.0, 0.3))
     _check(cancelled)
-    infra = infrastructure_path(ref, scenario)
-    if params.deployment == Deployment.BROWNFIELD and infra is None:
-        msg = (
-            f"Brownfield planning of {district.name!r} needs an existing-infrastructure layer "
-            "(ducts and pole routes): choose one under District ▸ Existing infrastructure, or "
-            "switch Deployment to greenfield."
-        )
-        raise DesignError(msg)
+    brownfield = params.deployment == Deployment.BROWNFIELD
     plan = run_plan(
         district,
         params=params,
-        infra_file=infra if params.deployment == Deployment.BROWNFIELD else None,
+        infra_file=brownfield_layer(district, ref, scenario) if brownfield else None,
         catalogue=catalogue,
         progress=_scaled(progress, 0.3, 0.85),
         cancelled=cancelled,
@@ -292,5 +324,70 @@ def scenario_npv_task(summaries: Sequence[dict[str, Any] | None], params: Any) -
             out.append({name: float(v) for name, v in comparison.value_chain_npv_eur.items()})
             progress((i + 1) / n, "business models")
         return out
+
+    return run
+
+
+# -- architecture comparison ----------------------------------------------------------------------
+@dataclass
+class ComparisonOutcome:
+    """The district designed once per architecture (GPON, XGS-PON, point-to-point).
+
+    ``rows`` are :func:`fttx_planner.endpoints.compare.compare_architectures`'
+    figures, one dict per architecture, each with a short ``label`` added;
+    ``npv`` is the business models' value-chain NPV per architecture when the
+    finance package offers it (``None`` otherwise).
+    """
+
+    ref: DistrictRef
+    district_name: str
+    params: DesignParams
+    rows: list[dict[str, Any]]
+    figure: Any
+    npv: list[dict[str, float]] | None
+    seconds: float
+
+
+def architecture_label(arch: Any) -> str:
+    """A column title: ``GPON 1:32 B+``, ``XGS-PON 1:4+1:16 E1``, ``P2P Ethernet``."""
+    if arch.p2p:
+        return "P2P Ethernet"
+    if arch.stage1_ratio > 1:
+        split = f"1:{arch.stage1_ratio}+1:{arch.split_ratio // arch.stage1_ratio}"
+    else:
+        split = f"1:{arch.split_ratio}"
+    return f"{arch.technology} {split} {arch.loss_class}"
+
+
+def comparison_task(
+    ref: DistrictRef, params: DesignParams, catalogue: Catalogue, cache: DistrictCache
+) -> Task:
+    """Design the district as every architecture of the data file and chart them."""
+
+    def run(progress: Progress, cancelled: Cancelled) -> ComparisonOutcome:
+        from fttx_planner.endpoints.compare import compare_architectures
+        from fttx_planner.pipeline import load_existing_infra
+        from ui.charts import architecture_figure
+
+        t0 = time.perf_counter()
+        district, scenario = cache.get(ref, _scaled(progress, 0.0, 0.1))
+        _check(cancelled)
+        infra = None
+        if params.deployment == Deployment.BROWNFIELD:
+            infra = load_existing_infra(district, brownfield_layer(district, ref, scenario))[0]
+
+        def step(fraction: float, stage: str) -> None:
+            _check(cancelled)  # the engine reports between its stages: stop there
+            progress(0.1 + 0.85 * max(0.0, min(1.0, fraction)), stage)
+
+        designs = compare_architectures(district, params, catalogue, infra, progress=step)
+        rows = [{**d.row, "label": architecture_label(d.architecture)} for d in designs]
+        _check(cancelled)
+        progress(0.96, "chart")
+        figure = architecture_figure(rows, district.name)
+        progress(1.0, "done")
+        return ComparisonOutcome(
+            ref, district.name, params, rows, figure, None, time.perf_counter() - t0
+        )
 
     return run

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from fttx_planner.samples import Scenario
     from ui.catalogue_view import CatalogueWidget
+    from ui.comparison_view import ComparisonView
     from ui.finance_view import FinanceView
     from ui.forms import ModelForm
     from ui.map_canvas import MapCanvas
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
         scenario_runner: TaskRunner
         variant_runner: TaskRunner
         export_runner: TaskRunner
+        project_runner: TaskRunner
         _pending_inputs: PlanInputs | None
         _expected_summary: dict[str, Any] | None
         finance_outcome: FinanceOutcome | None
@@ -96,6 +98,7 @@ if TYPE_CHECKING:
         catalogue_view: CatalogueWidget
         finance_view: FinanceView
         scenarios_view: ScenariosView
+        comparison_view: ComparisonView
         tabs: QTabWidget
         banner: QFrame
         banner_text: QLabel

@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from fttx_planner.params import DesignParams
+from ui import tasks
 from ui.catalogue_view import CatalogueWidget
+from ui.comparison_view import ComparisonView
 from ui.finance_view import FinanceView
 from ui.forms import ModelForm
 from ui.map_canvas import MapCanvas
@@ -90,6 +92,11 @@ class WindowLayout(WindowBase):
             strict=True,
         ):
             self.tabs.addTab(widget, title)
+        self.comparison_view = ComparisonView(self._comparison_task, self)
+        self.tabs.addTab(self.comparison_view, "Architectures")
+        self.comparison_view.runner.crashed.connect(self._on_crash)
+        for changed in (s.district_changed, s.design_params_changed, s.catalogue_changed):
+            changed.connect(self.comparison_view.mark_stale)
         self.banner = QFrame(self)
         self.banner.setObjectName("errorBanner")
         self.banner.setStyleSheet(
@@ -182,6 +189,12 @@ class WindowLayout(WindowBase):
         self.resizeDocks([self.plan_dock], [380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.summary_dock], [330], Qt.Orientation.Horizontal)
         self._layout_pending = True
+
+    def _comparison_task(self) -> tuple[str, tasks.Task]:
+        """The architecture comparison of the current district and inputs (Architectures tab)."""
+        s = self.session
+        task = tasks.comparison_task(s.district, s.design_params, s.catalogue, self.cache)
+        return f"Comparing architectures on {s.district_label()}", task
 
     def _build_map_page(self) -> QWidget:
         """The Map tab: a search box for a building above the map."""

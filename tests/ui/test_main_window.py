@@ -155,7 +155,8 @@ def test_save_and_reopen_gives_the_same_results(
 
     other = make_window(district=None)
     with qtbot.waitSignal(other.plan_runner.finished, timeout=60_000) as blocker:
-        assert other.open_project(path)
+        with qtbot.waitSignal(other.project_runner.finished, timeout=60_000):
+            assert other.open_project(path)  # read in a worker
         # The saved results show at once, before the plan is re-made.
         assert other.summary_panel.cards["capex"].value.text() != "–"
     again = blocker.args[0].summary
@@ -169,17 +170,19 @@ def test_save_and_reopen_gives_the_same_results(
     assert path.name in other.windowTitle()
 
 
-def test_corrupt_and_newer_projects_say_so(make_window: Any, tmp_path: Path) -> None:
+def test_corrupt_and_newer_projects_say_so(qtbot: Any, make_window: Any, tmp_path: Path) -> None:
     window = make_window()
     bad = tmp_path / "bad.fttx"
     bad.write_text("{ not json", encoding="utf-8")
-    assert not window.open_project(bad)
+    with qtbot.waitSignal(window.project_runner.failed, timeout=30_000):
+        window.open_project(bad)
     assert "corrupt" in window.last_error
     newer = tmp_path / "newer.fttx"
     newer.write_text(
         json.dumps({"format": "fttx-planner-project", "version": 99}), encoding="utf-8"
     )
-    assert not window.open_project(newer)
+    with qtbot.waitSignal(window.project_runner.failed, timeout=30_000):
+        window.open_project(newer)
     assert "newer version" in window.last_error
 
 

@@ -138,6 +138,10 @@ def write_workbook(
         value = getattr(capex, name)
         if isinstance(value, tuple):
             value = f"{len(value)} phases" if value else "none (the build profile)"
+        elif value is None:
+            value = "none"
+        elif hasattr(value, "model_dump"):
+            value = _summary_text(value)
         inputs.append([name, value, unit, ""])
     _widths(inputs, [40, 18, 22, 100])
 
@@ -262,3 +266,15 @@ def _widths(sheet: Any, widths: list[int]) -> None:
 
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
+
+
+def _summary_text(value: Any) -> str:
+    """One line for a nested capex block (the smart-city layer, the central office)."""
+    classes = getattr(value, "classes", None)
+    if classes is not None:
+        served = sum(c.served for c in classes)
+        return (
+            f"{served} endpoints in {len(classes)} classes, extra build "
+            f"{value.total_eur:,.0f} ({value.basis})"
+        )
+    return ", ".join(f"{k} {v}" for k, v in value.model_dump().items())

@@ -443,6 +443,9 @@ def read_params_toml(path: str | Path) -> dict[str, Any]:
     except RecursionError:
         msg = f"Parameter file {path}: arrays or tables nested too deeply"
         raise ParameterError(msg) from None
+    except ValueError:  # an integer of more than 4,300 digits (int's conversion limit)
+        msg = f"Parameter file {path}: a number with more digits than any parameter may have"
+        raise ParameterError(msg) from None
 
 
 def file_design_problems(data: dict[str, Any]) -> tuple[DesignParams | None, list[str]]:

@@ -457,7 +457,7 @@ class NetworkCapex(BaseModel):
                     top = err.get("ctx", {}).get("le", err.get("ctx", {}).get("lt"))
                     lines.append(
                         f"{loc} = {str(err['input'])[:40]}: outside the plausible range "
-                        f"0 to {top:,.10g}"
+                        f"0 to {top:,.0f}"
                     )
                 else:
                     lines.append(f"{loc}: {err['msg']}")

@@ -1449,6 +1449,14 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return out
 
 
+_BOUND_ERRORS = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
+
+
+def _is_huge(value: Any) -> bool:
+    """A number too large for an integer input (1e300 years)."""
+    return isinstance(value, float) and (not math.isfinite(value) or abs(value) > 2**53)
+
+
 def _short(value: Any, limit: int = 40) -> str:
     """``repr(value)``, cut to one short line (a message never echoes a long input)."""
     text = repr(value)
@@ -1469,10 +1477,10 @@ def _model_for(loc: tuple[Any, ...]) -> tuple[type[BaseModel], str]:
             model = ServiceProvider
         elif part == "debt":
             model = DebtTranche
-        elif part.startswith("mc_"):
-            model = Distribution
-        elif part == "city_fee_eur_per_endpoint_month":
-            model = CityFees
+        elif FinanceParams.model_fields.get(part) is not None:
+            annotation = FinanceParams.model_fields[part].annotation
+            if annotation in (Distribution, CityFees):
+                model = annotation
     return model, name
 
 
@@ -1545,7 +1553,7 @@ def _error_lines(exc: ValidationError, data: Mapping[str, Any]) -> list[str]:
         elif kind in ("greater_than_equal", "greater_than") and _is_number(value) and value < 0:
             what = "a price or cost" if unit.startswith("EUR") else "a value"
             lines.append(f"{where} = {value!r}: {what} must not be negative")
-        elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        elif kind in _BOUND_ERRORS or (kind.startswith("int_") and _is_huge(value)):
             span = _range_text(loc)
             if span:
                 lines.append(f"{where} = {_short(value)}: outside the plausible range {span}")

@@ -152,8 +152,10 @@ def footway_drops(
     if len(edges) == 0:
         return _empty()
     geoms = streets.edge_geometry[edges]
+    # A route is no shorter than its stub: look only as far as it could win.
+    reach = np.minimum(shorter_than_m[candidates], FOOTWAY_REACH_M)
     bi, ei = shapely.STRtree(geoms).query(
-        footprints[candidates], predicate="dwithin", distance=FOOTWAY_REACH_M
+        footprints[candidates], predicate="dwithin", distance=reach
     )
     b, e = candidates[bi], ei
     ends = np.asarray(shapely.get_coordinates(shapely.shortest_line(footprints[b], geoms[e])))

@@ -232,3 +232,28 @@ def comparison_table(designs: list[Designed]) -> pd.DataFrame:
         r["cable_m_by_size"] = " ".join(f"{k}:{v:.0f}" for k, v in r["cable_m_by_size"].items())
         rows.append(r)
     return pd.DataFrame(rows)
+
+
+def architecture_finance_of(designs: list[Designed], params: Any = None, label: str = "") -> Any:
+    """The business models run on each designed architecture (for the GUI's comparison view).
+
+    Parameters
+    ----------
+    designs
+        :func:`compare_architectures`' result.
+    params
+        ``models.FinanceParams`` (the defaults if ``None``).
+    label
+        The district's name, for the capex labels.
+
+    Returns
+    -------
+    models.architectures.ArchitectureFinance
+        ``table()`` (one row per architecture, model and actor: cost per
+        premise, office power and space, NPV, IRR) and ``side_by_side()``
+        (one row per model and actor, an NPV column per architecture).
+    """
+    from models.architectures import architecture_finance, capex_from_row
+
+    capex = {d.architecture.name: capex_from_row(d.row, label) for d in designs}
+    return architecture_finance(capex, params)

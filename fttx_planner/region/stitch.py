@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 
@@ -57,7 +58,7 @@ def osm_position_keys(crs: str, xy: np.ndarray) -> np.ndarray:
     >>> from fttx_planner.osm.projection import to_metric
     >>> xy = transform_xy(to_metric("EPSG:32632"), np.array([[9.0, 48.0], [9.0000001, 48.0]]))
     >>> k = osm_position_keys("EPSG:32632", xy)
-    >>> int(k[0] >> 32), int(k[1] >> 32), k[0] != k[1]
+    >>> int(k[0] >> 32), int(k[1] >> 32), bool(k[0] != k[1])
     (90000000, 90000001, True)
     """
     if len(xy) == 0:
@@ -157,6 +158,7 @@ def stitch_districts(
         msg = "nothing to stitch"
         raise ValueError(msg)
     crs = _common_crs(parts)
+    exact = all(p.crs == crs for p in parts)
     parts = [_to_crs(p, crs) for p in parts]
     streets, shared = _stitch_streets([p.streets for p in parts], crs)
     buildings, dup_b = _stitch_buildings([p.buildings for p in parts])
@@ -168,7 +170,8 @@ def stitch_districts(
     }  # fmt: skip
     for f in dataclasses.fields(District):
         if f.name not in changes:
-            changes[f.name] = _merge_layer([getattr(p, f.name) for p in parts], crs, report_points)
+            layers = [getattr(p, f.name) for p in parts]
+            changes[f.name] = _merge_layer(layers, crs, report_points, exact)
     district = District(**changes)
     return district, StitchReport(len(parts), shared, dup_b, report_points[0])
 
@@ -249,6 +252,7 @@ def _stitch_streets(graphs: Sequence[StreetGraph], crs: str) -> tuple[StreetGrap
         offset += g.n_edges
     xy = np.vstack(xy_parts) if xy_parts else np.zeros((0, 2))
     edge = np.concatenate(edge_parts)
+    edge_part = np.repeat(np.arange(len(graphs)), [g.n_edges for g in graphs])
     attrs = _edge_attributes(graphs)
     first = np.ones(len(edge), dtype=bool)
     first[1:] = edge[1:] != edge[:-1]
@@ -275,6 +279,8 @@ def _stitch_streets(graphs: Sequence[StreetGraph], crs: str) -> tuple[StreetGrap
     keep = a != b
     a, b, seg_edge = a[keep], b[keep], seg_edge[keep]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
+    whole_view = _ends_with_both_sides(edge_part[seg_edge], lo, hi, n_v, edge_part[edge], vertex,
+                                       first | last)  # fmt: skip
     trench = np.asarray(attrs["edge_trench"], dtype=bool)[seg_edge]
     order = np.lexsort((~trench, hi, lo))
     uniq = np.ones(len(order), dtype=bool)
@@ -283,7 +289,9 @@ def _stitch_streets(graphs: Sequence[StreetGraph], crs: str) -> tuple[StreetGrap
     kept = np.sort(order[uniq])  # in the parts' order
     a, b, seg_edge = a[kept], b[kept], seg_edge[kept]
 
-    # Graph nodes: branches and ends, class changes, and vertices no file has inside a street.
+    # Graph nodes: branches and ends, class changes, and the ends of streets a file holds
+    # on both sides of the vertex; a vertex some file has inside a street, or that
+    # files hold only as the cut end of one side, joins its two pieces.
     ends = np.concatenate([a, b])
     degree = np.bincount(ends, minlength=n_v)
     signature = _signature(attrs)[np.concatenate([seg_edge, seg_edge])]
@@ -291,9 +299,12 @@ def _stitch_streets(graphs: Sequence[StreetGraph], crs: str) -> tuple[StreetGrap
     s_max = np.full(n_v, -1)
     np.minimum.at(s_min, ends, signature)
     np.maximum.at(s_max, ends, signature)
-    is_node = (degree != 2) | ~interior | (s_min != s_max)
+    is_node = (degree != 2) | (s_min != s_max) | (~interior & whole_view)
 
     chains, chain_seg = _chains(a, b, degree, is_node)
+    rank = np.argsort(chain_seg, kind="stable").tolist()
+    chains = [chains[i] for i in rank]
+    chain_seg = [chain_seg[i] for i in rank]
     # A closed street with one node is cut at its middle vertex, as the loader does.
     closed = [i for i, c in enumerate(chains) if c[0] == c[-1]]
     for i in reversed(closed):
@@ -330,6 +341,32 @@ def _stitch_streets(graphs: Sequence[StreetGraph], crs: str) -> tuple[StreetGrap
     return graph, shared
 
 
+def _ends_with_both_sides(
+    seg_part: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    n_v: int,
+    row_part: np.ndarray,
+    row_vertex: np.ndarray,
+    end_rows: np.ndarray,
+) -> np.ndarray:
+    """``(n_v,)``: the vertex ends an edge in a file that holds two or more segments at it.
+
+    A file's edge ending at a vertex with a single segment there may be cut
+    at the file's edge; with both sides present the end is the data's own
+    (a way's end or a junction).
+    """
+    per_part = np.unique(np.column_stack([seg_part, lo, hi]), axis=0)
+    at = np.concatenate(
+        [per_part[:, 0] * n_v + per_part[:, 1], per_part[:, 0] * n_v + per_part[:, 2]]
+    )
+    keys, count = np.unique(at, return_counts=True)
+    ends = np.unique(row_part[end_rows] * n_v + row_vertex[end_rows])
+    out = np.zeros(n_v, dtype=bool)
+    out[np.intersect1d(ends, keys[count >= 2]) % n_v] = True
+    return out
+
+
 def _edge_attributes(graphs: Sequence[StreetGraph]) -> dict[str, np.ndarray | None]:
     """Every carried ``edge_*`` field of the parts, concatenated (``None`` if no part has it)."""
     out: dict[str, np.ndarray | None] = {}
@@ -360,7 +397,12 @@ def _signature(attrs: dict[str, np.ndarray | None]) -> np.ndarray:
 def _chains(
     a: np.ndarray, b: np.ndarray, degree: np.ndarray, is_node: np.ndarray
 ) -> tuple[list[list[int]], list[int]]:
-    """Walk the segments from node to node: the vertices of each edge, and one segment of each."""
+    """Walk the segments from node to node.
+
+    Returns the vertices of each edge, in the direction of its first segment
+    (its way's direction, as the loader draws it), and the earliest segment
+    of each (edges are ordered by it, so each file's edges keep their order).
+    """
     ends = np.concatenate([a, b])
     order = np.argsort(ends, kind="stable")
     seg_of = (order % len(a)).tolist()
@@ -374,9 +416,11 @@ def _chains(
     def walk(start: int, s: int) -> None:
         chain = [start]
         cur = start
-        first_seg.append(s)
+        forward = al[s] == start
+        earliest = s
         while True:
             used[s] = 1
+            earliest = min(earliest, s)
             cur = bl[s] if al[s] == cur else al[s]
             chain.append(cur)
             if node[cur]:
@@ -385,7 +429,8 @@ def _chains(
             s = seg_of[p] if seg_of[p] != s else seg_of[p + 1]
             if used[s]:  # a ring without a node, closed
                 break
-        chains.append(chain)
+        chains.append(chain if forward else chain[::-1])
+        first_seg.append(earliest)
 
     for v in np.flatnonzero(is_node & (degree > 0)).tolist():
         for p in range(ptr[v], ptr[v + 1]):
@@ -432,7 +477,7 @@ def _stitch_buildings(parts: Sequence[Buildings]) -> tuple[Buildings, int]:
     return Buildings(**rows), int(same.sum())
 
 
-def _merge_layer(values: list[Any], crs: str, dropped: list[int]) -> Any:
+def _merge_layer(values: list[Any], crs: str, dropped: list[int], exact: bool) -> Any:
     """A context layer of every part, concatenated, each object once."""
     present = [v for v in values if v is not None]
     if not present:
@@ -440,7 +485,7 @@ def _merge_layer(values: list[Any], crs: str, dropped: list[int]) -> Any:
     head = present[0]
     if isinstance(head, np.ndarray) and head.ndim == 2 and head.shape[1] == 2:
         xy = np.vstack(present)
-        keep = _first_of(osm_position_keys(crs, xy).astype(str))
+        keep = _first_of(osm_position_keys(crs, xy), _part_of([len(v) for v in present]))
         dropped[0] += len(xy) - len(keep)
         return xy[keep]
     if not dataclasses.is_dataclass(head) or isinstance(head, type):
@@ -460,8 +505,8 @@ def _merge_layer(values: list[Any], crs: str, dropped: list[int]) -> Any:
             changes[f.name] = "; ".join(dict.fromkeys(x for x in vals if x))
         else:
             changes[f.name] = vals[0]
-    key = _row_keys(changes, row_fields, crs)
-    keep = _first_of(key)
+    key = _row_keys(changes, row_fields, crs, exact)
+    keep = _first_of(key, _part_of(n_rows))
     if "xy" in changes:
         dropped[0] += len(key) - len(keep)
     for name in row_fields:
@@ -477,28 +522,43 @@ def _n_rows(layer: object) -> int:
     return len(layer)  # type: ignore[arg-type]
 
 
-def _row_keys(columns: dict[str, Any], row_fields: list[str], crs: str) -> np.ndarray:
-    """A text key per row: its position or geometry and its other values."""
-    parts: list[np.ndarray] = []
+def _row_keys(columns: dict[str, Any], row_fields: list[str], crs: str, exact: bool) -> np.ndarray:
+    """A 64-bit hash per row of its position or geometry and its other values.
+
+    ``exact``: the parts were in one CRS, so copies of an object have the same
+    coordinates; else geometries are compared on a 1 cm grid.
+    """
+    frame = pd.DataFrame(index=np.arange(len(columns[row_fields[0]])) if row_fields else None)
     for name in row_fields:
         value = columns[name]
         if name == "xy":
-            parts.append(osm_position_keys(crs, value).astype(str))
+            frame[name] = osm_position_keys(crs, value)
         elif value.dtype == object and len(value) and isinstance(value[0], shapely.Geometry):
-            grid = shapely.set_precision(shapely.normalize(value), _GEOMETRY_GRID_M)
-            parts.append(np.asarray(shapely.to_wkb(grid, hex=True), dtype=str))
+            geometry = shapely.normalize(value)
+            if not exact:
+                geometry = shapely.set_precision(geometry, _GEOMETRY_GRID_M)
+            frame[name] = shapely.to_wkb(geometry)
         elif value.ndim == 1:
-            parts.append(value.astype(str))
-    if not parts:
-        return np.arange(len(next(iter(columns.values())))).astype(str)
-    key = parts[0].astype(object)
-    for p in parts[1:]:
-        key = key + "\x1f" + p.astype(object)
-    return key.astype(str)
+            frame[name] = value
+    if frame.shape[1] == 0:
+        return np.arange(len(frame), dtype=np.uint64)
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
 
 
-def _first_of(key: np.ndarray) -> np.ndarray:
-    """Rows of the first occurrence of each key, in their order."""
+def _part_of(n_rows: list[int]) -> np.ndarray:
+    """The part of each row of concatenated layers."""
+    return np.repeat(np.arange(len(n_rows)), n_rows)
+
+
+def _first_of(key: np.ndarray, part: np.ndarray) -> np.ndarray:
+    """Rows whose key no earlier part has (copies within one part are distinct objects).
+
+    Examples
+    --------
+    >>> _first_of(np.array([5, 5, 7, 5, 8]), np.array([0, 0, 1, 1, 1])).tolist()
+    [0, 1, 2, 4]
+    """
     if len(key) == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.sort(np.unique(key, return_index=True)[1])
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    return np.flatnonzero(part == part[first][inverse])

@@ -16,6 +16,7 @@ models, scenario variants and exports. Parameter changes go through a
 :mod:`ui.edit_flow`         undoable edits of district, design parameters, catalogue
 :mod:`ui.map_flow`          find a building, set the OLT site on the map
 :mod:`ui.trace_flow`        click-to-trace: a premise's path, the premises behind a splitter
+:mod:`ui.region_flow`       open a region plan: its service areas, one at a time in detail
 :mod:`ui.finance_flow`      the business models
 :mod:`ui.scenario_flow`     scenarios: keep, variants, open, NPV comparison
 :mod:`ui.project_flow`      new, open, save, recent files
@@ -39,6 +40,7 @@ from ui.finance_view import model_titles
 from ui.map_flow import MapFlow
 from ui.planning_flow import PlanningFlow
 from ui.project_flow import ProjectFlow
+from ui.region_flow import RegionFlow
 from ui.scenario_flow import ScenarioFlow
 from ui.session import PlanInputs, Session
 from ui.tasks import DistrictCache, FinanceOutcome
@@ -67,6 +69,7 @@ class MainWindow(
     ProjectFlow,
     ExportFlow,
     TraceFlow,
+    RegionFlow,
     QMainWindow,
 ):
     """The application window.
@@ -124,8 +127,10 @@ class MainWindow(
 
         self._build_views()
         self._build_trace_dock()
+        self._build_region_dock()
         self._build_actions()
         self._build_menus_and_toolbar()
+        self._build_region_action()
         self._build_status_bar()
         self._connect()
         self._restore_settings(auto_replan)
@@ -142,6 +147,7 @@ class MainWindow(
         self._connect_map()
         self._connect_map_tools()
         self._connect_trace()
+        self._connect_region()
         self._connect_projects()
 
     def _refresh_all(self) -> None:
@@ -162,7 +168,7 @@ class MainWindow(
         for runner in (
             self.plan_runner, self.finance_runner, self.scenario_runner, self.variant_runner,
             self.export_runner, self.project_runner, self.comparison_view.runner,
-            self.trace_runner,
+            self.trace_runner, self.region_runner,
         ):  # fmt: skip
             runner.shutdown()
 

@@ -65,6 +65,8 @@ class MapCanvas(QWidget):
         The :class:`~ui.map_scene.Feature` under the mouse, or ``None``.
     selected(object)
         The feature clicked, or ``None`` when clicking empty map.
+    activated(object)
+        The feature double-clicked (the map also zooms in), or ``None``.
     layers_changed()
         A layer was shown or hidden.
     view_changed()
@@ -73,6 +75,7 @@ class MapCanvas(QWidget):
 
     hovered = Signal(object)
     selected = Signal(object)
+    activated = Signal(object)
     layers_changed = Signal()
     view_changed = Signal()
 
@@ -395,6 +398,8 @@ class MapCanvas(QWidget):
                         painter.drawText(QPointF(x + size * 0.7, y - size * 0.6), str(text))
         if "joints" in self.visible_layers and len(scene.joints.xy) and self.scale > 1.0:
             self._paint_joints(painter, scene)
+        if "offices" in self.visible_layers and len(scene.offices.xy):
+            self._paint_offices(painter, scene)
         if "olt" in self.visible_layers and len(scene.olt):
             p = self._screen_xy(scene.olt[None, :])[0]
             rect = QRectF(p[0] - 9, p[1] - 9, 18, 18)
@@ -403,6 +408,20 @@ class MapCanvas(QWidget):
             painter.drawRoundedRect(rect, 3, 3)
             painter.setFont(_font(9, bold=True))
             _halo_text(painter, QPointF(p[0] + 13, p[1] + 5), "OLT", QColor(ms.OLT_FILL))
+
+    def _paint_offices(self, painter: QPainter, scene: MapScene) -> None:
+        """A region's central offices: the OLT's square, with their names."""
+        vis = self._visible_points(scene.offices.xy)
+        pts = self._screen_xy(scene.offices.xy[vis])
+        labels = np.asarray(scene.offices.labels, dtype=object)[vis]
+        painter.setPen(QPen(QColor("#ffffff"), 2.0))
+        painter.setBrush(QColor(ms.OFFICE_FILL))
+        for x, y in pts.tolist():
+            painter.drawRoundedRect(QRectF(x - 8, y - 8, 16, 16), 3, 3)
+        if len(pts) <= 200:
+            painter.setFont(_font(9, bold=True))
+            for (x, y), text in zip(pts.tolist(), labels.tolist(), strict=True):
+                _halo_text(painter, QPointF(x + 12, y + 5), str(text), QColor(ms.OFFICE_FILL))
 
     def _paint_joints(self, painter: QPainter, scene: MapScene) -> None:
         """Closures as small dark diamonds, distribution points as white squares."""
@@ -568,18 +587,24 @@ class MapCanvas(QWidget):
         """``(kind, label, style)`` rows of the legend for the visible layers."""
         scene = self.scene
         rows: list[tuple[str, str, Any]] = []
-        vis = self.visible_layers
         if scene is None:
             return rows
+        # Only what the scene has (a region's overview has areas and offices, no network).
+        present = {b.layer for b in scene.batches} | set(scene.layers) | {"joints", "offices"}
+        vis = self.visible_layers & present
         if self.trace is not None:
             rows.append(("line", self.trace.title, ms.LineStyle(ms.TRACE, 4.0)))
-        if "olt" in vis:
+        if "offices" in vis and len(scene.offices.xy):
+            rows.append(("olt", "Central office (OLT site)", None))
+        if "areas" in vis:
+            rows.append(("groups", "Service area (one colour each)", None))
+        if "olt" in vis and len(scene.olt):
             rows.append(("olt", "OLT", None))
         if "splitters" in vis and len(scene.splitters.xy):
             if (scene.splitters.kind < 0).any():
                 rows.append(("splitter1", "Splitter, first stage", None))
             rows.append(("splitter", "Splitter (group colour)", None))
-        if "joints" in vis:
+        if "joints" in vis and len(scene.joints.xy):
             kinds = set(scene.joints.kind.tolist())
             if 0 in kinds:
                 rows.append(("closure", "Closure (cable joint)", None))
@@ -693,7 +718,9 @@ class MapCanvas(QWidget):
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
+            feature = self.feature_at(event.position())
             self.zoom_by(2.0, event.position())
+            self.activated.emit(feature)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120.0

@@ -33,6 +33,7 @@ from ui import map_style as ms
 
 #: Toggleable layers, in drawing order, with their labels.
 LAYERS: dict[str, str] = {
+    "areas": "Service areas (region plans)",
     "streets": "Streets",
     "trenches": "Trench routes (by method)",
     "buildings": "Buildings (by splitter group)",
@@ -43,6 +44,7 @@ LAYERS: dict[str, str] = {
     "joints": "Closures and distribution points",
     "olt": "OLT",
     "unserved": "Unserved homes",
+    "offices": "Central offices (region plans)",
 }
 #: Layers shown when a plan opens.
 DEFAULT_VISIBLE = frozenset(LAYERS) - {"trenches"}
@@ -159,6 +161,10 @@ class MapScene:
     #: Names from the naming templates, once the plan's detailed design is built
     #: (:class:`~ui.map_trace.ObjectNames`); they join the features' details.
     names: Any = None
+    #: Central offices of a region plan (``kind``: index of the area's colour, -1 none).
+    offices: Symbols = field(
+        default_factory=lambda: Symbols(np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
+    )
 
     # -- hit-testing ------------------------------------------------------------
     def pick(
@@ -170,12 +176,14 @@ class MapScene:
         first, then a building containing the point, then cables and drops
         within the tolerance, then a building within it.
         """
-        shown = set(visible)
+        shown = set(visible) & set(self._trees) | ({"olt"} & set(visible))
         pt = shapely.Point(x, y)
-        near_olt = math.hypot(self.olt[0] - x, self.olt[1] - y) <= tolerance_m * 1.5
-        if "olt" in shown and len(self.olt) and near_olt:
+        near_olt = (
+            len(self.olt) and math.hypot(self.olt[0] - x, self.olt[1] - y) <= tolerance_m * 1.5
+        )
+        if "olt" in shown and near_olt:
             return self.feature("olt", 0)
-        for layer in ("splitters", "unserved", "joints"):
+        for layer in ("offices", "splitters", "unserved", "joints"):
             if layer in shown:
                 hit = self._nearest(layer, pt, tolerance_m)
                 if hit is not None:
@@ -193,6 +201,10 @@ class MapScene:
             hit = self._nearest("buildings", pt, tolerance_m)
             if hit is not None:
                 return self.feature("buildings", hit)
+        if "areas" in shown:
+            inside = self._trees["areas"].query(pt, predicate="intersects")
+            if len(inside):
+                return self.feature("areas", int(inside[0]))
         return None
 
     def _nearest(self, layer: str, pt: shapely.Point, tolerance_m: float) -> int | None:
@@ -212,6 +224,8 @@ class MapScene:
         return feature
 
     def _feature(self, kind: str, index: int) -> Feature:
+        if kind in ("areas", "offices"):
+            return self._region_feature(kind, index)
         if kind == "olt":
             row = self.layers["olt"].iloc[0]
             return Feature(
@@ -245,6 +259,35 @@ class MapScene:
             )  # fmt: skip
         msg = f"unknown map layer {kind!r}"
         raise KeyError(msg)
+
+    def _region_feature(self, kind: str, index: int) -> Feature:
+        """A service area or a central office of a region plan."""
+        if kind == "offices":
+            row = self.layers["offices"].iloc[index]
+            area = int(row["area_id"])
+            return Feature(
+                "offices", index, f"Central office {row['name']}",
+                [("Placed by", "the engine" if row["chosen_by"] == "engine" else "the user"),
+                 ("Service area", f"{area}" if area else "none (serves no home)")],
+                geometry=row.geometry,
+            )  # fmt: skip
+        row = self.layers["areas"].iloc[index]
+        rows = [("Central office", str(row["central_office"])), ("Status", str(row["status"]))]
+        if str(row["status"]) == "planned":
+            rows += [
+                ("Homes passed", f"{int(row['homes_passed']):,}"),
+                ("Homes unserved", f"{int(row['homes_unserved']):,}"),
+                ("Capex", f"{float(row['capex_eur']):,.0f} EUR"),
+            ]
+            gap = row.get("gap_to_lower_bound")
+            if gap is not None and np.isfinite(gap):
+                rows.append(("Gap to its lower bound", f"{100 * float(gap):.1f} %"))
+            rows.append(("Open", "double-click the area, or pick it in the Region list"))
+        else:
+            rows.append(("Error", str(row.get("error", ""))))
+        return Feature(
+            "areas", index, f"Service area {int(row['area_id'])}", rows, geometry=row.geometry
+        )
 
     def _building_feature(self, index: int) -> Feature:
         row = self.layers["buildings"].iloc[index]
@@ -382,38 +425,57 @@ def build_scene(
     layers = plan_layers(plan, wgs84=False)
     step()
     d = plan.district
+    return scene_from_layers(
+        layers, d.name, d.attribution, plan.params.budget_db, d.bounds_xy, check
+    )
+
+
+def scene_from_layers(
+    layers: dict[str, gpd.GeoDataFrame],
+    name: str,
+    attribution: str,
+    budget_db: float,
+    fallback_bounds: tuple[float, float, float, float] | None = None,
+    check: Check | None = None,
+) -> MapScene:
+    """Prepare a plan's map layers for drawing (a plan in memory or read from a GeoPackage).
+
+    Parameters
+    ----------
+    layers
+        The layers of :func:`fttx_planner.export.plan_layers` in a metric CRS
+        (``closures``, ``fdps`` and ``unserved`` may be missing).
+    name, attribution
+        Drawn on the map.
+    budget_db
+        The loss budget the buildings' details compare with.
+    fallback_bounds
+        ``(minx, miny, maxx, maxy)`` when there are no buildings or trenches.
+    check
+        Called between steps; may raise to cancel.
+    """
+    step = check or (lambda: None)
+    layers = dict(layers)
     # The planned area: buildings and the network (streets at the edge of the
     # extract may reach much farther; they are drawn, but fitting shows the plan).
     extent = [
-        layers[name].total_bounds
-        for name in ("buildings", "trenches")
-        if len(layers[name]) and np.isfinite(layers[name].total_bounds).all()
+        layers[layer].total_bounds
+        for layer in ("buildings", "trenches")
+        if len(layers[layer]) and np.isfinite(layers[layer].total_bounds).all()
     ]
     if extent:
         e = np.asarray(extent)
         minx, miny = float(e[:, 0].min()), float(e[:, 1].min())
         maxx, maxy = float(e[:, 2].max()), float(e[:, 3].max())
     else:
-        minx, miny, maxx, maxy = d.bounds_xy
+        minx, miny, maxx, maxy = fallback_bounds or (0.0, 0.0, 100.0, 100.0)
     pad = max(maxx - minx, maxy - miny, 50.0) * 0.04
     bounds = QRectF(minx - pad, miny - pad, (maxx - minx) + 2 * pad, (maxy - miny) + 2 * pad)
     batches: list[Batch] = []
 
     # Streets, by class.
     streets = layers["streets"]
-    hw = streets["highway"].astype(str).to_numpy()
-    cls = np.where(
-        np.isin(hw, list(ms.MAJOR_HIGHWAYS)), 0, np.where(np.isin(hw, list(ms.PATH_HIGHWAYS)), 2, 1)
-    )
-    street_styles = {
-        2: ms.LineStyle(ms.STREET_PATH, 1.0),
-        1: ms.LineStyle(ms.STREET_MINOR, 2.2),
-        0: ms.LineStyle(ms.STREET_MAJOR, 3.4),
-    }
-    for k in (2, 1, 0):
-        sel = cls == k
-        if sel.any():
-            batches.append(_line_batch("streets", street_styles[k], streets.geometry.values[sel]))
+    batches += street_batches(streets)
     step()
 
     # Trench routes by civil method (soft casing under the cables).
@@ -507,15 +569,33 @@ def build_scene(
         splitters=Symbols(sp_xy, sp_kind, site_labels(sp_xy, [str(x) for x in sp["label"]])),
         olt=np.asarray(olt_xy, dtype=float),
         unserved=un_xy,
-        attribution=d.attribution,
-        district_name=d.name,
+        attribution=attribution,
+        district_name=name,
         layers=layers,
         group_colour=group_colour,
-        budget_db=plan.params.budget_db,
+        budget_db=budget_db,
         trench_methods=frozenset(str(m) for m in np.unique(method)),
         _trees=trees,
         joints=Symbols(joint_xy, joint_kind),
     )
+
+
+def street_batches(streets: gpd.GeoDataFrame) -> list[Batch]:
+    """The streets by class (paths, minor, major: wider on top), a batch each."""
+    hw = streets["highway"].astype(str).to_numpy()
+    cls = np.where(
+        np.isin(hw, list(ms.MAJOR_HIGHWAYS)), 0, np.where(np.isin(hw, list(ms.PATH_HIGHWAYS)), 2, 1)
+    )
+    street_styles = {
+        2: ms.LineStyle(ms.STREET_PATH, 1.0),
+        1: ms.LineStyle(ms.STREET_MINOR, 2.2),
+        0: ms.LineStyle(ms.STREET_MAJOR, 3.4),
+    }
+    return [
+        _line_batch("streets", street_styles[k], streets.geometry.values[cls == k])
+        for k in (2, 1, 0)
+        if (cls == k).any()
+    ]
 
 
 def site_labels(xy: np.ndarray, labels: list[str]) -> list[str]:

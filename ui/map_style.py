@@ -102,3 +102,13 @@ def group_fill(index: int) -> FillStyle:
 
 
 UNSERVED_STYLE = FillStyle(UNSERVED_FILL, UNSERVED_EDGE, 1.2)
+
+#: Outlines of a region's service areas, and its central offices.
+AREA_EDGE = "#37474f"
+OFFICE_FILL = pal.OLT_FILL
+
+
+def area_fill(index: int) -> FillStyle:
+    """A service area's fill: its colour of the group palette, lighter, so streets show."""
+    fill = QColor(GROUP_FILLS[index % len(GROUP_FILLS)]).lighter(112)
+    return FillStyle(fill.name(), AREA_EDGE)

@@ -234,3 +234,63 @@ def test_files_in_two_utm_zones_are_stitched_in_one(tmp_path: Path) -> None:
     assert stitched.buildings.osm_id.tolist() == whole.buildings.osm_id.tolist()
     # Lengths agree to the projection's scale difference.
     assert stitched.streets.total_length_m == pytest.approx(whole.streets.total_length_m, rel=1e-3)
+
+
+def _osmium_extract(src: Path, target: Path, lon_range: tuple[float, float]) -> Path:
+    """The ``complete_ways`` extract of ``src`` between two longitudes, as osmium writes it.
+
+    The nodes inside, the ways with a node inside and all their nodes, and the
+    relations with such a member.
+    """
+    import osmium
+
+    inside = {
+        o.id
+        for o in osmium.FileProcessor(str(src), osmium.osm.NODE)
+        if o.location.valid() and lon_range[0] <= o.location.lon <= lon_range[1]
+    }
+    ways: set[int] = set()
+    nodes = set(inside)
+    for o in osmium.FileProcessor(str(src), osmium.osm.WAY):
+        refs = [n.ref for n in o.nodes]
+        if inside.intersection(refs):
+            ways.add(o.id)
+            nodes.update(refs)
+    writer = osmium.SimpleWriter(str(target))
+    try:
+        for o in osmium.FileProcessor(str(src)):
+            if o.is_node() and o.id in nodes:
+                writer.add_node(o)
+            elif o.is_way() and o.id in ways:
+                writer.add_way(o)
+            elif o.is_relation() and any(
+                (m.type == "n" and m.ref in inside) or (m.type == "w" and m.ref in ways)
+                for m in o.members
+            ):
+                writer.add_relation(o)
+    finally:
+        writer.close()
+    return target
+
+
+def test_real_extract_cut_in_two_stitches_back(tmp_path: Path) -> None:
+    # Balzers (Liechtenstein), cut at 9.50 degrees east with a 120 m overlap.
+    src = Path(__file__).parents[2] / "sample_cities" / "liechtenstein_balzers"
+    src = next(src.glob("*.osm*"))
+    folder = tmp_path / "balzers"
+    folder.mkdir()
+    _osmium_extract(src, folder / "west.osm.pbf", (-180.0, 9.5008))
+    _osmium_extract(src, folder / "east.osm.pbf", (9.4992, 180.0))
+    whole = load_osm(src)
+    (stitched,) = load_region(folder)
+    assert _parts(stitched) == _parts(whole)
+    assert stitched.streets.node_osm_id.tolist() == whole.streets.node_osm_id.tolist()
+    assert _edges(stitched) == _edges(whole)
+    # Each street drawn in its way's direction, as the loader draws it.
+    s, w = stitched.streets, whole.streets
+    ids = s.node_osm_id
+    drawn = {(int(ids[u]), int(ids[v])) for u, v in zip(s.edge_u, s.edge_v, strict=True)}
+    assert drawn == {(int(ids[u]), int(ids[v])) for u, v in zip(w.edge_u, w.edge_v, strict=True)}
+    assert sorted(stitched.buildings.osm_id) == sorted(whole.buildings.osm_id)
+    assert stitched.addresses is not None and whole.addresses is not None
+    assert len(stitched.addresses) == len(whole.addresses)

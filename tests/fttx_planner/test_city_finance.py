@@ -115,3 +115,31 @@ def test_architectures_in_finance() -> None:
     assert result.capex["p2p_ethernet"].label == "grid: p2p_ethernet"
     alone = compare(result.capex["gpon_b_plus"])
     assert gpon["npv_eur"] == pytest.approx(alone["separated"].npv_eur("NP"))
+
+
+def test_finance_cli_on_a_city_plan(city, tmp_path, capsys) -> None:
+    import argparse
+    import csv
+    import json
+
+    from models.cli import add_finance_arguments, run_finance
+
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "summary.json").write_text(json.dumps(city.summary()))
+    parser = argparse.ArgumentParser()
+    add_finance_arguments(parser)
+    out = tmp_path / "fin"
+    args = parser.parse_args(["--plan", str(plan), "--out", str(out), "--draws", "20",
+                              "--no-charts"])  # fmt: skip
+    assert run_finance(args) == 0
+    assert "Smart-city layer: 2 endpoints served in 2 classes" in capsys.readouterr().out
+    with (out / "smart_city.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    city_rows = [r for r in rows if r["actor"] == "city"]
+    assert len(city_rows) == 4
+    assert all(float(r["npv_without_eur"]) == 0.0 for r in city_rows)
+    for r in rows:
+        assert float(r["effect_eur"]) == pytest.approx(
+            float(r["npv_eur"]) - float(r["npv_without_eur"]), abs=1e-3
+        )

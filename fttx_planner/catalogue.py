@@ -218,8 +218,13 @@ def _check_row(row: dict[str, str], line: int, seen: set[str]) -> list[str]:
             "is not a number"
         )
     else:
-        if not math.isfinite(cost) or cost < 0:
-            problems.append(f"line {line} ({name}): negative or invalid cost {cost}")
+        if not math.isfinite(cost):  # nan, inf, or digits beyond a float ("1e400")
+            problems.append(
+                f"line {line} ({name}): unit_cost_eur {short(row.get('unit_cost_eur'), 40)} "
+                "is not a finite number"
+            )
+        elif cost < 0:
+            problems.append(f"line {line} ({name}): negative cost {cost:g}")
         elif cost > MAX_UNIT_COST_EUR:
             problems.append(
                 f"line {line} ({name}): unit cost {cost:g} EUR is above the "

@@ -361,7 +361,7 @@ def _problem(err: Any, label: str = "") -> str:
     if err["type"] == "finite_number":
         return f"{label}{short(loc, 40)}: {value} is not a finite number"
     if err["type"] == "extra_forbidden":
-        return f"{label}{name}: unknown parameter ({msg})"
+        return f"{label}{name}: unknown parameter"
     if isinstance(value, dict | list) or err["type"] == "value_error":  # the message says it
         return f"{label}{name}: {msg}"
     return f"{label}{name} = {short(value, 40)}: {msg}"

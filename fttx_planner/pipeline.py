@@ -78,6 +78,7 @@ def _first_problem(model: Callable[..., object], section: dict[str, Any], name: 
         model(**section)
     except FttxError as exc:
         text = str(exc).removeprefix(f"[{name}] ").removeprefix(f"{name}.")
+        text = text.replace("Extra inputs are not permitted", "unknown parameter")
         return f"[{name}] {clip(text, 200)}"
     return ""
 

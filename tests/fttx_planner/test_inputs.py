@@ -344,7 +344,7 @@ def _catalogue_with(tmp_path: Path, old: str, new: str, extra: str = "") -> Path
     ("cost", "message"),
     [
         ("1e308", r"line 3 \(trench_footway\): unit cost 1e\+308 EUR is above the 10,000,000"),
-        ("inf", r"line 3 \(trench_footway\): negative or invalid cost inf"),
+        ("inf", r"line 3 \(trench_footway\): unit_cost_eur 'inf' is not a finite number"),
         ("9" * 1000 + "x", r"unit_cost_eur '9{30,}\.\.\. \(1001 characters\) is not a number"),
     ],
 )

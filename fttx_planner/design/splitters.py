@@ -325,7 +325,6 @@ def optimal_partition(
     """
     n = len(parent)
     d_max = costs.max_open
-    inf = np.inf
     homes = np.zeros(n, dtype=np.int64)
     for node, its in items_at.items():
         homes[node] = sum(ld for _, ld in its)
@@ -360,13 +359,17 @@ def optimal_partition(
                 prefixes.append((a0, a1))
             f_arr.pop(ch[0])
         else:
-            a0, a1 = np.zeros(1), np.full(1, inf)
+            a0, a1 = _LEAF
         h = int(homes[v])
-        g0 = np.concatenate([np.full(h, inf), a0])
-        g1 = np.concatenate([np.full(h, inf), a1])
+        if h:
+            pad = _infinities(h)
+            g0 = np.concatenate([pad, a0])
+            g1 = np.concatenate([pad, a1])
+        else:
+            g0, g1 = a0, a1
         t_len = len(g0)
-        k_cost, kc, kc_strict = covers.get(t_len, int(base_k[v]))
-        h0, h1 = _decide(g0, g1, kc, kc_strict, bool(is_fed[v]))
+        k_cost, kc_strict = covers.get(t_len, int(base_k[v]))
+        h0, h1 = _decide(g0, g1, kc_strict, bool(is_fed[v]))
         memo[v] = (g0, g1, k_cost, prefixes)
         if v == root:
             break
@@ -377,8 +380,8 @@ def optimal_partition(
 
     # Top down: each node's decision and its children's states.
     g0, g1, k_cost, _ = memo[root]
-    _, kc, kc_strict = covers.get(len(g0), int(base_k[root]))
-    h0, h1 = _decide(g0, g1, kc, kc_strict, bool(is_fed[root]))
+    _, kc_strict = covers.get(len(g0), int(base_k[root]))
+    h0, h1 = _decide(g0, g1, kc_strict, bool(is_fed[root]))
     state = {root: (0 if h0[0] <= h1[0] else 1, 0)}
     cover = np.zeros(n, dtype=np.int64)
     n_split = np.zeros(n, dtype=np.int64)
@@ -413,6 +416,7 @@ def _with_edge(
     costs: PartitionCosts,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Add an edge's cables to a node's cost by (flag, open homes)."""
+    r_idx = r_idx[: len(h0)]
     dist = table[base + r_idx] * length
     if costs.upstream_in_distribution:
         return h0 + dist, h1 + table[base + r_idx + 1] * length
@@ -421,17 +425,17 @@ def _with_edge(
 
 class _CoverCosts:
     """Cost of serving ``c`` open homes at a node, by array length and the
-    splitters already there, with the (homes passed up, open homes) matrices
+    splitters already there, with the (homes passed up, open homes) matrix
     the decision needs; cached, as most nodes share them."""
 
     def __init__(self, capacity: int, costs: PartitionCosts) -> None:
         self.capacity = capacity
         self.costs = costs
-        self._cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._cache: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
 
-    def get(self, t_len: int, base_k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``k_cost[c]`` and the matrices ``K[r, t] = k_cost[t - r]`` (``t >= r``,
-        and ``t > r``), infinite elsewhere."""
+    def get(self, t_len: int, base_k: int) -> tuple[np.ndarray, np.ndarray]:
+        """``k_cost[c]`` and the matrix ``K[r, t] = k_cost[t - r]`` for
+        ``t > r``, infinite elsewhere."""
         key = (t_len, base_k)
         hit = self._cache.get(key)
         if hit is not None:
@@ -440,18 +444,17 @@ class _CoverCosts:
         k = -(-np.arange(t_len) // self.capacity)
         site = costs.site_eur(k + base_k) - costs.site_eur(np.array(base_k))
         k_cost = k * costs.splitter_eur + site
-        r = np.arange(costs.max_open + 1)[:, None]
+        # No more homes can pass up than there are open: rows stop at t_len.
+        r = np.arange(min(costs.max_open + 1, t_len))[:, None]
         c = np.arange(t_len)[None, :] - r
-        kc = np.where(c >= 0, k_cost[np.clip(c, 0, t_len - 1)], np.inf)
-        kc_strict = np.where(c > 0, kc, np.inf)
-        self._cache[key] = (k_cost, kc, kc_strict)
+        kc_strict = np.where(c > 0, k_cost[np.clip(c, 0, t_len - 1)], np.inf)
+        self._cache[key] = (k_cost, kc_strict)
         return self._cache[key]
 
 
 def _decide(
     g0: np.ndarray,
     g1: np.ndarray,
-    kc: np.ndarray,
     kc_strict: np.ndarray,
     fed: bool,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -459,14 +462,12 @@ def _decide(
 
     ``g0[t]``/``g1[t]``: cost with ``t`` open homes at the node and no/some
     splitter below. Serving ``t - r`` of them here leaves ``r`` to pass up
-    (``kc[r, t]``: the cost of that service; ``kc_strict`` without ``t == r``).
+    (``kc_strict[r, t]``: the cost of that service for ``t > r``; serving
+    none costs nothing).
     """
-    d1 = kc.shape[0]
-    t_len = len(g0)
-    h1 = np.minimum((g1[None, :] + kc).min(axis=1), (g0[None, :] + kc_strict).min(axis=1))
-    diag0 = np.full(d1, np.inf)
-    m = min(d1, t_len)
-    diag0[:m] = g0[:m]
+    d1 = kc_strict.shape[0]
+    h1 = np.minimum((np.minimum(g0, g1)[None, :] + kc_strict).min(axis=1), g1[:d1])
+    diag0 = g0[:d1]  # d1 <= t_len (see _CoverCosts.get)
     if fed:
         return np.full(d1, np.inf), np.minimum(h1, diag0)
     return diag0, h1
@@ -492,14 +493,34 @@ def _choose(
     return r + i1, 1
 
 
+#: Infinities to pad with, and a leaf's (no splitter below, some) costs.
+_INF = np.full(512, np.inf)
+_LEAF = (np.zeros(1), np.full(1, np.inf))
+for _arr in (_INF, *_LEAF):
+    _arr.flags.writeable = False
+
+
+def _infinities(n: int) -> np.ndarray:
+    """``n`` infinities (a read-only view when short)."""
+    return _INF[:n] if n <= len(_INF) else np.full(n, np.inf)
+
+
+_CONV_INDEX: dict[tuple[int, int], np.ndarray] = {}
+
+
 def _conv(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Min-plus convolution."""
+    """Min-plus convolution: ``out[k] = min over i of a[k - i] + b[i]``."""
     na, nb = len(a), len(b)
-    rows = np.arange(na)[:, None]
-    cols = rows + np.arange(nb)[None, :]
-    out = np.full((na, na + nb - 1), np.inf)
-    out[np.broadcast_to(rows, cols.shape), cols] = a[:, None] + b[None, :]
-    return out.min(axis=0)
+    if nb > na:
+        a, b, na, nb = b, a, nb, na
+    # Row i of the gather is a shifted by i, padded with infinity.
+    idx = _CONV_INDEX.get((na, nb))
+    if idx is None:
+        idx = np.arange(na + nb - 1)[None, :] - np.arange(nb)[:, None] + nb - 1
+        _CONV_INDEX[(na, nb)] = idx
+    pad = _infinities(nb - 1)
+    padded = np.concatenate([pad, a, pad])
+    return (padded[idx] + b[:, None]).min(axis=0)
 
 
 def _conv_pair(
@@ -507,7 +528,8 @@ def _conv_pair(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Combine two subtrees' (no splitter below, some splitter below) costs."""
     c0 = _conv(a0, b0)
-    c1 = np.minimum(np.minimum(_conv(a0, b1), _conv(a1, b0)), _conv(a1, b1))
+    # Some splitter below: (any, some) or (some, none below the second).
+    c1 = np.minimum(_conv(np.minimum(a0, a1), b1), _conv(a1, b0))
     return c0, c1
 
 
@@ -518,7 +540,7 @@ def _split(
     best = (np.inf, 0, 0, 0, 0)
     b = np.arange(min(d_max, t) + 1)
     a = t - b
-    ok = a < len(p0)
+    ok = (a < len(p0)) & (b < len(c0))
     b, a = b[ok], a[ok]
     combos = [(0, 0)] if flag == 0 else [(0, 1), (1, 0), (1, 1)]
     for fa, fb in combos:

@@ -157,3 +157,92 @@ def test_for_stage_prices() -> None:
     assert first.splitter_eur > cat.cost("splitter_1x4") + splice2
     assert first.max_open == OPEN_PER_CAPACITY * 4
     assert last.max_open == OPEN_PER_CAPACITY * p.homes_per_splitter
+
+
+# Chains of bare nodes around a fork, with an existing splitter at a chain end:
+# 0 - 1 - 2 - 3 < (4 - 5) and (6 - 7 - 8).
+CHAIN_ORDER = np.arange(9)
+CHAIN_PARENT = np.array([-1, 0, 1, 2, 3, 4, 3, 6, 7])
+CHAIN_PEDGE = np.array([-1, 0, 1, 2, 3, 4, 5, 6, 7])
+
+
+def _chain_cost(
+    groups: list[Group],
+    lengths: np.ndarray,
+    items_at: dict,
+    base: np.ndarray,
+    costs: PartitionCosts,
+) -> float:
+    """The dynamic program's cost with existing splitters ``base`` (fed) at some nodes."""
+    node_of = {k: node for node, its in items_at.items() for k, _ in its}
+    parent = CHAIN_PARENT
+    k = np.zeros(9, dtype=np.int64)
+    dist = np.zeros(9, dtype=np.int64)
+    feeder = np.zeros(9, dtype=bool)
+    for g in groups:
+        k[g.node] += 1
+        for key, ld in g.members:
+            for x in ancestors(parent, node_of[key]):
+                if x == g.node:
+                    break
+                dist[x] += ld
+    for x in np.flatnonzero((k + base) > 0):
+        for y in ancestors(parent, int(x))[:-1]:
+            feeder[y] = True
+    total = float(
+        (k * costs.splitter_eur).sum() + (costs.site_eur(k + base) - costs.site_eur(base)).sum()
+    )
+    for x in range(1, 9):
+        total += lengths[CHAIN_PEDGE[x]] * (
+            costs.cable_eur_per_m[dist[x]] + costs.feeder_eur_per_m * feeder[x]
+        )
+    return total
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_dynamic_program_is_optimal_on_folded_chains(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    cap = 3
+    costs = PartitionCosts(
+        splitter_eur=150.0,
+        closure_eur=300.0,
+        cabinet_eur=1500.0,
+        cabinet_min=2,
+        cable_eur_per_m=cable_cost_table(Catalogue.default(), 20),
+        feeder_eur_per_m=2.7,
+        max_open=20,
+    )
+    lengths = rng.uniform(5.0, 400.0, 8)
+    loads = rng.integers(1, 3, 3)
+    items_at = {
+        int(node): [(100 + int(node), int(ld))] for node, ld in zip((5, 8, 4), loads, strict=True)
+    }
+    base = np.zeros(9, dtype=np.int64)
+    if seed % 2:
+        base[8] = 1  # a splitter already at the end of a chain: its site differs
+    groups = optimal_partition(
+        CHAIN_ORDER,
+        CHAIN_PARENT,
+        CHAIN_PEDGE,
+        lengths,
+        items_at,
+        cap,
+        costs,
+        site_splitters=base,
+        fed=base > 0,
+    )
+    check_groups(groups, CHAIN_PARENT, items_at, cap)
+    got = _chain_cost(groups, lengths, items_at, base, costs)
+    units = [(key, node) for node, its in items_at.items() for key, ld in its for _ in range(ld)]
+    best = math.inf
+    for choice in itertools.product(*[ancestors(CHAIN_PARENT, node) for _, node in units]):
+        per_node: dict[int, list[int]] = {}
+        for (key, _), site in zip(units, choice, strict=True):
+            per_node.setdefault(site, []).append(key)
+        groups_bf = []
+        for site, keys in per_node.items():
+            for i in range(0, len(keys), cap):
+                chunk = keys[i : i + cap]
+                groups_bf.append(Group(site, [(k, chunk.count(k)) for k in sorted(set(chunk))]))
+        best = min(best, _chain_cost(groups_bf, lengths, items_at, base, costs))
+    assert got == pytest.approx(best)

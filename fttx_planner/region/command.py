@@ -13,8 +13,9 @@ NAME = "region"
 _HELP = """\
 Plan a region as service areas around several central offices (OLT sites).
 
-SOURCE is an OpenStreetMap file (or sample city name), or a folder of OSM
-files, each one part of the region. Every home goes to the central office
+SOURCE is an OpenStreetMap file (or sample city name), or a folder of
+adjacent OSM files (tiles, which may overlap): files that touch are stitched
+at their borders into one part of the region. Every home goes to the central office
 nearest along the streets within the fibre reach (loss budget and 20 km GPON
 logical reach); each service area is planned as its own district with its
 OLT at its central office, one task per area on dask.distributed (a local
@@ -24,8 +25,9 @@ must see --out), and the outputs are merged as the areas finish.
 Outputs in --out DIR: plan.gpkg (every area's layers with an area_id, plus
 service_areas, central_offices and streets), bom.csv, summary.json (with the
 regional lower bound and the partition bound, see docs/region.md), areas.csv
-(one row per area) and areas/area_NNNN/ (each area's own GeoPackage, BOM,
-splitters and summary). An area that fails is reported with its error; the
+(one row per area), areas/area_NNNN/ (each area's own GeoPackage, BOM,
+splitters and summary) and manifest.json (written last: what a viewer loads
+first and where each area's files are). An area that fails is reported with its error; the
 others still finish (exit status 1 then).
 
 With --infra FILE (existing ducts and pole routes) the region is brownfield:
@@ -101,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
         params = params.model_copy(update={"deployment": Deployment.BROWNFIELD})
     catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
     districts = load_region(args.source)
+    for d in districts:
+        if Path(d.source).is_dir() and d.warnings:  # stitched: its first line says what
+            print(f"{d.name}: {d.warnings[0]}")
     if args.infra is not None:
         load_infrastructure(args.infra, districts[0].crs)  # its errors, before the cluster
     bar = _AreaBar(args.quiet)

@@ -196,10 +196,13 @@ def test_folder_plans_like_the_whole_file(town_files: tuple[Path, Path]) -> None
     ]
 
 
-def test_one_service_area_spans_both_files(town_files: tuple[Path, Path], tmp_path: Path) -> None:
+def test_one_service_area_spans_both_files(
+    town_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _, folder = town_files
     out = tmp_path / "out"
     assert main(["region", str(folder), "--out", str(out), "--co-count", "1", "--quiet"]) == 0
+    assert "tiles (2 files): 2 files stitched at their borders" in capsys.readouterr().out
     plan = plan_region(folder, co_count=1)
     (area,) = plan.areas
     (district,) = load_region(folder)

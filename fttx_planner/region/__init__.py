@@ -14,8 +14,12 @@ merge
     the merged BOM and the region summary.
 layers
     service-area, central-office and merged map layers; the region's GeoPackage.
+manifest
+    ``manifest.json``: what a viewer loads first, and each area's own files.
 inputs
     the region to plan: an OSM file, a folder of them, or districts.
+stitch
+    the files of a folder that touch, joined at their borders into one part.
 planner
     :func:`plan_region`: split, plan each area (on a ``distributed.Client``), merge.
 command
@@ -32,6 +36,7 @@ from fttx_planner.region.sites import (
     co_cost_eur,
     load_central_offices,
 )
+from fttx_planner.region.stitch import stitch_districts
 from fttx_planner.region.tasks import AreaResult, plan_area
 
 __all__ = [
@@ -47,4 +52,5 @@ __all__ = [
     "plan_area",
     "plan_region",
     "split_region",
+    "stitch_districts",
 ]

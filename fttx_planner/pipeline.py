@@ -83,6 +83,22 @@ def _first_problem(model: Callable[..., object], section: dict[str, Any], name: 
     return ""
 
 
+def _check_layer_files(premises_file: str | Path | None, infra_file: str | Path | None) -> None:
+    """Refuse a missing, oversized or non-regular premises or infrastructure file at once.
+
+    Their readers need the district (its CRS) and check the same again;
+    this only brings a wrong path forward, before a large district is loaded.
+    """
+    from fttx_planner.demand.register import MAX_REGISTER_BYTES, RegisterError
+    from fttx_planner.input_files import check_input_file
+    from fttx_planner.network.infra import MAX_INFRA_BYTES
+
+    if premises_file is not None:
+        check_input_file(premises_file, "premises register", MAX_REGISTER_BYTES, RegisterError)
+    if infra_file is not None:
+        check_input_file(infra_file, "infrastructure layer", MAX_INFRA_BYTES)
+
+
 def existing_infra(district: District, infra_file: str | Path) -> ExistingInfra:
     """Existing ducts and pole routes of a layer file, matched to the district's streets."""
     return load_existing_infra(district, infra_file)[0]
@@ -169,6 +185,7 @@ def run_plan(
         params = load_params_file(params_file) if params_file else DesignParams()
     if catalogue is None:
         catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
+    _check_layer_files(premises_file, infra_file)
     scenario = None
     if isinstance(district_arg, District):
         district = district_arg

@@ -54,3 +54,15 @@ def test_report_reads_the_finance_file_before_planning(
     assert main([*base, "--finance-params", str(bad), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "arpu_eur_per_month" in err and "missing.osm" not in err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("--premises", "Premises register not found"), ("--infra", "Infrastructure layer not found")],
+)
+def test_a_wrong_layer_path_is_reported_before_the_district(
+    option: str, message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["plan", str(tmp_path / "missing.osm"), "--out", str(tmp_path / "o")]
+    err = _error([*args, option, str(tmp_path / "nope.geojson")], capsys)
+    assert message in err and "missing.osm" not in err

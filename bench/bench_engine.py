@@ -31,7 +31,7 @@ STAGES = {
 
 _CHILD = r"""
 import json, resource, sys, time
-kind, arg = sys.argv[1], sys.argv[2]
+kind, arg, stage1 = sys.argv[1], sys.argv[2], int(sys.argv[3])
 t = time.perf_counter()
 if kind == "sample":
     from fttx_planner.samples import load_sample
@@ -42,8 +42,10 @@ else:
 load_s = time.perf_counter() - t
 rss_load = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 from fttx_planner.design.planner import plan_district
+from fttx_planner.params import DesignParams
+params = DesignParams(split_ratio=64, stage1_ratio=4) if stage1 > 1 else DesignParams()
 t = time.perf_counter()
-plan = plan_district(district)
+plan = plan_district(district, params)
 total = time.perf_counter() - t
 print(json.dumps({
     "buildings": len(district.buildings), "homes": plan.homes_passed,
@@ -54,10 +56,13 @@ print(json.dumps({
 """
 
 
-def run_case(kind: str, arg: str) -> dict[str, object]:
+def run_case(kind: str, arg: str, stage1: int = 1) -> dict[str, object]:
     """Run one case in a subprocess and return its figures."""
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, kind, arg], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _CHILD, kind, arg, str(stage1)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -68,21 +73,26 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sizes", type=int, nargs="*", default=[1000, 10000, 100000])
     ap.add_argument("--samples", nargs="*", default=None)
+    ap.add_argument(
+        "--two-stage", action="store_true", help="plan 1:4 + 1:16 cascades instead of 1:32"
+    )
     args = ap.parse_args()
+    stage1 = 4 if args.two_stage else 1
     from fttx_planner.samples import sample_slugs
 
     cases = [("sample", s) for s in (args.samples if args.samples is not None else sample_slugs())]
     cases += [("synthetic", str(n)) for n in args.sizes]
     print(
         f"machine: {platform.processor() or platform.machine()}, {platform.system()}, "
-        f"Python {platform.python_version()}, date {date.today()}"
+        f"Python {platform.python_version()}, date {date.today()}, "
+        + ("1:4 + 1:16" if args.two_stage else "1:32, one stage")
     )
     head = ["case", "buildings", "homes", "load s"] + [STAGES[s] + " s" for s in STAGES]
     head += ["plan total s", "peak MB"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for kind, arg in cases:
-        runs = [run_case(kind, arg) for _ in range(args.repeats)]
+        runs = [run_case(kind, arg, stage1) for _ in range(args.repeats)]
 
         def med(key: str, runs: list[dict[str, object]] = runs) -> float:
             return statistics.median(float(r[key]) for r in runs)  # type: ignore[arg-type]

@@ -65,6 +65,8 @@ class MapCanvas(QWidget):
         The :class:`~ui.map_scene.Feature` under the mouse, or ``None``.
     selected(object)
         The feature clicked, or ``None`` when clicking empty map.
+    scene_changed()
+        Another scene is shown (a new plan, a region, an area of it).
     activated(object)
         The feature double-clicked (the map also zooms in), or ``None``.
     layers_changed()
@@ -76,6 +78,7 @@ class MapCanvas(QWidget):
     hovered = Signal(object)
     selected = Signal(object)
     activated = Signal(object)
+    scene_changed = Signal()
     layers_changed = Signal()
     view_changed = Signal()
 
@@ -129,6 +132,8 @@ class MapCanvas(QWidget):
             if not (keep_view if keep_view is not None else same):
                 self.fit_to_district()
         self.update()
+        if scene is not old:
+            self.scene_changed.emit()
 
     def set_message(self, text: str) -> None:
         """Text shown when there is no scene."""

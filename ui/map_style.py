@@ -34,8 +34,9 @@ SPLITTER_EDGE = pal.SPLITTER_EDGE
 SPLITTER_STAGE1 = pal.SPLITTER_STAGE1
 HIGHLIGHT = "#ffab00"
 #: A traced path and the premises behind a splitter or port (click-to-trace).
-TRACE = "#d81b60"
-TRACE_FILL = "#f8bbd0"
+#: Violet: apart from the red feeder, the blue distribution and the orange selection.
+TRACE = "#8e24aa"
+TRACE_FILL = "#e1bee7"
 
 #: Street classes drawn wider.
 MAJOR_HIGHWAYS = frozenset(pal.MAJOR_HIGHWAYS)

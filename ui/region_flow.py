@@ -154,6 +154,7 @@ class RegionFlow(WindowBase):
             self.region_dock.show()
             self.region_dock.raise_()
             self.canvas.set_scene(result.scene, keep_view=False)
+            self.details.show_feature(None)
             self.set_status(
                 f"Region {result.name}: {len(result.areas)} service areas "
                 "(double-click one to open it)"
@@ -161,6 +162,7 @@ class RegionFlow(WindowBase):
             return
         self.region_area = result
         self.canvas.set_scene(result.scene, keep_view=False)
+        self.details.show_feature(None)
         s = result.summary
         homes = s.get("homes", {}).get("passed")
         capex = s.get("capex_eur", {}).get("total")

@@ -61,6 +61,7 @@ class TraceFlow(WindowBase):
         """Build the detail after each plan; trace what is clicked."""
         self.session.plan_changed.connect(self._start_trace_index)
         self.canvas.selected.connect(self._on_trace_select)
+        self.canvas.scene_changed.connect(self._on_scene_changed)
         self.trace_panel.port_chosen.connect(self.trace_port)
         self.trace_runner.finished.connect(self._on_trace_index)
         self.trace_runner.failed.connect(self._on_trace_index_failed)
@@ -95,6 +96,14 @@ class TraceFlow(WindowBase):
         pending, self._trace_pending = self._trace_pending, None
         if pending is not None and self.canvas.selected_feature is pending:
             self._on_trace_select(pending)
+
+    def _on_scene_changed(self) -> None:
+        """Another map shown: the trace of the last one goes (and its dock with a region)."""
+        self._trace_pending = None
+        if self.canvas.scene is not self.session.scene:
+            self.trace_dock.hide()
+        if self.trace_panel.building is not None or self.trace_panel.behind is not None:
+            self.trace_panel.show_message(HINT)
 
     def _on_trace_index_failed(self, message: str) -> None:
         self._trace_error = message
@@ -164,4 +173,5 @@ class TraceFlow(WindowBase):
     def _show_trace_dock(self) -> None:
         if not self.trace_dock.isVisible():
             self.trace_dock.show()
-            self.resizeDocks([self.trace_dock], [240], Qt.Orientation.Vertical)
+            height = max(200, min(320, self.height() // 3))
+            self.resizeDocks([self.trace_dock], [height], Qt.Orientation.Vertical)

@@ -93,6 +93,7 @@ def test_open_region_in_the_window(qtbot: Any, make_window: Any, region_dir: Pat
     assert window.region is not None
     assert window.canvas.scene is window.region.scene
     assert window.region_dock.isVisible()
+    assert not window.trace_dock.isVisible()  # a region has no trace
     panel = window.region_panel
     assert panel.table.source.rowCount() == 3
     labels = [label for _, label, _ in window.canvas.legend_entries()]

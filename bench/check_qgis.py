@@ -96,6 +96,12 @@ def check(folder: Path) -> int:
             if name == "layer_styles":
                 continue
             layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
+            if layer.isValid() and not layer.isSpatial():  # a table (the detailed design's)
+                print(f"  {name:12s} valid=True features={layer.featureCount():6d} table, "
+                      f"fields={len(layer.fields())}")  # fmt: skip
+                if layer.featureCount() == 0:
+                    problems.append(f"{name}: an empty table")
+                continue
             kind = layer.renderer().type() if layer.isValid() else "-"
             rules = len(layer.renderer().legendSymbolItems()) if layer.isValid() else 0
             print(f"  {name:12s} valid={layer.isValid()} features={layer.featureCount():6d} "
@@ -106,7 +112,16 @@ def check(folder: Path) -> int:
         if not project.read(str(qgz)):
             problems.append(f"{qgz}: QGIS cannot read it: {project.error()}")
         print(f"{qgz}: CRS {project.crs().authid()}, title {project.title()!r}")
-        ordered = project.layerTreeRoot().layerOrder()
+        ordered = [lyr for lyr in project.layerTreeRoot().layerOrder() if lyr.isSpatial()]
+        for lyr in project.mapLayers().values():
+            if not lyr.isSpatial():
+                print(f"  {lyr.name():22s} valid={lyr.isValid()} table")
+                if not lyr.isValid():
+                    problems.append(f"project table {lyr.name()} is invalid")
+        for rel in project.relationManager().relations().values():
+            print(f"  relation {rel.name()}: valid={rel.isValid()}")
+            if not rel.isValid():
+                problems.append(f"project relation {rel.name()} is invalid")
         for layer in ordered:
             kind = layer.renderer().type()
             print(f"  {layer.name():22s} valid={layer.isValid()} renderer={kind} "

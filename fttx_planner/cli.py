@@ -225,21 +225,6 @@ def _is_terminal(stream: object) -> bool:
         return False
 
 
-def _write_detail(plan: Any, args: argparse.Namespace) -> list[Path]:
-    """The fibre-level detail (``detail/``), or a one-line note why there is none."""
-    from fttx_planner.detail.files import write_detail
-    from fttx_planner.detail.model import build_detail
-    from fttx_planner.detail.settings import load_detail_params
-
-    settings, naming = load_detail_params(args.params)
-    try:
-        detail = build_detail(plan, settings, naming)
-    except FttxError as exc:
-        print(f"note: no fibre-level detail: {exc}", file=sys.stderr)
-        return []
-    return write_detail(detail, args.out)
-
-
 def _cmd_plan(args: argparse.Namespace) -> int:
     from fttx_planner.export import write_all
     from fttx_planner.export.atomic import os_error
@@ -260,9 +245,10 @@ def _cmd_plan(args: argparse.Namespace) -> int:
                 businesses=args.businesses,
             )
             try:
-                paths = write_all(plan, args.out, bar.scaled(0.9, 1.0, "writing "))
-                if not args.no_detail:
-                    paths += _write_detail(plan, args)
+                paths = write_all(
+                    plan, args.out, bar.scaled(0.9, 1.0, "writing "),
+                    with_detail=not args.no_detail, detail_params=args.params,
+                )  # fmt: skip
                 if args.pdf:
                     from fttx_planner.report.builder import write_report
 
@@ -359,10 +345,12 @@ def _count(text: str) -> int:
     """A whole number of at least 0 for ``--households`` / ``--businesses``."""
     try:
         value = int(text)
-    except ValueError:
+    except ValueError:  # not a number, or more than int's 4,300 digits
         value = -1
     if value < 0:
-        msg = f"expected a whole number of at least 0, got {text!r}"
+        from fttx_planner.input_files import short
+
+        msg = f"expected a whole number of at least 0, got {short(text, 40)}"
         raise argparse.ArgumentTypeError(msg)
     return value
 

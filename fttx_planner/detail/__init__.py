@@ -13,12 +13,17 @@ splices
 naming, settings, colours, construction
     name templates (``[naming]``), the ``[detail]`` settings, colour codes
     and cable construction from ``data/``.
+endpoints
+    a city plan's public endpoints: on PON ports like homes, or point to point.
+names
+    :func:`object_names`: the names keyed by the plan's ids (splitter id,
+    node, OSM id, edge), for the map layers, the report and the window.
 trace
     a premise's path element by element with its loss; every premise behind
     a port, splitter or cable.
-files, book, command
-    ``PLAN_DIR/detail/`` tables, the PDF splice book, and the ``splices`` and
-    ``trace`` commands.
+files, replan, book, command
+    ``PLAN_DIR/detail/`` tables (made again from the folder's plan when
+    missing), the PDF splice book, and the ``splices`` and ``trace`` commands.
 
 The public names are re-exported here, imported on first use so that the
 command line stays quick to start.
@@ -38,9 +43,11 @@ _EXPORTS = {
     "Tracer": "trace",
     "write_detail": "files",
     "read_detail": "files",
-    "detail_for": "files",
+    "detail_for": "replan",
     "write_splice_book": "book",
     "colour_code": "colours",
+    "ObjectNames": "names",
+    "object_names": "names",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -53,7 +53,8 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``splices`` or ``trace``."""
-    from fttx_planner.detail.files import DETAIL_DIR, detail_for
+    from fttx_planner.detail.files import DETAIL_DIR
+    from fttx_planner.detail.replan import detail_for
     from fttx_planner.detail.settings import load_detail_params
 
     settings, naming = load_detail_params(args.params)

@@ -29,6 +29,7 @@ from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS
 from fttx_planner.design.cables import CableSizer
 from fttx_planner.detail.colours import colour_code
 from fttx_planner.detail.construction import fibres_per_tube, tube_and_fibre, tubes
+from fttx_planner.detail.endpoints import DetailInputs, detail_inputs
 from fttx_planner.detail.fibres import Circuit, Fibres, lay_fibres
 from fttx_planner.detail.naming import NamingTemplates, check_unique, district_code
 from fttx_planner.detail.ports import assign_ports, drop_nodes, olt_position
@@ -39,6 +40,8 @@ from fttx_planner.plan import Plan
 
 #: Version of the detail files (``detail/detail.json``).
 DETAIL_VERSION = 1
+#: Sort key of point-to-point circuits at the CO: after every splitter's fibres.
+P2P_KEY = 1 << 40
 #: Site kinds, from the OLT outwards.
 SITE_KINDS = ("co", "cabinet", "closure", "fdp")
 
@@ -90,12 +93,15 @@ def build_detail(
     settings = settings or DetailSettings()
     naming = naming or NamingTemplates()
     tree = design_tree(plan)
-    ports = assign_ports(plan, tree)
+    inputs = detail_inputs(plan)
+    ports = assign_ports(plan, tree, inputs.buildings)
     sp = plan.splitters
     node_of = dict(zip(sp["splitter_id"].tolist(), sp["node"].tolist(), strict=True))
     stage_of = dict(zip(sp["splitter_id"].tolist(), sp["stage"].tolist(), strict=True))
     ratio_of = dict(zip(sp["splitter_id"].tolist(), sp["ratio"].tolist(), strict=True))
-    tap = drop_nodes(plan)
+    tap = drop_nodes(plan, inputs.buildings)
+    for d in inputs.dedicated:  # a point-to-point drop leaves where the plan grouped it
+        tap[d.building] = d.fdp_node if d.fdp_node >= 0 else int(plan.access.node[d.building])
     pre = tree.pre
 
     circuits: list[Circuit] = []
@@ -137,6 +143,22 @@ def build_detail(
             )
         )
         unit_circuit.append(len(circuits) - 1)
+    # Point-to-point fibres of endpoints: from the CO to their drop, one CO port each.
+    p2p: list[tuple[int, int, int, int]] = []  # (building, unit, CO port, circuit)
+    for d in sorted(inputs.dedicated, key=lambda d: (int(pre[tap[d.building]]), d.building)):
+        for u in range(1, d.fibres + 1):
+            port = len(p2p) + 1
+            circuits.append(
+                Circuit(
+                    "distribution",
+                    tree.root,
+                    int(tap[d.building]),
+                    ("co_port", port, 0),
+                    ("drop", d.building, u),
+                    (0, P2P_KEY, port),
+                )
+            )
+            p2p.append((d.building, u, port, len(circuits) - 1))
 
     sizer = CableSizer(plan.catalogue)
     fib = lay_fibres(circuits, tree, plan.cables, sizer, settings)
@@ -184,6 +206,9 @@ def build_detail(
             (olt_name[pon], pon + 1, chassis, card, port, split_name[first_of_pon[pon]])
         )
     check_unique("olt_port", olt_name.values())
+    co_port_name = {port: naming.name("co_port", co=co, port=port) for _, _, port, _ in p2p}
+    check_unique("co_port", [*co_port_name.values(), *olt_name.values()])
+    olt_rows += [(co_port_name[port], 0, 0, 0, port, "") for _, _, port, _ in p2p]
     olt_ports = pd.DataFrame(
         olt_rows, columns=["olt_port", "pon", "chassis", "card", "port", "splitter"]
     )
@@ -195,13 +220,17 @@ def build_detail(
         kind, ref, port = end
         if kind == "olt":
             return f"OLT port {olt_name[ref]}"
+        if kind == "co_port":
+            return f"CO port {co_port_name[ref]}"
         if kind == "splitter_out":
             return f"{split_name[ref]} out {port}"
         if kind == "splitter_in":
             return f"{split_name[ref]} in"
         return f"{drop_name[ref]} fibre {port}"
 
-    drop_name, drop_site, drop_port = _drops(plan, ports.units, tap, site_at, co, naming)
+    drop_name, drop_site, drop_port = _drops(
+        plan, ports.units + [(b, u, -1, p) for b, u, p, _ in p2p], tap, site_at, co, naming
+    )
 
     # Pieces: which fibre of which tube of which cable each circuit takes.
     piece_rows = []
@@ -264,6 +293,9 @@ def build_detail(
 
     units = _units(
         plan,
+        inputs,
+        p2p,
+        co_port_name,
         ports,
         circuits,
         unit_circuit,
@@ -328,6 +360,7 @@ def build_detail(
         },
         "counts": {
             "premise_units": len(units),
+            "co_ports_point_to_point": len(p2p),
             "circuits": len(circuits),
             "cables": len(cables),
             "sites": {k: int((sites["kind"] == k).sum()) for k in SITE_KINDS},
@@ -514,6 +547,7 @@ def _cables(
                     settings.usable_fibres(size),
                     "+".join(str(s) for s in sec.planned_sizes),
                     si,
+                    " ".join(str(e) for e in sec.edges),
                 )
             )
             offset += size
@@ -535,6 +569,7 @@ def _cables(
             "fibres_usable",
             "planned_sizes",
             "section",
+            "edge_ids",
         ],
     )
     return cables, names
@@ -582,6 +617,9 @@ def _drops(
 
 def _units(
     plan: Plan,
+    inputs: DetailInputs,
+    p2p: list[tuple[int, int, int, int]],
+    co_port_name: dict[int, str],
     ports: Any,
     circuits: list[Circuit],
     unit_circuit: list[int],
@@ -592,8 +630,8 @@ def _units(
     drop_site: dict[int, str],
     drop_port: dict[tuple[int, int], int],
 ) -> pd.DataFrame:
-    """One row per premise unit with its whole path."""
-    b = plan.buildings
+    """One row per premise unit with its whole path (PON units, then point-to-point ones)."""
+    b = inputs.buildings
     figures = {
         int(k): (float(pm), float(dm), float(ls))
         for k, pm, dm, ls in zip(b["building"], b["path_m"], b["drop_m"], b["loss_db"], strict=True)
@@ -626,6 +664,34 @@ def _units(
                 feed_circuit[first],
                 mid,
                 ci,
+                plan.params.budget_db,
+            )
+        )
+    ded = {d.building: d for d in inputs.dedicated}
+    for bi, u, port, ci in p2p:
+        d = ded[bi]
+        rows.append(
+            (
+                int(osm[bi]),
+                bi,
+                u,
+                f"{int(osm[bi])}/{u}",
+                co_port_name[port],
+                "",
+                0,
+                "",
+                0,
+                drop_site[bi],
+                drop_port[(bi, u)],
+                drop_name[bi],
+                u,
+                d.path_m,
+                d.drop_m,
+                d.loss_db,
+                -1,
+                -1,
+                ci,
+                d.budget_db,
             )
         )
     cols = [
@@ -648,6 +714,7 @@ def _units(
         "feeder_circuit",
         "link_circuit",
         "circuit",
+        "budget_db",
     ]
     out = pd.DataFrame(rows, columns=cols)
     return out

@@ -42,6 +42,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "splitter": ("co", "site", "cabinet", "stage", "ratio", "splitter", "n"),
     "cable": ("co", "layer", "layer_code", "cable", "fibres", "start", "end"),
     "drop": ("co", "fdp", "drop", "building"),
+    "co_port": ("co", "port"),
 }
 
 
@@ -74,6 +75,7 @@ class NamingTemplates(BaseModel):
     splitter: str = "{site}-S{stage}.{splitter:02d}"
     cable: str = "{co}-{layer_code}{cable:04d}"
     drop: str = "{fdp}-D{drop:02d}"
+    co_port: str = "{co}-P2P-{port:03d}"
 
     def __init__(self, **data: Any) -> None:
         try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from fttx_planner.costing.bom import CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.detail.errors import DetailError
@@ -58,14 +59,15 @@ def olt_position(pon: int) -> tuple[int, int, int]:
     return chassis + 1, card + 1, port + 1
 
 
-def drop_nodes(plan: Plan) -> np.ndarray:
+def drop_nodes(plan: Plan, buildings: pd.DataFrame | None = None) -> np.ndarray:
     """Per district building, the node where its drop leaves the distribution cable.
 
     That is the building's distribution point when the plan has them (the
-    ``fdp_node`` column of its buildings table), else its tap on the street.
+    ``fdp_node`` column of its buildings table, or of ``buildings`` when
+    given), else its tap on the street.
     """
     node = np.asarray(plan.access.node, dtype=np.int64).copy()
-    b = plan.buildings
+    b = plan.buildings if buildings is None else buildings
     if "fdp_node" in b.columns:
         idx = b["building"].to_numpy()
         fdp = b["fdp_node"].to_numpy().astype(np.int64)
@@ -73,8 +75,14 @@ def drop_nodes(plan: Plan) -> np.ndarray:
     return node
 
 
-def assign_ports(plan: Plan, tree: DesignTree) -> PortPlan:
-    """Every premise unit on a last-stage splitter port, every splitter on its feed."""
+def assign_ports(plan: Plan, tree: DesignTree, buildings: pd.DataFrame | None = None) -> PortPlan:
+    """Every premise unit on a last-stage splitter port, every splitter on its feed.
+
+    ``buildings``: the premises on splitters (default: the plan's buildings
+    table; a city plan's PON endpoints are added by
+    :func:`~fttx_planner.detail.endpoints.detail_inputs`).
+    """
+    table = plan.buildings if buildings is None else buildings
     sp = plan.splitters
     last_stage = 2 if plan.params.two_stage else 1
     pre = tree.pre
@@ -88,8 +96,8 @@ def assign_ports(plan: Plan, tree: DesignTree) -> PortPlan:
     for s in sorted(need):
         at_node.setdefault(node_of[s], []).append(s)
 
-    b = plan.buildings[plan.buildings["served"]]
-    tap = drop_nodes(plan)
+    b = table[table["served"]]
+    tap = drop_nodes(plan, table)
     waiting: dict[int, list[list[int]]] = {}
     for bi, h, rec in zip(b["building"], b["homes"], b["splitter_id"], strict=True):
         waiting.setdefault(int(tap[bi]), []).append([int(bi), int(h), int(rec)])

@@ -140,9 +140,12 @@ class Tracer:
         per_m2 = o["fibre_loss_db_per_km_1490"] / 1000
         splice = o["splice_loss_db"]
         conn = o["connector_loss_db"]
-        els = [Element("olt", str(row["olt_port"]), "OLT port, patch cord to ODF", 0, conn, conn)]
+        # A point-to-point fibre (a city plan's endpoint) has no feeder and no splitter.
+        p2p = int(row["feeder_circuit"]) < 0
+        what = "CO point-to-point port" if p2p else "OLT port"
+        els = [Element("olt", str(row["olt_port"]), f"{what}, patch cord to ODF", 0, conn, conn)]
         n_splices = 0
-        chain = [int(row["feeder_circuit"])]
+        chain = [] if p2p else [int(row["feeder_circuit"])]
         if int(row["link_circuit"]) >= 0:
             chain.append(int(row["link_circuit"]))
         chain.append(int(row["circuit"]))
@@ -224,7 +227,7 @@ class Tracer:
             premise=premise,
             elements=els,
             plan_loss_db=float(row["plan_loss_db"]),
-            budget_db=float(o["budget_db"]),
+            budget_db=float(row.get("budget_db", o["budget_db"])),
             splices=n_splices,
             splices_planned=int(o["splices_per_path"]),
             notes=notes,

@@ -62,7 +62,8 @@ def cable_runs(plan: Plan, edge_geom: dict[int, shapely.LineString]) -> pd.DataF
         ``J<node>`` a closure at that design-graph node, ``FDP-<id>`` the
         distribution point where a cable ends, or ``end <node>``), ``edge`` (the
         run's first street segment, a design-graph edge, as in the
-        ``trenches`` layer) and ``geometry`` (a line drawn from the OLT side).
+        ``trenches`` layer), ``edges`` (all its segments, from the OLT side;
+        not a layer attribute) and ``geometry`` (a line drawn from the OLT side).
     """
     c = plan.cables
     g = plan.graph
@@ -108,7 +109,7 @@ def cable_runs(plan: Plan, edge_geom: dict[int, shapely.LineString]) -> pd.DataF
             _layer_runs(layer, rows, u, v, run_of, n_runs, depth, name, edge_geom, g.node_xy)
         )
     if not frames:
-        return pd.DataFrame({col: [] for col in (*RUN_COLUMNS, "geometry")})
+        return pd.DataFrame({col: [] for col in (*RUN_COLUMNS, "edges", "geometry")})
     return pd.concat(frames, ignore_index=True)
 
 
@@ -182,6 +183,7 @@ def _layer_runs(
                 "from_joint": joint_name(head),
                 "to_joint": joint_name(tail),
                 "edge": int(rows.at[int(sel[0]), "edge"]),
+                "edges": [int(rows.at[i, "edge"]) for i in sel.tolist()],
                 "_depth": float(depth[head]),
                 "geometry": shapely.LineString(np.concatenate(coords)),
             }
@@ -190,4 +192,4 @@ def _layer_runs(
     runs = runs.drop(columns="_depth").reset_index(drop=True)
     runs["capacity_fibres"] = [sum(int(s) for s in x.split("+")) for x in runs["cable_size"]]
     runs["cable_id"] = [f"{ID_PREFIX[layer]}-{i + 1:04d}" for i in range(len(runs))]
-    return runs[[*RUN_COLUMNS, "geometry"]]
+    return runs[[*RUN_COLUMNS, "edges", "geometry"]]

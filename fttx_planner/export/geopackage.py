@@ -11,6 +11,7 @@ the window's map.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -67,6 +68,7 @@ def write_geopackage(
     title: str | None = None,
     project: bool = True,
     crs: str | None = None,
+    tables: dict[str, pd.DataFrame] | None = None,
 ) -> Path:
     """All non-empty layers in one GeoPackage 1.2 with their QGIS styles, and a project.
 
@@ -87,6 +89,11 @@ def write_geopackage(
     crs
         The project's map CRS (the district's metric CRS); by default the
         UTM zone of the data.
+    tables
+        Non-spatial tables by name (the detailed design's connectivity and
+        splice schedule, :func:`detail_tables`), each registered in
+        ``gpkg_contents`` with ``data_type`` ``attributes``; they join the
+        layers by name (docs/exports.md).
 
     Returns
     -------
@@ -108,6 +115,13 @@ def write_geopackage(
                 append=False,
             )  # fmt: skip
             first = False
+        for name, table in (tables or {}).items():
+            pyogrio.write_dataframe(
+                table.reset_index(drop=True), tmp, layer=name, driver="GPKG",
+                dataset_options={"VERSION": GPKG_VERSION} if first else None,
+                layer_options={"DESCRIPTION": TABLE_DESCRIPTIONS.get(name, name)},
+            )  # fmt: skip
+            first = False
         styles = styles_table(layers, attribution)
         if len(styles):
             pyogrio.write_dataframe(
@@ -119,5 +133,29 @@ def write_geopackage(
         shown = [g for g in layers.values() if len(g)]
         if crs is None:
             crs = shown[0].estimate_utm_crs().to_string() if shown else "EPSG:3857"
-        write_qgis_project(layers, target, target.with_suffix(".qgz"), title or target.stem, crs)
+        write_qgis_project(
+            layers, target, target.with_suffix(".qgz"), title or target.stem, crs,
+            tables=list(tables or {}),
+        )  # fmt: skip
     return target
+
+
+#: The detailed design's tables written to the GeoPackage: ``detail_<table>``.
+DETAIL_TABLES = ("units", "splices", "pieces", "circuits", "splitters", "olt_ports")
+#: What each non-spatial table holds (its ``gpkg_contents`` description).
+TABLE_DESCRIPTIONS = {
+    "detail_units": "Connectivity: one row per premise unit, its OLT port, splitters, site, "
+    "drop and circuits (join: drop = drops.name, osm_id = buildings.osm_id)",
+    "detail_splices": "Splice schedule: every splice, tube passed and fibre parked per site "
+    "(join: site = sites.site)",
+    "detail_pieces": "Which fibre of which tube of which cable each circuit takes "
+    "(join: cable = fibre_cables.cable, circuit = detail_circuits.circuit)",
+    "detail_circuits": "Fibre paths between two devices (join: top_site, bottom_site = sites.site)",
+    "detail_splitters": "Splitters with input and ports (join: splitter = splitters.name)",
+    "detail_olt_ports": "Used OLT PON ports (join: splitter = splitters.name)",
+}
+
+
+def detail_tables(detail: Any) -> dict[str, pd.DataFrame]:
+    """The detail's non-spatial tables for :func:`write_geopackage`, named ``detail_<table>``."""
+    return {f"detail_{name}": getattr(detail, name) for name in DETAIL_TABLES}

@@ -34,6 +34,8 @@ _ICONS = {
     "diamond": "https://maps.google.com/mapfiles/kml/shapes/open-diamond.png",
     "cross": "https://maps.google.com/mapfiles/kml/shapes/forbidden.png",
 }
+#: A layer column written as the placemark's ``<description>`` (HTML), not as data.
+DESCRIPTION = "description"
 #: Layers listed but switched off when the file opens (Google Earth has its own streets).
 HIDDEN = frozenset({"streets", "trenches", "barriers"})
 
@@ -144,6 +146,11 @@ def _folder(document: ET.Element, styles: _Styles, name: str, gdf: gpd.GeoDataFr
             ET.SubElement(pm, "visibility").text = "0"
         if style.label_column is not None:
             ET.SubElement(pm, "name").text = str(row.get(style.label_column, ""))
+        elif row.get("name"):
+            ET.SubElement(pm, "name").text = str(row["name"])
+        text = row.pop(DESCRIPTION, None)
+        if text:
+            ET.SubElement(pm, "description").text = str(text)
         label = style.label_column is not None and rule.symbol.kind == "marker"
         ET.SubElement(pm, "styleUrl").text = "#" + styles.style_id(name, i, rule.symbol, row, label)
         ext = ET.SubElement(pm, "ExtendedData")

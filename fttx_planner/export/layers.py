@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -11,6 +13,9 @@ from fttx_planner.export.cable_runs import cable_runs
 from fttx_planner.export.drops import drop_lines
 from fttx_planner.export.palette import splitter_colour_groups
 from fttx_planner.plan import Plan
+
+if TYPE_CHECKING:
+    from fttx_planner.detail.model import Detail
 
 WGS84 = "EPSG:4326"
 #: Layers written by :func:`write_all`, in drawing order.
@@ -27,9 +32,13 @@ LAYER_NAMES = (
     "olt",
     "unserved",
 )
+#: Layers a detailed design adds (:mod:`fttx_planner.export.detail_layers`).
+DETAIL_LAYER_NAMES = ("fibre_cables", "sites")
 
 
-def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
+def plan_layers(
+    plan: Plan, wgs84: bool = True, detail: Detail | None = None
+) -> dict[str, gpd.GeoDataFrame]:
     """The plan's map layers, in WGS84 (exports) or the district's metric CRS (drawing).
 
     Layers: ``barriers`` (railways, rivers, water, motorways: what drops do not
@@ -45,6 +54,12 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     (``-1``: unserved or first stage), as the window colours them. A city
     plan (:mod:`fttx_planner.endpoints`) adds ``endpoints`` and, with route
     diversity, ``diverse_paths``.
+
+    With the plan's ``detail`` (:func:`fttx_planner.detail.build_detail`)
+    the layers carry its names (``name`` on splitters, closures, fdps,
+    drops, cables and the OLT; ``splitter_name``, ``olt_port``, ``drop`` on
+    buildings) and two layers are added, ``sites`` and ``fibre_cables``
+    (:mod:`fttx_planner.export.detail_layers`).
     """
     d = plan.district
     g = plan.graph
@@ -72,7 +87,7 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
     )  # fmt: skip
     runs = cable_runs(plan, edge_geom)
     layers["cables"] = gpd.GeoDataFrame(
-        runs.drop(columns="geometry"), geometry=list(runs["geometry"]), crs=crs
+        runs.drop(columns=["geometry", "edges"]), geometry=list(runs["geometry"]), crs=crs
     )
 
     b = plan.buildings
@@ -131,9 +146,11 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         [group.get(int(i), 0) if is_last else -1
          for i, is_last in zip(sp["splitter_id"], last, strict=True)], dtype=np.int64,
     )  # fmt: skip
+    nodes_of: dict[str, list[int]] = {}
     for name, table in (("closures", plan.closures), ("fdps", plan.fdps)):
         if table is None:  # a plan made before joints existed
             table = pd.DataFrame({"x": np.zeros(0), "y": np.zeros(0)})
+        nodes_of[name] = table["node"].astype(int).tolist() if "node" in table else []
         cols = [c for c in table.columns if c not in ("x", "y", "node", "edge")]
         attrs = table[cols].reset_index(drop=True)
         if name == "closures" and "node" in table:
@@ -159,6 +176,15 @@ def plan_layers(plan: Plan, wgs84: bool = True) -> dict[str, gpd.GeoDataFrame]:
         geometry=list(shapely.point_on_surface(fp[uns])), crs=crs,
     )  # fmt: skip
     layers.update(_endpoint_layers(plan))  # city plans only (fttx_planner.endpoints)
+    if detail is not None:
+        from fttx_planner.detail.names import object_names
+        from fttx_planner.export.detail_layers import detail_layers, name_layers
+
+        names = object_names(detail)
+        name_layers(
+            plan, layers, names, list(runs["edges"]), nodes_of["closures"], nodes_of["fdps"]
+        )
+        layers.update(detail_layers(plan, detail, edge_geom))
     if wgs84:
         layers = {k: v.to_crs(WGS84) for k, v in layers.items()}
     return layers
@@ -171,7 +197,8 @@ def _endpoint_layers(plan: Plan) -> dict[str, gpd.GeoDataFrame]:
         return {}
     crs = plan.district.crs
     xy = table[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2)
-    attrs = table.drop(columns=["x", "y", "node"]).reset_index(drop=True)
+    attrs = table.drop(columns=["x", "y", "node", "fdp_node"], errors="ignore")
+    attrs = attrs.reset_index(drop=True)
     out = {"endpoints": gpd.GeoDataFrame(attrs, geometry=shapely.points(xy), crs=crs)}
     div = getattr(plan, "diverse_edges", None)
     if div is not None and len(div):

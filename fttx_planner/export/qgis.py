@@ -32,6 +32,23 @@ _GEOMETRY = {"line": ("Line", "MultiLineString"), "fill": ("Polygon", "MultiPoly
              "marker": ("Point", "Point")}  # fmt: skip
 
 
+#: Joins of the detailed design's tables to the layers (and to each other):
+#: ``(table, column, referenced layer, referenced column)``, written as QGIS
+#: project relations and checked by the tests.
+RELATIONS = (
+    ("detail_units", "drop", "drops", "name"),
+    ("detail_units", "osm_id", "buildings", "osm_id"),
+    ("detail_units", "site", "sites", "site"),
+    ("detail_units", "splitter", "splitters", "name"),
+    ("detail_splices", "site", "sites", "site"),
+    ("detail_pieces", "cable", "fibre_cables", "cable"),
+    ("detail_pieces", "circuit", "detail_circuits", "circuit"),
+    ("detail_circuits", "top_site", "sites", "site"),
+    ("detail_splitters", "splitter", "splitters", "name"),
+    ("detail_olt_ports", "splitter", "splitters", "name"),
+)
+
+
 def rgba(colour: str) -> str:
     """``#rrggbb`` as QGIS writes colours: ``"r,g,b,255"``.
 
@@ -182,7 +199,13 @@ def _srs(parent: ET.Element, authid: str) -> None:
     ET.SubElement(srs, "description").text = crs.name
 
 
-def project_xml(layers: dict[str, gpd.GeoDataFrame], gpkg_name: str, title: str, crs: str) -> str:
+def project_xml(
+    layers: dict[str, gpd.GeoDataFrame],
+    gpkg_name: str,
+    title: str,
+    crs: str,
+    tables: Sequence[str] = (),
+) -> str:
     """The ``.qgs`` document: every layer of the GeoPackage, styled, in drawing order.
 
     Parameters
@@ -195,6 +218,9 @@ def project_xml(layers: dict[str, gpd.GeoDataFrame], gpkg_name: str, title: str,
         The project title (the district).
     crs
         The map's CRS (``EPSG:...``): the district's metric CRS.
+    tables
+        Non-spatial tables of the GeoPackage, added to the project without
+        geometry, with the joins of :data:`RELATIONS` as project relations.
     """
     names = [n for n in draw_order(list(layers), layers) if len(layers[n])]
     ids = {n: f"{n}_{uuid.uuid5(uuid.NAMESPACE_URL, gpkg_name + n).hex}" for n in names}
@@ -225,6 +251,29 @@ def project_xml(layers: dict[str, gpd.GeoDataFrame], gpkg_name: str, title: str,
         lab = labeling_element(style, kind)
         if lab is not None:
             ml.append(lab)
+    tids = {t: f"{t}_{uuid.uuid5(uuid.NAMESPACE_URL, gpkg_name + t).hex}" for t in tables}
+    if tables:
+        group = ET.SubElement(tree, "layer-tree-group", name="Detailed design tables",
+                              checked="Qt::Checked", expanded="0")  # fmt: skip
+        for t in tables:
+            ET.SubElement(group, "layer-tree-layer", id=tids[t], name=t,
+                          source=f"./{gpkg_name}|layername={t}", providerKey="ogr",
+                          checked="Qt::Checked", expanded="0")  # fmt: skip
+            ml = ET.SubElement(maplayers, "maplayer", type="vector", geometry="No geometry",
+                               wkbType="NoGeometry")  # fmt: skip
+            ET.SubElement(ml, "id").text = tids[t]
+            ET.SubElement(ml, "datasource").text = f"./{gpkg_name}|layername={t}"
+            ET.SubElement(ml, "layername").text = t
+            ET.SubElement(ml, "provider", encoding="UTF-8").text = "ogr"
+    rel = ET.SubElement(root, "relations")
+    every = {**ids, **tids}
+    for child, child_field, parent, parent_field in RELATIONS:
+        if child in every and parent in every:
+            r = ET.SubElement(rel, "relation", id=f"{child}_{child_field}_{parent}",
+                              name=f"{child}.{child_field} = {parent}.{parent_field}",
+                              referencingLayer=every[child], referencedLayer=every[parent],
+                              strength="Association")  # fmt: skip
+            ET.SubElement(r, "fieldRef", referencingField=child_field, referencedField=parent_field)
     order = ET.SubElement(root, "layerorder")
     for n in reversed(names):
         ET.SubElement(order, "layer", id=ids[n])
@@ -243,10 +292,15 @@ def project_xml(layers: dict[str, gpd.GeoDataFrame], gpkg_name: str, title: str,
 
 
 def write_qgis_project(
-    layers: dict[str, gpd.GeoDataFrame], gpkg: Path, target: Path, title: str, crs: str
+    layers: dict[str, gpd.GeoDataFrame],
+    gpkg: Path,
+    target: Path,
+    title: str,
+    crs: str,
+    tables: Sequence[str] = (),
 ) -> Path:
     """Write the QGIS project ``target`` (``.qgz``: the ``.qgs`` zipped) for ``gpkg`` beside it."""
-    text = project_xml(layers, gpkg.name, title, crs)
+    text = project_xml(layers, gpkg.name, title, crs, tables)
     with atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(target.with_suffix(".qgs").name, text)
     return target

@@ -106,14 +106,18 @@ def _trenches() -> LayerStyle:
     ))  # fmt: skip
 
 
-def _cables() -> LayerStyle:
-    feeder = Symbol("line", pal.FEEDER, 3.4, width_by="capacity_fibres")
-    dist = Symbol("line", pal.DISTRIBUTION, 2.0, width_by="capacity_fibres")
-    return LayerStyle("Cables", (
+def _cable_style(title: str, width_by: str, label: str) -> LayerStyle:
+    feeder = Symbol("line", pal.FEEDER, 3.4, width_by=width_by)
+    dist = Symbol("line", pal.DISTRIBUTION, 2.0, width_by=width_by)
+    return LayerStyle(title, (
         Rule("Feeder cable", feeder, "layer", ("feeder",)),
         Rule("Distribution cable", dist, "layer", ("distribution",)),
         Rule("Other cable", _line(pal.DEFAULT_LINE, 1.6)),
-    ), label_column="cable_id")  # fmt: skip
+    ), label_column=label)  # fmt: skip
+
+
+def _cables() -> LayerStyle:
+    return _cable_style("Cables", "capacity_fibres", "cable_id")
 
 
 def _drops() -> LayerStyle:
@@ -172,6 +176,26 @@ def _unserved() -> LayerStyle:
     return LayerStyle("Unserved homes", (Rule("Home not served", cross),))
 
 
+def _sites() -> LayerStyle:
+    co = Symbol("marker", pal.OLT_FILL, 2.0, "#ffffff", 14.0, "square")
+    cabinet = Symbol("marker", pal.SPLITTER_STAGE1, 1.8, pal.SPLITTER_EDGE, 10.0, "square")
+    closure = Symbol("marker", pal.CLOSURE_FILL, 1.0, "#ffffff", 8.0, "diamond")
+    fdp = Symbol("marker", "#ffffff", 1.4, pal.DISTRIBUTION, 6.0)
+    return LayerStyle("Sites of the detailed design", (
+        Rule("Central office", co, "kind", ("co",)),
+        Rule("Cabinet", cabinet, "kind", ("cabinet",)),
+        Rule("Splice closure", closure, "kind", ("closure",)),
+        Rule("Distribution point (FDP)", fdp),
+    ), label_column="site")  # fmt: skip
+
+
+def _fibre_cables() -> LayerStyle:
+    return _cable_style("Cables of the detailed design", "fibres", "cable")
+
+
+#: Label columns replaced by the detailed design's ``name`` when a layer has one.
+NAMED_LABELS = frozenset({"label", "closure_id", "cable_id"})
+
 #: Styles by layer name.
 STYLES: dict[str, Callable[[], LayerStyle]] = {
     "barriers": _barriers,
@@ -185,12 +209,14 @@ STYLES: dict[str, Callable[[], LayerStyle]] = {
     "splitters": _splitters,
     "olt": _olt,
     "unserved": _unserved,
+    "sites": _sites,
+    "fibre_cables": _fibre_cables,
 }
 
 #: Layers in drawing order, bottom first; unknown layers go by geometry type.
 DRAW_ORDER = (
-    "barriers", "streets", "trenches", "buildings", "drops", "cables", "fdps", "closures",
-    "splitters", "olt", "unserved",
+    "barriers", "streets", "trenches", "buildings", "drops", "cables", "fibre_cables", "fdps",
+    "closures", "sites", "splitters", "olt", "unserved",
 )  # fmt: skip
 #: Table name suffixes of a layer split by geometry (:func:`split_by_geometry`).
 KIND_SUFFIX = {"fill": "areas", "line": "lines", "marker": "points"}
@@ -224,7 +250,8 @@ def layer_style(name: str, gdf: gpd.GeoDataFrame) -> LayerStyle:
 
     A table split off a layer by geometry (``barriers_areas``) takes the
     rules of its layer that draw that geometry. A style whose rules read a
-    column the layer lacks falls back as well.
+    column the layer lacks falls back as well. A layer carrying the
+    detailed design's ``name`` is labelled by it.
     """
     make = STYLES.get(name)
     base, _, suffix = name.rpartition("_")
@@ -240,6 +267,8 @@ def layer_style(name: str, gdf: gpd.GeoDataFrame) -> LayerStyle:
         needed = {r.column for r in style.rules} | {r.symbol.fill_by for r in style.rules}
         needed |= {r.symbol.width_by for r in style.rules}
         if style.rules and (needed - {None}) <= set(gdf.columns):
+            if style.label_column in NAMED_LABELS and "name" in gdf.columns:
+                style = replace(style, label_column="name")  # the detailed design's names
             return style
     return default_style(name, gdf)
 

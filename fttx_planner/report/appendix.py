@@ -40,6 +40,10 @@ def appendix_splitters(ctx: ReportContext) -> list[Flowable]:
     lonlat = lonlat_of(plan, xy)
     sheets = ctx.book.sheet_of(xy)
     labels = plan.splitters.set_index("splitter_id")["label"]
+    named = ctx.layers["splitters"]
+    if "name" in named.columns:  # the detailed design's names, as in the splice book
+        labels = named.set_index("splitter_id")["name"]
+    olt = str(ctx.layers["olt"]["name"].iloc[0]) if len(ctx.layers["olt"]) else "OLT"
     has_sheets = bool(ctx.book.sheets)
     rows: list[list[Any]] = [
         ["Splitter", "Stage", "Ratio", "Homes", "Ports used", "Fed by", "Latitude", "Longitude"]
@@ -48,12 +52,12 @@ def appendix_splitters(ctx: ReportContext) -> list[Flowable]:
     for i, r in enumerate(sp.itertuples(index=False)):
         parent = int(r.parent_id) if pd.notna(r.parent_id) else -1
         row = [
-            str(r.label),
+            str(labels.get(int(r.splitter_id), r.label)),
             str(r.stage),
             f"1:{r.ratio}",
             fmt_int(r.homes),
             fmt_int(r.ports_used),
-            str(labels.get(parent, "OLT")) if parent >= 0 else "OLT",
+            str(labels.get(parent, olt)) if parent >= 0 else olt,
             f"{lonlat[i, 1]:.5f}",
             f"{lonlat[i, 0]:.5f}",
         ]

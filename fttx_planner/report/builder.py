@@ -91,6 +91,7 @@ def write_report(
     seed: int = 1,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    detail: Any = None,
 ) -> Path:
     """Write the PDF report of ``plan`` to ``target`` (atomically) and return its path.
 
@@ -122,6 +123,11 @@ def write_report(
     cancelled
         Polled between stages; when it returns True the report is abandoned
         with :class:`~fttx_planner.plan.PlanCancelled` and nothing is written.
+    detail
+        The plan's detailed design (:func:`fttx_planner.detail.build_detail`),
+        whose names the report uses (splitters, the OLT); when None, the one
+        written beside ``target`` if it is this plan's, else one made with
+        the default ``[naming]`` (:func:`~fttx_planner.report.names.report_detail`).
 
     Returns
     -------
@@ -164,6 +170,11 @@ def write_report(
             seed=seed,
         )
     )
+    step(0.3, "names")
+    if detail is None:
+        from fttx_planner.report.names import report_detail
+
+        detail = report_detail(plan, target.parent)
     step(0.35, "report layout")
     pdf = build_report_pdf(
         plan,
@@ -172,6 +183,7 @@ def write_report(
         scenario=scenario,
         date=date or dt.date.today(),
         progress=lambda f, s: step(0.35 + 0.6 * f, s),
+        detail=detail,
     )
     try:
         with atomic_path(target) as tmp:
@@ -190,10 +202,11 @@ def build_report_pdf(
     scenario: str | None = None,
     date: dt.date | None = None,
     progress: Progress | None = None,
+    detail: Any = None,
 ) -> bytes:
     """Lay out the report and return the PDF as bytes (see :func:`write_report`)."""
     step = progress or (lambda f, s: None)
-    ctx = ReportContext.create(plan, finance, paper, scenario, date or dt.date.today())
+    ctx = ReportContext.create(plan, finance, paper, scenario, date or dt.date.today(), detail)
     story = report_story(ctx, step)
     buf = io.BytesIO()
     doc = ReportDoc(

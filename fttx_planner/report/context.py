@@ -75,8 +75,12 @@ class ReportContext:
         paper: str,
         scenario: str | None,
         date: dt.date,
+        detail: Any = None,
     ) -> ReportContext:
-        """The context of a report on ``plan``, on ``paper`` (a key of :data:`PAPERS`)."""
+        """The context of a report on ``plan``, on ``paper`` (a key of :data:`PAPERS`).
+
+        With the plan's ``detail``, the layers carry its names (splitters, OLT).
+        """
         from fttx_planner import __version__
         from fttx_planner.export.layers import plan_layers
 
@@ -91,7 +95,7 @@ class ReportContext:
             scenario=scenario,
             date=date,
             info=PageInfo(plan.district.name, scenario, date_text(date), __version__),
-            layers=plan_layers(plan, wgs84=False),
+            layers=plan_layers(plan, wgs84=False, detail=detail),
         )
 
     # -- page ---------------------------------------------------------------------------

@@ -287,6 +287,9 @@ class MapBook:
         self.sp_xy = sp[["x", "y"]].to_numpy(dtype=float)
         self.sp_stage = sp["stage"].to_numpy()
         self.sp_label = sp["label"].astype(str).to_numpy()
+        named = lay["splitters"]
+        if "name" in named.columns and len(named) == len(sp):  # the detailed design's names
+            self.sp_label = named["name"].astype(str).to_numpy()
         self.last_stage = int(sp["stage"].max()) if len(sp) else 1
         self.olt_xy = np.asarray(plan.graph.node_xy[plan.graph.olt_node], dtype=float)
 

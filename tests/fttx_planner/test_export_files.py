@@ -17,6 +17,7 @@ import pyogrio
 import pytest
 import shapely
 
+from fttx_planner.detail.model import build_detail
 from fttx_planner.export import OUTPUT_FILES, plan_layers, write_all, write_geopackage
 from fttx_planner.export.palette import GROUP_FILLS
 from fttx_planner.export.styles import DRAW_ORDER, draw_order, layer_style
@@ -148,18 +149,22 @@ def test_qgis_project_lists_the_layers_in_drawing_order(out: Path, plan: Plan) -
         assert z.namelist() == ["plan.qgs"]
         text = z.read("plan.qgs").decode("utf-8")
     root = ET.fromstring(text.split("\n", 1)[1])
-    tree = [e.get("source") for e in root.iter("layer-tree-layer")]
-    layers = plan_layers(plan, wgs84=True)
+    # The detailed design's tables sit in a group of their own (test_handover.py).
+    spatial = [
+        e for e in root.iter("layer-tree-layer") if "layername=detail_" not in e.get("source", "")
+    ]
+    tree = [e.get("source") for e in spatial]
+    layers = plan_layers(plan, wgs84=True, detail=build_detail(plan))
     expected = [n for n in reversed(draw_order(list(layers), layers)) if len(layers[n])]
     assert "unserved" not in expected  # none here: empty layers are left out
     assert tree == [f"./plan.gpkg|layername={n}" for n in expected]
     known = [n for n in expected if n in DRAW_ORDER]
     assert known == [n for n in reversed(DRAW_ORDER) if n in known]
     order = [e.get("id") for e in root.find("layerorder")]  # type: ignore[union-attr]
-    assert order == [e.get("id") for e in root.iter("layer-tree-layer")]
+    assert order == [e.get("id") for e in spatial]
     for ml in root.iter("maplayer"):
         assert ml.findtext("provider") == "ogr"
-        assert ml.find("renderer-v2") is not None
+        assert ml.find("renderer-v2") is not None or ml.get("geometry") == "No geometry"
     assert root.findtext("projectCrs/spatialrefsys/authid") == "EPSG:32632"  # UTM 32N
     assert root.findtext("properties/Paths/Absolute") == "false"  # the folder can move
     assert plan.district.name in root.get("projectname", "")
@@ -218,7 +223,7 @@ def test_kmz_has_a_styled_folder_per_layer(out: Path, plan: Plan) -> None:
     doc = root.find("k:Document", ns)
     assert doc is not None
     styles = {s.get("id"): s for s in doc.findall("k:Style", ns)}
-    layers = plan_layers(plan, wgs84=True)
+    layers = plan_layers(plan, wgs84=True, detail=build_detail(plan))
     folders = {f.findtext("k:name", namespaces=ns): f for f in doc.findall("k:Folder", ns)}
     order = reversed(draw_order(list(layers), layers))
     titles = [layer_style(n, layers[n]).title for n in order if len(layers[n])]

@@ -40,6 +40,9 @@ LAYER_NAMES = {
     "olt": "Office equipment (OLT / switch)",
     "ont": "Customer terminals (ONT / CPE)",
 }
+#: Width of an architecture's column (px): six fit beside the figure names in a
+#: 1366 px window; longer text (cable sizes) wraps.
+COLUMN_PX = 128
 #: Rows shown in bold: the totals a reader looks for first.
 BOLD_FIGURES = ("Capex, total (EUR)", "Capex per premise (EUR)")
 NO_NPV_NOTE = (
@@ -82,7 +85,6 @@ def architecture_table(
         (``None``: no NPV rows).
     """
     figures: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
-        ("Design", lambda r: str(r["description"])),
         ("Homes passed", lambda r: _int(r["homes_passed"])),
         ("Homes unserved", lambda r: _int(r["homes_unserved"])),
     ]
@@ -259,7 +261,10 @@ class ComparisonView(QWidget):
         """Show a finished comparison: the table, the chart and what it was made of."""
         self.outcome = outcome
         frame = architecture_table(outcome.rows, outcome.npv)
-        self.table.set_frame(frame, {"figure": ""})
+        headers = {str(r["label"]): str(r["label"]).replace(" ", "\n", 1) for r in outcome.rows}
+        self.table.set_frame(frame, {"figure": "", **headers})  # technology over split and class
+        for col in range(1, len(frame.columns)):
+            self.table.setColumnWidth(col, min(self.table.columnWidth(col), COLUMN_PX))
         self.table.source.set_bold_rows(
             {i for i, f in enumerate(frame["figure"]) if f in BOLD_FIGURES}
         )

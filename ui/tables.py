@@ -26,6 +26,11 @@ from PySide6.QtWidgets import (
 
 from fttx_planner.export import write_text_atomic
 
+#: Tables wider than this many columns (500 scenarios side by side) are not fitted to
+#: their cells: measuring each cell held the window for seconds. Their columns get
+#: :data:`WIDE_COLUMN_PX` each and their rows one line (text is elided).
+FIT_COLUMNS_MAX = 60
+WIDE_COLUMN_PX = 140
 #: The role that returns raw values for sorting.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -206,17 +211,22 @@ class DataFrameView(QTableView):
             self.sortByColumn(list(self.source.frame.columns).index(column), order)
             self.default_sort = None
         rows = self.verticalHeader()
-        mode = rows.sectionResizeMode(0) if rows.count() else None
-        if mode == QHeaderView.ResizeMode.ResizeToContents:
-            # Fitting every row after each column is quadratic: 500 scenarios took seconds.
-            rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.resizeColumnsToContents()
+        fit = QHeaderView.ResizeMode.ResizeToContents
+        # Fitting every row after each column is quadratic: 500 scenarios took seconds.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         widest = 200 if self.wordWrap() else 380  # wrapped text takes more lines instead
-        for col in range(self.source.columnCount()):
+        columns = self.source.columnCount()
+        if columns > FIT_COLUMNS_MAX:  # too wide to measure every cell: one width for all
+            self.resizeColumnToContents(0)
+            for col in range(1, columns):
+                self.setColumnWidth(col, WIDE_COLUMN_PX)
+        else:
+            self.resizeColumnsToContents()
+        for col in range(columns):
             if self.columnWidth(col) > widest:
                 self.setColumnWidth(col, widest)
-        if mode == QHeaderView.ResizeMode.ResizeToContents:
-            rows.setSectionResizeMode(mode)
+        if self.wordWrap() and columns <= FIT_COLUMNS_MAX:
+            rows.setSectionResizeMode(fit)
 
     def set_filter(self, text: str) -> None:
         """Show only rows containing ``text``."""

@@ -11,7 +11,7 @@ from fttx_planner.catalogue import Catalogue
 from fttx_planner.endpoints.architectures import load_architectures
 from fttx_planner.params import Deployment, DesignParams
 from tests.ui.conftest import SMALL
-from ui.comparison_view import BOLD_FIGURES, NO_NPV_NOTE, architecture_table
+from ui.comparison_view import BOLD_FIGURES, COLUMN_PX, NO_NPV_NOTE, architecture_table
 from ui.tasks import ComparisonOutcome, DistrictCache, comparison_task
 
 
@@ -117,6 +117,7 @@ def test_window_compares_in_a_worker_and_keeps_running(qtbot: Any, make_window: 
     bold = {frame["figure"][i] for i in view.table.source._highlight}
     assert bold == set(BOLD_FIGURES)
     assert view.chart.figure is view.outcome.figure
+    assert view.table.columnWidth(1) <= COLUMN_PX
     assert "cheapest per premise" in view.status.text()
     assert view.note.text() == NO_NPV_NOTE and not view.note.isHidden()
     # The district's plan was not touched by the comparison.
@@ -154,3 +155,39 @@ def test_bad_input_is_one_line_in_the_tab(qtbot: Any, make_window: Any) -> None:
     assert "\n" not in view.last_error and "Traceback" not in view.last_error
     assert view.status.text().startswith("Could not compare: Brownfield planning")
     assert view.outcome is None and not view.csv_button.isEnabled()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_comparison_is_readable_on_a_laptop_and_a_desktop(
+    qtbot: Any, make_window: Any, qapp: Any, size: tuple[int, int]
+) -> None:
+    from tests.ui._clipping import clipped
+    from ui.app import apply_theme
+
+    style, palette, font, sheet = (
+        qapp.style().name(),
+        qapp.palette(),
+        qapp.font(),
+        qapp.styleSheet(),
+    )
+    apply_theme(qapp)
+    try:
+        window = make_window()
+        window.resize(*size)
+        window.show()
+        qtbot.waitExposed(window)
+        view = window.comparison_view
+        window.tabs.setCurrentWidget(view)
+        with qtbot.waitSignal(view.runner.finished, timeout=120_000):
+            view.start()
+        qtbot.wait(50)
+        assert clipped(view) == []
+        # Every architecture's column is in view without scrolling sideways.
+        table = view.table
+        right = table.columnViewportPosition(table.model().columnCount() - 1)
+        assert right >= 0 and right + table.columnWidth(1) <= table.viewport().width() + 2
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setFont(font)
+        qapp.setPalette(palette)
+        qapp.setStyle(style)

@@ -186,6 +186,10 @@ def run_plan(
     if catalogue is None:
         catalogue = Catalogue.from_csv(catalogue_file) if catalogue_file else Catalogue.default()
     _check_layer_files(premises_file, infra_file)
+    calibration = {"households": households, "businesses": businesses}
+    calibration = {k: v for k, v in calibration.items() if v is not None}
+    if calibration:  # checked now, applied once the scenario's deployment is known
+        params_from_dict({**params.model_dump(), **calibration}, where="calibration")
     scenario = None
     if isinstance(district_arg, District):
         district = district_arg
@@ -197,8 +201,6 @@ def run_plan(
         params = params.model_copy(update={"deployment": Deployment(scenario.deployment)})
     if deployment is not None:
         params = params.model_copy(update={"deployment": Deployment(deployment)})
-    calibration = {"households": households, "businesses": businesses}
-    calibration = {k: v for k, v in calibration.items() if v is not None}
     if calibration:
         params = params_from_dict({**params.model_dump(), **calibration}, where="calibration")
     if premises_file is not None:

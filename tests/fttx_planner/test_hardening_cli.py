@@ -13,7 +13,8 @@ from fttx_planner.cli import main
 def _error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     assert main([*args, "--quiet"]) == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    # One line, or a list of problems (at most ten and "and N more").
+    assert "Traceback" not in err and len(err.strip().splitlines()) <= 12, err
     return err.strip()
 
 
@@ -66,3 +67,20 @@ def test_a_wrong_layer_path_is_reported_before_the_district(
     args = ["plan", str(tmp_path / "missing.osm"), "--out", str(tmp_path / "o")]
     err = _error([*args, option, str(tmp_path / "nope.geojson")], capsys)
     assert message in err and "missing.osm" not in err
+
+
+def test_calibration_is_checked_before_the_district(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["plan", str(tmp_path / "missing.osm"), "--out", str(tmp_path / "o")]
+    err = _error([*args, "--households", "99999999999"], capsys)
+    assert "households = 99999999999" in err and "missing.osm" not in err
+
+
+def test_a_count_argument_of_5000_digits_is_cut_in_the_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["plan", "x.osm", "--out", "o", "--households", "1" * 5000])
+    err = capsys.readouterr().err
+    assert "(5000 characters)" in err and len(err) < 600

@@ -128,6 +128,16 @@ def _inputs(args: argparse.Namespace) -> tuple[Any, Path | None, Any, Any, Any]:
     return district, osm_path, params, catalogue, infra
 
 
+def _rules(path: Path) -> Any:
+    """A rules CSV, read before the district as a bounded regular file (a FIFO would block)."""
+    from fttx_planner.catalogue import MAX_CATALOGUE_BYTES
+    from fttx_planner.endpoints.rules import EndpointError, EndpointRules
+    from fttx_planner.input_files import read_bounded_text
+
+    text = read_bounded_text(path, "endpoint rules file", MAX_CATALOGUE_BYTES, EndpointError)
+    return EndpointRules.from_csv_text(text, str(path))
+
+
 def _progress(quiet: bool) -> Any:
     import sys
 
@@ -187,8 +197,8 @@ def _city(args: argparse.Namespace) -> int:
     from fttx_planner.export import write_all
     from fttx_planner.export.atomic import os_error, write_text_atomic
 
+    rules = _rules(args.rules) if args.rules else EndpointRules.default()
     district, osm_path, params, catalogue, infra = _inputs(args)
-    rules = EndpointRules.from_csv(args.rules) if args.rules else EndpointRules.default()
     points = Endpoints.empty()
     if not args.no_osm_endpoints and osm_path is not None:
         points = read_osm_endpoints(osm_path, district.crs, rules)

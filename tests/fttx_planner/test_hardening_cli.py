@@ -84,3 +84,15 @@ def test_a_count_argument_of_5000_digits_is_cut_in_the_message(
         main(["plan", "x.osm", "--out", "o", "--households", "1" * 5000])
     err = capsys.readouterr().err
     assert "(5000 characters)" in err and len(err) < 600
+
+
+def test_city_rules_that_are_a_fifo_or_device_are_refused_before_the_district(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "rules.csv"
+    os.mkfifo(fifo)  # reading it would block
+    args = ["city", str(tmp_path / "missing.osm"), "--out", str(tmp_path / "o")]
+    err = _error([*args, "--rules", str(fifo)], capsys)
+    assert err == f"error: Endpoint rules file {fifo}: is a named pipe (FIFO), not a file"
+    err = _error([*args, "--rules", "/dev/zero"], capsys)
+    assert err == "error: Endpoint rules file /dev/zero: is a device, not a file"

@@ -79,7 +79,10 @@ def stitched_parts(folder: Path, districts: list[District]) -> list[District]:
         if len(group) == len(districts):
             name = f"{folder.name} ({len(members)} files)"
         else:
-            name = f"{folder.name}: {files[0]} and {len(members) - 1} touching files"
+            listed = (
+                ", ".join(files) if len(files) <= 3 else f"{files[0]} and {len(files) - 1} more"
+            )
+            name = f"{folder.name}: {listed}"
         stitched, report = stitch_districts(members, name, str(folder))
         problem = check_extent(stitched, files)
         if problem is not None:

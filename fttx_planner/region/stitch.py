@@ -46,6 +46,9 @@ from fttx_planner.osm.projection import (
 OSM_COORDINATE_SCALE = 10_000_000
 #: Two copies of a building (same OSM id) are one when their centres are this close (m).
 SAME_BUILDING_M = 1.0
+#: Files whose extents come this close are stitched (m): tiles cut without overlap
+#: leave a gap between their last nodes; files farther apart stay separate parts.
+TOUCH_MARGIN_M = 1000.0
 #: Coordinates of land-use and barrier geometries are compared to this grid (m).
 _GEOMETRY_GRID_M = 0.01
 
@@ -98,6 +101,8 @@ class StitchReport:
 def touching_groups(districts: Sequence[District]) -> list[list[int]]:
     """Indices of the districts whose extents (lon/lat boxes) overlap or touch, grouped.
 
+    Extents within :data:`TOUCH_MARGIN_M` of each other touch.
+
     Returns
     -------
     list of list of int
@@ -124,8 +129,10 @@ def touching_groups(districts: Sequence[District]) -> list[list[int]]:
 
 
 def _lonlat_box(d: District) -> tuple[float, float, float, float]:
+    """The district's extent in degrees, grown by half the touch margin on each side."""
     x0, y0, x1, y1 = d.bounds_xy
-    corners = np.array([[x0, y0], [x0, y1], [x1, y0], [x1, y1]])
+    m = TOUCH_MARGIN_M / 2
+    corners = np.array([[x0 - m, y0 - m], [x0 - m, y1 + m], [x1 + m, y0 - m], [x1 + m, y1 + m]])
     ll = transform_xy(to_wgs84(d.crs), corners)
     lo, hi = ll.min(axis=0), ll.max(axis=0)
     return (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))

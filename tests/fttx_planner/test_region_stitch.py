@@ -214,14 +214,20 @@ def test_one_service_area_spans_both_files(
     assert plan.summary["homes"]["passed"] == plan.summary["homes"]["demand"] > 200
 
 
-def test_files_that_do_not_touch_stay_separate_parts(tmp_path: Path) -> None:
+def test_tiles_with_a_gap_are_stitched_and_distant_files_stay_apart(tmp_path: Path) -> None:
     town = _Town(9.0, 48.0)
     folder = tmp_path / "apart"
     folder.mkdir()
-    town.write(folder / "west.osm", (-1e9, 400.0))
-    town.write(folder / "east.osm", (700.0, 1e9))
+    # Tiles cut without overlap, 300 m between their data: one part.
+    town.write(folder / "a.osm", (-1e9, 400.0))
+    town.write(folder / "b.osm", (700.0, 1e9))
+    # Another town 7 km east: a part of its own.
+    _Town(9.1, 48.0).write(folder / "c.osm")
     parts = load_region(folder)
-    assert [Path(p.source).name for p in parts] == ["east.osm", "west.osm"]
+    assert [p.name for p in parts] == ["apart: a.osm, b.osm", "C"]
+    assert len(parts[0].buildings) == len(load_osm(folder / "a.osm").buildings) + len(
+        load_osm(folder / "b.osm").buildings
+    )
 
 
 def test_files_in_two_utm_zones_are_stitched_in_one(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -42,13 +42,24 @@ class ColourCode:
     fibres: tuple[tuple[str, str], ...]
     tubes: tuple[tuple[str, str], ...]
 
+    #: Names already worked out, per (tube?, position): the schedule asks millions of times.
+    _names: dict[tuple[bool, int], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
     def fibre(self, position: int) -> str:
         """Colour of fibre ``position`` (1-based) in its tube."""
-        return self._colour(self.fibres, position)
+        name = self._names.get((False, position))
+        if name is None:
+            name = self._names[(False, position)] = self._colour(self.fibres, position)
+        return name
 
     def tube(self, position: int) -> str:
         """Colour of tube ``position`` (1-based) in its cable."""
-        return self._colour(self.tubes, position)
+        name = self._names.get((True, position))
+        if name is None:
+            name = self._names[(True, position)] = self._colour(self.tubes, position)
+        return name
 
     def fibre_hex(self, position: int) -> str:
         """RGB hex of fibre ``position`` (the base colour, without its marker)."""

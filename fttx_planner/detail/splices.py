@@ -157,20 +157,37 @@ def _tube_rows(
     uncut_used: np.ndarray | None,
     where: str,
 ) -> None:
-    """Pass and park rows of one section at one site, per cable and tube."""
+    """Pass and park rows of one section at one site, per cable and tube.
+
+    Counts per tube are summed for a whole cable at once (``np.add.reduceat``
+    over the tubes' first fibres); fibre lists are made only for the tubes
+    that have such fibres.
+    """
+    note = {
+        "start": "dark fibres where the cable starts",
+        "end": "dark fibres where the cable ends",
+        "mid": "dark side of fibres cut here",
+    }[where]
     offset = 0
     for k, size in enumerate(sec.sizes):
         name = cable_name[(si, k)]
         per = fibres_per_tube(size)
-        for t0 in range(0, size, per):
-            lo, hi = offset + t0, offset + min(t0 + per, size)
-            t = t0 // per + 1
+        starts = np.arange(0, size, per)
+        seg_park = parked[offset : offset + size]
+        park_n = np.add.reduceat(seg_park.astype(np.int64), starts).tolist()
+        if cut is not None and uncut_used is not None:
+            seg_cut = cut[offset : offset + size]
+            cut_n = np.add.reduceat(seg_cut.astype(np.int64), starts).tolist()
+            used_n = np.add.reduceat(
+                uncut_used[offset : offset + size].astype(np.int64), starts
+            ).tolist()
+        for j, lo in enumerate(starts.tolist()):
+            hi = min(lo + per, size)
+            t = j + 1
             colour = codes.tube(t)
-            park = [f + 1 for f in np.flatnonzero(parked[lo:hi]).tolist()]
-            if cut is not None and uncut_used is not None:
-                opened = bool(cut[lo:hi].any())
-                used = int(uncut_used[lo:hi].sum())
-                if not opened:
+            if cut is not None:
+                used = used_n[j]
+                if not cut_n[j]:
                     rows.append(
                         (
                             site,
@@ -191,8 +208,8 @@ def _tube_rows(
                     stat(site, 1, used)
                     continue
                 stat(site, 3, 1)
-                uncut = [f + 1 for f in np.flatnonzero(~cut[lo:hi]).tolist()]
-                if uncut:
+                if cut_n[j] < hi - lo:
+                    uncut = (np.flatnonzero(~seg_cut[lo:hi]) + 1).tolist()
                     rows.append(
                         (
                             site,
@@ -211,12 +228,8 @@ def _tube_rows(
                         )
                     )
                     stat(site, 1, used)
-            if park:
-                note = {
-                    "start": "dark fibres where the cable starts",
-                    "end": "dark fibres where the cable ends",
-                    "mid": "dark side of fibres cut here",
-                }[where]
+            if park_n[j]:
+                park = (np.flatnonzero(seg_park[lo:hi]) + 1).tolist()
                 rows.append(
                     (site, "park", -1, name, t, 0, colour, "", 0, 0, "", fibre_ranges(park), note)
                 )

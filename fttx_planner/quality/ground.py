@@ -10,7 +10,8 @@ else) and measures what a crew would reject:
   from its tap to the entry, straight or along a footway, crossing a
   footprint other than the building's own);
 * drops across a barrier (railway, river, canal, water, motorway);
-* how long the drops are: the mean and longest whole drop (from its
+* how many drops follow a footway (their part off the fibre streets bends),
+  and how long the drops are: the mean and longest whole drop (from its
   distribution point) and the longest part off the fibre streets;
 * closures and distribution points on the map against the bill of materials.
 
@@ -47,6 +48,7 @@ class GroundChecks:
     closures_in_bom: int
     fdps_on_map: int
     fdps_in_bom: int
+    drops_along_paths: int = 0
     mean_drop_m: float = 0.0
     longest_drop_m: float = 0.0
     longest_off_street_m: float = 0.0
@@ -126,6 +128,7 @@ def ground_checks(folder: Path) -> GroundChecks:
         closures_in_bom=_closures_in_bom(bom, folder),
         fdps_on_map=len(fdps),
         fdps_in_bom=int(bom.get("fdp", 0)),
+        drops_along_paths=int((shapely.get_num_coordinates(last) > 2).sum()) if len(last) else 0,
         mean_drop_m=float(shapely.length(geoms).mean()) if len(geoms) else 0.0,
         longest_drop_m=float(shapely.length(geoms).max(initial=0.0)),
         longest_off_street_m=float(shapely.length(last).max(initial=0.0)),

@@ -173,6 +173,7 @@ def test_from_an_osm_file_to_the_exported_drop(tmp_path: Path) -> None:
     write_all(plan, tmp_path / "out", with_detail=False)
     checks = ground_checks(tmp_path / "out")
     assert checks.drops_through_buildings == 0
+    assert checks.drops_along_paths == 1
     assert checks.zero_length_drops == 0
     drops = gpd.read_file(tmp_path / "out" / "geojson" / "drops.geojson")
     row = drops[drops["building_osm_id"] == d.buildings.osm_id[back]]

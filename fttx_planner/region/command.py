@@ -101,6 +101,11 @@ def run(args: argparse.Namespace) -> int:
     params = load_params(args.params) if args.params else DesignParams()
     if args.infra is not None and "deployment" not in params.model_fields_set:
         params = params.model_copy(update={"deployment": Deployment.BROWNFIELD})
+    if params.deployment == Deployment.BROWNFIELD and args.infra is None:
+        from fttx_planner.region.planner import RegionError
+
+        msg = f"{args.params} asks for a brownfield region: pass --infra FILE (ducts, poles)."
+        raise RegionError(msg)
     catalogue = Catalogue.from_csv(args.catalogue) if args.catalogue else Catalogue.default()
     districts = load_region(args.source)
     for d in districts:

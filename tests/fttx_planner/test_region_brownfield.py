@@ -160,3 +160,18 @@ def test_cli_refuses_a_bad_layer_before_planning(
     assert code == 2
     assert err.startswith("error: ") and "bad.geojson" in err and "\n" not in err
     assert not (out / "summary.json").exists()
+
+
+def test_cli_brownfield_params_without_a_layer_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    params = tmp_path / "brown.toml"
+    params.write_text('deployment = "brownfield"\n')
+    out = tmp_path / "out"
+    code = main(["region", "kotka_karhula", "--out", str(out), "--params", str(params), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert (
+        err == f"error: {params} asks for a brownfield region: pass --infra FILE (ducts, poles).\n"
+    )
+    assert not out.exists()

@@ -679,7 +679,7 @@ def partition_last_stage(
         homes_at[g.node] += g.load
     args = (order, parent, parent_edge, edge_length_m)
     best_cost, best = math.inf, lasts
-    for _ in range(CASCADE_ROUNDS):
+    for round_ in range(CASCADE_ROUNDS):
         firsts = partition_first_stage(
             *args, placed + lasts, homes_at, params, catalogue, cancelled
         )
@@ -687,6 +687,8 @@ def partition_last_stage(
         if cost >= best_cost - 1e-6:
             break
         best_cost, best = cost, lasts
+        if round_ == CASCADE_ROUNDS - 1:
+            break  # a re-plan now would never be priced
         extra = np.zeros(n, dtype=np.int64)
         for f in firsts:
             extra[f.node] += 1

@@ -6,13 +6,13 @@ else) and measures what a crew would reject:
 * taps in a tunnel or a covered way (a drop's street end on a tunnel street
   and on no street at ground level);
 * drops of zero length;
-* drops through another building (the drop's part off the fibre streets,
-  from its tap to the entry, straight or along a footway, crossing a
-  footprint other than the building's own);
+* drops through another building (the drop's part off the trench, from its
+  tap to the entry, straight or along a footway, crossing a footprint other
+  than the building's own);
 * drops across a barrier (railway, river, canal, water, motorway);
-* how many drops follow a footway (their part off the fibre streets bends),
-  and how long the drops are: the mean and longest whole drop (from its
-  distribution point) and the longest part off the fibre streets;
+* how many drops follow a footway (their part off the trench bends), and
+  how long the drops are: the mean and longest whole drop (from its
+  distribution point) and the longest part off the trench;
 * closures and distribution points on the map against the bill of materials.
 
 The figures for the sample cities are in ``docs/quality.md``.
@@ -51,7 +51,7 @@ class GroundChecks:
     drops_along_paths: int = 0
     mean_drop_m: float = 0.0
     longest_drop_m: float = 0.0
-    longest_off_street_m: float = 0.0
+    longest_off_trench_m: float = 0.0
 
     @property
     def share_through_buildings(self) -> float:
@@ -81,9 +81,10 @@ def ground_checks(folder: Path) -> GroundChecks:
     barriers = barriers.to_crs(utm) if len(barriers) else barriers
 
     geoms = np.asarray(drops.geometry.values, dtype=object)
+    trenches = _layer(folder, "trenches").to_crs(utm)
+    # The drop's part off the trench: from its tap to the entry.
+    last = _off_trench(geoms, np.asarray(trenches.geometry.values, dtype=object))
     fibre = streets[streets["carries_fibre"]]
-    # The drop's part off the fibre streets: from its tap to the entry.
-    last = _off_street(geoms, np.asarray(fibre.geometry.values, dtype=object))
     tap = shapely.get_point(last, 0) if len(last) else np.zeros(0, dtype=object)
     ground = fibre[fibre["structure"] == ""]
     under = fibre[fibre["structure"].isin(["tunnel", "covered"])]
@@ -131,23 +132,23 @@ def ground_checks(folder: Path) -> GroundChecks:
         drops_along_paths=int((shapely.get_num_coordinates(last) > 2).sum()) if len(last) else 0,
         mean_drop_m=float(shapely.length(geoms).mean()) if len(geoms) else 0.0,
         longest_drop_m=float(shapely.length(geoms).max(initial=0.0)),
-        longest_off_street_m=float(shapely.length(last).max(initial=0.0)),
+        longest_off_trench_m=float(shapely.length(last).max(initial=0.0)),
     )
 
 
-def _off_street(drops: np.ndarray, fibre: np.ndarray) -> np.ndarray:
-    """Each drop from its last vertex on a fibre street (its tap) to its end (the entry).
+def _off_trench(drops: np.ndarray, trenches: np.ndarray) -> np.ndarray:
+    """Each drop from its last vertex on a trench (its tap) to its end (the entry).
 
-    A drop runs along the trench (on fibre streets) to its tap, then
-    straight or along a footway to the entry; the entry itself is never
-    taken for the tap.
+    A drop runs along the trench to its tap (every tap is on the trench
+    tree), then straight or along a footway to the entry; the entry itself
+    is never taken for the tap.
     """
     if len(drops) == 0:
         return np.zeros(0, dtype=object)
     coords, owner = shapely.get_coordinates(drops, return_index=True)
     on = np.zeros(len(coords), dtype=bool)
-    if len(fibre):
-        hit = shapely.STRtree(fibre).query(
+    if len(trenches):
+        hit = shapely.STRtree(trenches).query(
             shapely.points(coords), predicate="dwithin", distance=ON_STREET_M
         )[0]
         on[hit] = True
@@ -156,7 +157,7 @@ def _off_street(drops: np.ndarray, fibre: np.ndarray) -> np.ndarray:
     on[last] = False
     first = np.searchsorted(owner, np.arange(len(drops)))
     end = np.searchsorted(owner, np.arange(len(drops)), side="right")
-    # The tap: the last vertex on a street before the end, else the second-last vertex.
+    # The tap: the last vertex on a trench before the end, else the second-last vertex.
     idx = np.where(on, np.arange(len(coords)), -1)
     tap = np.maximum.reduceat(idx, first)
     tap = np.where(tap >= first, tap, end - 2)

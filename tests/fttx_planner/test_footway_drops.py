@@ -182,4 +182,4 @@ def test_from_an_osm_file_to_the_exported_drop(tmp_path: Path) -> None:
     # The exported drop ends with the routed part, up the steps and along the footway.
     assert exported.length >= path.length - 0.5
     assert shapely.distance(shapely.Point(shapely.get_coordinates(exported)[-1]), path) < 0.05
-    assert checks.longest_off_street_m == pytest.approx(path.length, rel=0.01)
+    assert checks.longest_off_trench_m == pytest.approx(path.length, rel=0.01)

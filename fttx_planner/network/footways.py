@@ -7,21 +7,25 @@ crew lays that drop along the footway instead: from the building's entry to
 the nearest point of the footway, along the footways to where they meet a
 street that carries trenches, and taps the street there.
 
-The *drop-path network* is the street graph's drop-only edges
+The *drop-path network* is every street edge that carries no fibre, at
+street level: the drop-only classes
 (:data:`~fttx_planner.district.DROP_ONLY_HIGHWAYS`: footways, steps, paths,
-cycleways, bridleways) at street level; one in a tunnel, a building passage
-or under cover is left out (no cable runs through a building without its
-owner's leave, which the plan cannot know). Service roads, driveways,
-pedestrian streets and tracks carry trenches themselves, so a building on
-one is tapped there directly (:mod:`fttx_planner.network.taps`).
+cycleways, bridleways), and ways of the trench classes that the fibre
+network does not reach (a lane that meets only a square mapped as an area).
+One in a tunnel, a building passage or under cover is left out (no cable
+runs through a building without its owner's leave, which the plan cannot
+know). Service roads, driveways, pedestrian streets and tracks of the fibre
+network carry trenches themselves, so a building on one is tapped there
+directly (:mod:`fttx_planner.network.taps`).
 
 :func:`footway_drops` finds for each given building the shortest drop that
 leaves its outline (or its entrance) for a drop path within
 :data:`FOOTWAY_REACH_M`, crossing no other building and no barrier on the
-way, and follows the drop-path network to the nearest tap node (a node of a
-street that can take a tap). The whole route must cross no other building
-and be at most the longest drop. The metres along the drop paths are dug as
-a narrow drop trench (``drop_trench`` in the catalogue).
+way, and follows the drop-path network to the nearest tap node (an end of a
+street edge that takes taps). The whole route must cross no other building,
+be at most the longest drop, and be shorter than the building's straight
+drop where that one crosses nothing. The metres along the drop paths are
+dug as a narrow drop trench (``drop_trench`` in the catalogue).
 """
 
 from __future__ import annotations
@@ -183,7 +187,7 @@ def footway_drops(
         barriers.crossed(stubs) == ""
     )
     lookup = _edge_lookup(n, u, v, length)
-    chosen: dict[int, tuple[int, np.ndarray]] = {}
+    chosen: dict[int, tuple[int, shapely.LineString]] = {}
     for _ in range(_TRIES):
         best = _shortest_per_building(b, total, ok)
         best = best[~np.isin(b[best], list(chosen))]

@@ -125,8 +125,9 @@ class ScenarioFlow(WindowBase):
         s = self.session
         if not s.scenarios or s.finance_params is None:
             return
-        self.scenario_npv = None
-        self._show_scenarios()
+        if self.scenario_npv is not None:  # else the table already says "…" (500 took seconds)
+            self.scenario_npv = None
+            self._show_scenarios()
         summaries = [r.summary for r in s.scenarios]
         self.scenario_runner.start(
             "Scenario NPVs", tasks.scenario_npv_task(summaries, s.finance_params)

@@ -141,7 +141,7 @@ def add_smart_city(
 
 
 def _fee(c: EndpointClass, params: FinanceParams) -> float:
-    return params.city_fee_eur_per_endpoint_month.of(c.name)
+    return params.city_fee_eur_per_month(c.name)
 
 
 def add_central_office(

@@ -390,68 +390,6 @@ class DebtTranche(BaseModel):
         return self
 
 
-#: Endpoint classes of the shipped rules (fttx_planner/data/endpoint_rules.csv), each
-#: with a fee of its own in :class:`CityFees`.
-FEE_CLASSES = (
-    "traffic_signal",
-    "cctv_camera",
-    "street_lamp",
-    "school",
-    "kindergarten",
-    "library",
-    "clinic",
-    "townhall",
-    "hospital",
-    "police",
-    "fire_station",
-    "public_wifi",
-)
-
-
-def _fee(name: str, title: str) -> Any:
-    return Field(
-        default_factory=lambda: float(default_value("city_fee_eur_per_endpoint_month")[name]),
-        ge=0.0,
-        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
-        title=title,
-        json_schema_extra={"unit": "EUR/endpoint/month"},
-    )
-
-
-class CityFees(BaseModel):
-    """Monthly fee the city pays per connected endpoint, by class (lit service).
-
-    A class of a user layer that is not listed pays ``other``.
-
-    Examples
-    --------
-    >>> CityFees().of("school"), CityFees().of("bus_stop_display")
-    (150.0, 50.0)
-    """
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
-
-    traffic_signal: float = _fee("traffic_signal", "Traffic signal")
-    cctv_camera: float = _fee("cctv_camera", "CCTV camera")
-    street_lamp: float = _fee("street_lamp", "Street lamp")
-    school: float = _fee("school", "School")
-    kindergarten: float = _fee("kindergarten", "Kindergarten")
-    library: float = _fee("library", "Library")
-    clinic: float = _fee("clinic", "Clinic")
-    townhall: float = _fee("townhall", "Town hall")
-    hospital: float = _fee("hospital", "Hospital")
-    police: float = _fee("police", "Police station")
-    fire_station: float = _fee("fire_station", "Fire station")
-    public_wifi: float = _fee("public_wifi", "Public Wi-Fi")
-    other: float = _fee("other", "Any other class")
-
-    def of(self, endpoint_class: str) -> float:
-        """The fee of a class (``other`` for a class not listed)."""
-        if endpoint_class in type(self).model_fields and endpoint_class != "other":
-            return float(getattr(self, endpoint_class))
-        return float(self.other)
-
-
 class FinanceParams(BaseModel):
     """All inputs of the business models except the network capex.
 
@@ -1157,13 +1095,124 @@ class FinanceParams(BaseModel):
         "service; dark_fibre, a lease per fibre-km and year to the passive owner, the city "
         "running its own terminals and office ports; none, the endpoints are left out.",
     )
-    city_fee_eur_per_endpoint_month: CityFees = _field(
-        "city_fee_eur_per_endpoint_month",
-        "City fee per endpoint, by class",
+    city_fee_traffic_signal_eur_per_endpoint_month: float = _field(
+        "city_fee_traffic_signal_eur_per_endpoint_month",
+        "City fee: traffic signal",
         "EUR/endpoint/month",
         "Smart city",
-        "Monthly fee the city pays per connected endpoint of each class (per_endpoint "
-        "services); a class not listed pays the fee for other classes.",
+        "Monthly fee the city pays per connected traffic signal (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_cctv_camera_eur_per_endpoint_month: float = _field(
+        "city_fee_cctv_camera_eur_per_endpoint_month",
+        "City fee: CCTV camera",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected CCTV camera (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_street_lamp_eur_per_endpoint_month: float = _field(
+        "city_fee_street_lamp_eur_per_endpoint_month",
+        "City fee: street lamp",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected street lamp (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_school_eur_per_endpoint_month: float = _field(
+        "city_fee_school_eur_per_endpoint_month",
+        "City fee: school",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected school (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_kindergarten_eur_per_endpoint_month: float = _field(
+        "city_fee_kindergarten_eur_per_endpoint_month",
+        "City fee: kindergarten",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected kindergarten (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_library_eur_per_endpoint_month: float = _field(
+        "city_fee_library_eur_per_endpoint_month",
+        "City fee: library",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected library (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_clinic_eur_per_endpoint_month: float = _field(
+        "city_fee_clinic_eur_per_endpoint_month",
+        "City fee: clinic",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected clinic (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_townhall_eur_per_endpoint_month: float = _field(
+        "city_fee_townhall_eur_per_endpoint_month",
+        "City fee: town hall",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected town hall (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_hospital_eur_per_endpoint_month: float = _field(
+        "city_fee_hospital_eur_per_endpoint_month",
+        "City fee: hospital",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected hospital (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_police_eur_per_endpoint_month: float = _field(
+        "city_fee_police_eur_per_endpoint_month",
+        "City fee: police station",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected police station (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_fire_station_eur_per_endpoint_month: float = _field(
+        "city_fee_fire_station_eur_per_endpoint_month",
+        "City fee: fire station",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected fire station (per_endpoint services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_public_wifi_eur_per_endpoint_month: float = _field(
+        "city_fee_public_wifi_eur_per_endpoint_month",
+        "City fee: public Wi-Fi access point",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected public Wi-Fi access point (per_endpoint "
+        "services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
+    )
+    city_fee_other_eur_per_endpoint_month: float = _field(
+        "city_fee_other_eur_per_endpoint_month",
+        "City fee: endpoint of any other class",
+        "EUR/endpoint/month",
+        "Smart city",
+        "Monthly fee the city pays per connected endpoint of any other class (per_endpoint "
+        "services).",
+        ge=0.0,
+        le=PLAUSIBLE_EUR_PER_LINE_MONTH,
     )
     dark_fibre_lease_eur_per_fibre_km_year: float = _field(
         "dark_fibre_lease_eur_per_fibre_km_year",
@@ -1338,6 +1387,21 @@ class FinanceParams(BaseModel):
         """The small-cell classes as a set."""
         return frozenset(c.strip() for c in self.small_cell_classes.split(",") if c.strip())
 
+    def city_fee_eur_per_month(self, endpoint_class: str) -> float:
+        """The city's monthly fee for an endpoint of a class (the ``other`` fee if unlisted).
+
+        Examples
+        --------
+        >>> FinanceParams().city_fee_eur_per_month("school")
+        150.0
+        >>> FinanceParams().city_fee_eur_per_month("bus_stop_display")
+        50.0
+        """
+        name = f"city_fee_{endpoint_class}_eur_per_endpoint_month"
+        if endpoint_class != "other" and name in type(self).model_fields:
+            return float(getattr(self, name))
+        return float(self.city_fee_other_eur_per_endpoint_month)
+
     def power_w_per_port(self, technology: str) -> float:
         """Office power per port of a technology (GPON, XGS-PON, P2P; 0 for another)."""
         key = technology.upper().replace("-", "").replace("_", "")
@@ -1479,8 +1543,8 @@ def _model_for(loc: tuple[Any, ...]) -> tuple[type[BaseModel], str]:
             model = DebtTranche
         elif FinanceParams.model_fields.get(part) is not None:
             annotation = FinanceParams.model_fields[part].annotation
-            if annotation in (Distribution, CityFees):
-                model = annotation
+            if annotation is Distribution:
+                model = Distribution
     return model, name
 
 

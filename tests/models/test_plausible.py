@@ -18,11 +18,11 @@ from models import FinanceParameterError, FinanceParams, NetworkCapex, validate_
 from models.cli import main
 from models.office import CentralOffice
 from models.paramfile import load_finance_file
-from models.params import CityFees, DebtTranche, Distribution, ServiceProvider, plausible_range
+from models.params import DebtTranche, Distribution, ServiceProvider, plausible_range
 from models.phases import Phase
 from models.smartcity import EndpointClass
 
-MODELS = (FinanceParams, ServiceProvider, Distribution, DebtTranche, CityFees, NetworkCapex,
+MODELS = (FinanceParams, ServiceProvider, Distribution, DebtTranche, NetworkCapex,
           Phase, EndpointClass, CentralOffice)  # fmt: skip
 
 
@@ -72,8 +72,6 @@ def test_the_message_gives_the_range_and_unit() -> None:
         ({"mc_arpu": {"kind": "triangular", "low": 0.5, "mode": 1.0, "high": 1e300}},
          "mc_arpu.high"),
         ({"debt": [{"amount_eur": 1e300}]}, "debt[0].amount_eur"),
-        ({"city_fee_eur_per_endpoint_month": {"school": 1e300}},
-         "city_fee_eur_per_endpoint_month.school"),
         ({"service_providers": [{"name": "A", "market_share": 1.0, "horizon_years": 10**9}]},
          "service_providers[0].horizon_years"),
     ],
@@ -97,7 +95,7 @@ def test_gui_assignment_is_refused() -> None:
     with pytest.raises(ValidationError):
         params.arpu_eur_per_month = 1e300
     with pytest.raises(ValidationError):
-        params.city_fee_eur_per_endpoint_month.school = 1e300
+        params.city_fee_school_eur_per_endpoint_month = 1e300
     assert params.arpu_eur_per_month == 40.0
     schema = FinanceParams.model_json_schema()
     assert schema["properties"]["arpu_eur_per_month"]["maximum"] == 10_000

@@ -105,8 +105,7 @@ def test_dark_fibre_lease_goes_to_the_passive_owner_and_the_city_runs_its_ports(
 
 def test_city_fees_are_transfers_the_value_chain_does_not_see() -> None:
     low = compare(_capex(), FinanceParams())
-    high = compare(_capex(), FinanceParams().updated(city_fee_eur_per_endpoint_month={
-        "traffic_signal": 400.0}))  # fmt: skip
+    high = compare(_capex(), FinanceParams(city_fee_traffic_signal_eur_per_endpoint_month=400.0))
     for model in MODELS:
         assert high[model].value_chain_npv_eur == pytest.approx(low[model].value_chain_npv_eur)
         assert high[model].npv_eur("city") < low[model].npv_eur("city")

@@ -262,11 +262,16 @@ def architecture_finance(
     return ArchitectureFinance(dict(capex), comparisons, params)
 
 
+#: Short model names for the printed table's header.
+_SHORT = {"verticalized": "Vertical.", "passive_shared": "Passive Sh.",
+          "active_shared": "Active Sh.", "separated": "Separated"}  # fmt: skip
+
+
 def format_architectures(result: ArchitectureFinance, actors: Iterable[tuple[str, str]]) -> str:
     """A printable table: cost per premise, office opex and chosen NPVs per architecture."""
     actors = list(actors)
     head = f"  {'architecture':<20} {'capex':>12} {'per premise':>11} {'office/yr':>10}"
-    head += "".join(f" {f'{m[:11]} {a}':>22}" for m, a in actors)
+    head += "".join(f" {f'{_SHORT.get(m, m)} {a}':>22}" for m, a in actors)
     lines = [head]
     for name in result.capex:
         r = result.architecture_row(name)

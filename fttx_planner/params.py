@@ -350,10 +350,21 @@ def problems_error(where: str, problems: list[str]) -> ParameterError:
     return ParameterError(f"Invalid {where}:\n" + "\n".join(shown))
 
 
+def key_name(key: str) -> str:
+    r"""A key as written in a message: itself, or quoted and cut when long or unprintable.
+
+    Examples
+    --------
+    >>> print(key_name("split_ratio"), key_name("a\nb"), key_name("k" * 50))
+    split_ratio 'a\nb' 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk... (50 characters)
+    """
+    return key if len(key) <= 40 and key.isprintable() else short(key, 40)
+
+
 def _problem(err: Any, label: str = "") -> str:
     """One pydantic error as a line naming the key, the value given and what is wrong."""
     loc = ".".join(str(p) for p in err["loc"])
-    name = short(loc, 40) if len(loc) > 40 else loc
+    name = key_name(loc)
     msg = clip(str(err["msg"]).removeprefix("Value error, "), 200)
     value = err.get("input")
     if not loc:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from fttx_planner._errors import DesignError, FttxError
 from fttx_planner.catalogue import Catalogue
@@ -24,6 +25,7 @@ from fttx_planner.params import (
     Deployment,
     DesignParams,
     file_design_problems,
+    key_name,
     params_from_dict,
     problems_error,
     read_params_toml,
@@ -59,15 +61,27 @@ def _detail_problems(data: dict[str, Any]) -> list[str]:
     from fttx_planner.detail.settings import DetailSettings
 
     problems: list[str] = []
-    for name, model in (("detail", DetailSettings), ("naming", NamingTemplates)):
+    models: tuple[tuple[str, type[BaseModel]], ...] = (
+        ("detail", DetailSettings),
+        ("naming", NamingTemplates),
+    )
+    for name, model in models:
         section = data.get(name, {})
         if not isinstance(section, dict):
             problems.append(f"{name} must be a [{name}] section, not a value")
             continue
+        fields = list(model.model_fields)
+        # Unknown keys here: the models take keys as keyword arguments ("self" would clash).
+        problems += [
+            clip(f"[{name}] {key_name(k)}: unknown parameter; known: {', '.join(fields)}", 200)
+            for k in section
+            if k not in fields
+        ]
+        known = {k: v for k, v in section.items() if k in fields}
         # Key by key, as each model names only the first problem of a mapping; then the
         # whole section for rules between keys.
-        found = [_first_problem(model, {k: v}, name) for k, v in section.items()]
-        found = [line for line in found if line] or [_first_problem(model, section, name)]
+        found = [_first_problem(model, {k: v}, name) for k, v in known.items()]
+        found = [line for line in found if line] or [_first_problem(model, known, name)]
         problems += [line for line in found if line]
     return problems
 
@@ -78,7 +92,6 @@ def _first_problem(model: Callable[..., object], section: dict[str, Any], name: 
         model(**section)
     except FttxError as exc:
         text = str(exc).removeprefix(f"[{name}] ").removeprefix(f"{name}.")
-        text = text.replace("Extra inputs are not permitted", "unknown parameter")
         return f"[{name}] {clip(text, 200)}"
     return ""
 

@@ -72,7 +72,8 @@ BAD_VALUES = [
 #: Names put in place of a valid key.
 BAD_KEYS = [
     "split_raito", "k" * 300, '"quoted key"', "a.b.c", "x." * 30 + "y", "", '""', "design",
-    "detail", "demand", "naming", "1", "-", "é", '"' + "\\u0000" + '"', "[design]",
+    "detail", "demand", "naming", "1", "-", "é", '"' + "\\u0000" + '"', "[design]", "self",
+    '"a\\nb"', '"' + "\\n" * 50 + '"',
 ]  # fmt: skip
 
 
@@ -100,6 +101,8 @@ def _extra_line(rng: random.Random) -> str:
             "=",
             "[]",
             "key = " + "1" * 5000,
+            "self = 1",
+            '"x\\ny" = 1',
             f"unknown_{rng.randrange(1000)} = {rng.choice(BAD_VALUES)}",
         ]
     )
@@ -181,6 +184,8 @@ def _outcome(pending: object, path: Path, described: str) -> str:
     except FttxError as exc:
         lines = str(exc).splitlines()
         assert 1 <= len(lines) <= 12, (described, lines[:3])
+        # A list of problems: a heading, then one indented line each (no line break inside).
+        assert all(line.startswith("  ") for line in lines[1:]), (described, lines[:3])
         for line in lines:
             assert len(line.replace(str(path), "")) <= MAX_LINE_CHARS, (described, line[:400])
         return "refused"

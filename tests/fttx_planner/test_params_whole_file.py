@@ -118,3 +118,17 @@ def test_out_that_is_a_file_is_refused_before_work(
     err = _error([command, str(tmp_path / "missing.osm"), "--out", str(taken), "--quiet"], capsys)
     assert err.strip() == f"error: output folder {taken}: {taken} is a file, not a folder"
     assert taken.read_text() == "keep me"
+
+
+def test_odd_keys_in_every_section_are_one_line_each(tmp_path: Path) -> None:
+    # "self" clashed with the detail models' keyword arguments (a TypeError traceback).
+    f = tmp_path / "p.toml"
+    f.write_text('[design]\nself = 1\n[detail]\nself = 1\n"a\\nb" = 2\n[naming]\nself = "x"\n')
+    with pytest.raises(ParameterError) as info:
+        load_params_file(f)
+    lines = str(info.value).splitlines()[1:]
+    assert lines[0] == "  [design] self: unknown parameter"
+    assert lines[1].startswith("  [detail] self: unknown parameter; known: colour_code, spare")
+    assert lines[2].startswith("  [detail] 'a\\nb': unknown parameter")
+    assert lines[3].startswith("  [naming] self: unknown parameter; known: co, olt_port")
+    assert len(lines) == 4

@@ -593,16 +593,17 @@ def _drops(
     naming: NamingTemplates,
 ) -> tuple[dict[int, str], dict[int, str], dict[tuple[int, int], int]]:
     """Drop names per building, the site each leaves, and each unit's port at that site."""
-    osm = plan.district.buildings.osm_id
-    served = sorted({bi for bi, _, _, _ in units}, key=lambda b: (site_at[int(tap[b])], osm[b]))
+    osm = plan.district.buildings.osm_id.tolist()  # Python ints: indexed once per unit
+    site_of = {bi: site_at[int(tap[bi])] for bi in {bi for bi, _, _, _ in units}}
+    served = sorted(site_of, key=lambda b: (site_of[b], osm[b]))
     name: dict[int, str] = {}
     site: dict[int, str] = {}
     count: dict[str, int] = {}
     for bi in served:
-        s = site_at[int(tap[bi])]
+        s = site_of[bi]
         count[s] = count.get(s, 0) + 1
         site[bi] = s
-        name[bi] = naming.name("drop", co=co, fdp=s, drop=count[s], building=int(osm[bi]))
+        name[bi] = naming.name("drop", co=co, fdp=s, drop=count[s], building=osm[bi])
     check_unique("drop", name.values())
     port: dict[tuple[int, int], int] = {}
     next_port: dict[str, int] = {}
@@ -636,7 +637,7 @@ def _units(
         int(k): (float(pm), float(dm), float(ls))
         for k, pm, dm, ls in zip(b["building"], b["path_m"], b["drop_m"], b["loss_db"], strict=True)
     }
-    osm = plan.district.buildings.osm_id
+    osm = plan.district.buildings.osm_id.tolist()
     rows = []
     for (bi, u, s, port), ci in zip(ports.units, unit_circuit, strict=True):
         kind, ref, s_in_port = circuits[feed_circuit[s]].src

@@ -67,6 +67,8 @@ class CableSizer:
         self.cost_per_m = {
             s: catalogue.cost(f"cable_{s}f") + catalogue.cost("cable_install") for s in CABLE_SIZES
         }
+        self._prices = tuple(sorted(self.cost_per_m.items()))
+        self._memo: dict[int, tuple[float, tuple[int, ...]]] = {}
 
     def sizes(self, fibres: int) -> tuple[int, ...]:
         """Standard cable sizes (largest first) holding ``fibres`` at least cost per metre."""
@@ -77,14 +79,19 @@ class CableSizer:
         return self._solve(fibres)[0]
 
     def _solve(self, fibres: int) -> tuple[float, tuple[int, ...]]:
+        hit = self._memo.get(fibres)
+        if hit is not None:
+            return hit
         if fibres <= 0:
             return 0.0, ()
         # Far above the largest size, whole large cables are taken first so the
         # dynamic program stays shallow.
         big = max(CABLE_SIZES)
         n_big = max(0, -(-(fibres - 2 * big) // big))
-        cost, rest = _best(fibres - n_big * big, tuple(sorted(self.cost_per_m.items())))
-        return cost + n_big * self.cost_per_m[big], (big,) * n_big + rest
+        cost, rest = _best(fibres - n_big * big, self._prices)
+        out = cost + n_big * self.cost_per_m[big], (big,) * n_big + rest
+        self._memo[fibres] = out
+        return out
 
 
 @cache
@@ -124,14 +131,34 @@ def cable_table(
     sizer
         The cable sizes and prices.
     """
-    rows = []
+    parts = []
     for layer, (edges, counts) in fibres_by_layer.items():
-        for e, c in zip(np.asarray(edges).tolist(), np.asarray(counts).tolist(), strict=True):
-            if c > 0:
-                sizes = sizer.sizes(int(c))
-                length = float(edge_length_m[e])
-                rows.append(
-                    (e, layer, int(c), "+".join(map(str, sizes)), len(sizes), length,
-                     length * sizer.cost_per_metre(int(c)))
-                )  # fmt: skip
-    return pd.DataFrame(rows, columns=CABLE_COLUMNS)
+        e = np.asarray(edges, dtype=np.int64)
+        c = np.asarray(counts, dtype=np.int64)
+        keep = c > 0
+        e, c = e[keep], c[keep]
+        if not len(e):
+            continue
+        # Size each distinct fibre count once.
+        uniq, inv = np.unique(c, return_inverse=True)
+        sets = [sizer.sizes(int(f)) for f in uniq.tolist()]
+        label = np.array(["+".join(map(str, x)) for x in sets], dtype=object)
+        count = np.array([len(x) for x in sets], dtype=np.int64)
+        per_m = np.array([sizer.cost_per_metre(int(f)) for f in uniq.tolist()])
+        length = np.asarray(edge_length_m, dtype=float)[e]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "edge": e,
+                    "layer": layer,
+                    "fibres": c,
+                    "sizes": label[inv],
+                    "cable_count": count[inv],
+                    "length_m": length,
+                    "cost_eur": length * per_m[inv],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=CABLE_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[CABLE_COLUMNS]

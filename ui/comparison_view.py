@@ -6,8 +6,10 @@ once per architecture of ``fttx_planner/data/architectures.csv`` with the
 current parameters, OLT site and prices; :func:`ui.tasks.comparison_task`
 runs it in a worker thread of this view's own, with progress and *Cancel*.
 The view shows one column per architecture (capex by layer, cost per
-premise, fibre-km, cable sizes, office ports and rack space, loss margins)
-and a chart of the same. It holds no planning logic.
+premise, fibre-km, cable sizes, office ports and rack space, loss margins,
+and the value-chain NPV of each business model from
+:func:`models.architectures.architecture_finance` with the window's finance
+inputs) and a chart of the same. It holds no planning or finance logic.
 """
 
 from __future__ import annotations
@@ -43,11 +45,13 @@ LAYER_NAMES = {
 #: Width of an architecture's column (px): six fit beside the figure names in a
 #: 1366 px window; longer text (cable sizes) wraps.
 COLUMN_PX = 128
+#: The NPV rows follow this one.
+NPV_AFTER = "Capex to pass per premise (EUR)"
 #: Rows shown in bold: the totals a reader looks for first.
 BOLD_FIGURES = ("Capex, total (EUR)", "Capex per premise (EUR)")
-NO_NPV_NOTE = (
-    "NPV per architecture is not shown: the business models (models/) do not yet price an "
-    "architecture's own active equipment and opex."
+NPV_NOTE = (
+    "NPV: the four business models with the finance inputs of the Business models tab, on each "
+    "architecture's capex, office equipment (replaced after its life) and office power and space."
 )
 IDLE_TEXT = "Press Compare to design the district as each architecture."
 
@@ -71,7 +75,9 @@ def _capex_of(layer: str) -> Callable[[Mapping[str, Any]], str]:
 
 
 def architecture_table(
-    rows: Sequence[Mapping[str, Any]], npv: Sequence[Mapping[str, float]] | None = None
+    rows: Sequence[Mapping[str, Any]],
+    npv: Sequence[Mapping[str, float]] | None = None,
+    titles: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Architectures side by side: one column per architecture, one row per figure (as text).
 
@@ -83,6 +89,8 @@ def architecture_table(
     npv
         Value-chain NPV per business model, one mapping per architecture
         (``None``: no NPV rows).
+    titles
+        The business models' titles by name (the names otherwise).
     """
     figures: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
         ("Homes passed", lambda r: _int(r["homes_passed"])),
@@ -106,6 +114,12 @@ def architecture_table(
         ("Office ports", lambda r: _int(r["co_ports"])),
         ("Office chassis", lambda r: _int(r["co_chassis"])),
         ("Office rack space (U)", lambda r: _int(r["co_rack_units"])),
+    ]
+    if rows and all("office_opex_eur_per_year" in r for r in rows):
+        figures.append(
+            ("Office power and space (EUR/year)", lambda r: _num(r["office_opex_eur_per_year"], 0))
+        )
+    figures += [
         ("Loss budget (dB)", lambda r: f"{float(r['budget_db']):g} ({r['loss_class']})"),
         ("Worst loss (dB)", lambda r: _num(r["max_loss_db"], 1)),
         ("Loss margin (dB)", lambda r: _num(r["margin_db"], 1)),
@@ -116,10 +130,14 @@ def architecture_table(
     frame = pd.DataFrame(data)
     if npv is not None:
         models = list(dict.fromkeys(m for values in npv for m in values))
-        extra = {"figure": [f"NPV {m}, value chain (EUR)" for m in models]}
+        names = titles or {}
+        extra = {"figure": [f"NPV {names.get(m, m)}, value chain (EUR)" for m in models]}
         for r, values in zip(rows, npv, strict=True):
             extra[str(r["label"])] = [_num(values[m], 0) if m in values else "" for m in models]
-        frame = pd.concat([frame, pd.DataFrame(extra)], ignore_index=True)
+        # Beside the cost per premise: the figures a decision starts from.
+        after = int(frame.index[frame["figure"] == NPV_AFTER][0]) + 1
+        parts = [frame.iloc[:after], pd.DataFrame(extra), frame.iloc[after:]]
+        frame = pd.concat(parts, ignore_index=True)
     return frame
 
 
@@ -131,10 +149,18 @@ class ComparisonView(QWidget):
     make_task
         Returns ``(label, task)`` for the current district and inputs (a
         :func:`ui.tasks.comparison_task`).
+    titles
+        The business models' titles by name, for the NPV rows.
     """
 
-    def __init__(self, make_task: Callable[[], tuple[str, Task]], parent: QWidget | None = None):
+    def __init__(
+        self,
+        make_task: Callable[[], tuple[str, Task]],
+        titles: Mapping[str, str] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.titles = dict(titles or {})
         self.setObjectName("comparisonView")
         self.make_task = make_task
         self.runner = TaskRunner("compare", self)
@@ -171,7 +197,7 @@ class ComparisonView(QWidget):
         self.table = DataFrameView(self, sortable=False, wrap=True)
         self.table.setObjectName("comparisonTable")
         self.chart = ChartView("architectures", IDLE_TEXT, self)
-        self.note = QLabel(NO_NPV_NOTE, self)
+        self.note = QLabel(NPV_NOTE, self)
         self.note.setObjectName("npvNote")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #607d8b; font-size: 8.5pt;")
@@ -260,7 +286,7 @@ class ComparisonView(QWidget):
     def show_outcome(self, outcome: ComparisonOutcome) -> None:
         """Show a finished comparison: the table, the chart and what it was made of."""
         self.outcome = outcome
-        frame = architecture_table(outcome.rows, outcome.npv)
+        frame = architecture_table(outcome.rows, outcome.npv, self.titles)
         headers = {str(r["label"]): str(r["label"]).replace(" ", "\n", 1) for r in outcome.rows}
         self.table.set_frame(frame, {"figure": "", **headers})  # technology over split and class
         for col in range(1, len(frame.columns)):
@@ -275,7 +301,7 @@ class ComparisonView(QWidget):
             f"{outcome.seconds:.1f} s; cheapest per premise {cheapest['label']} "
             f"({float(cheapest['per_premise_eur']):,.0f} EUR)."
         )
-        self.note.setVisible(outcome.npv is None)
+        self.note.setText(outcome.npv_note or NPV_NOTE)
         self.csv_button.setEnabled(True)
 
     def _save_csv(self) -> None:

@@ -55,6 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             window.plan_dock.raise_()
             view.start()
             if wait(lambda: view.outcome is not None and not view.runner.busy):
+                _show_totals(view)
                 wait(lambda: False, 1.0)  # let the table and the chart settle
                 args.folder.mkdir(parents=True, exist_ok=True)
                 name = f"screenshot_{SIZE[0]}x{SIZE[1]}_architectures.png"
@@ -67,6 +68,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(f"saved {saved}")
     return 0
+
+
+def _show_totals(view: object) -> None:
+    """Scroll the table to the total capex, the cost per premise and the NPVs."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    from ui.comparison_view import BOLD_FIGURES, ComparisonView
+
+    assert isinstance(view, ComparisonView)
+    figures = list(view.table.source.frame["figure"])
+    index = view.table.model().index(figures.index(BOLD_FIGURES[0]), 0)
+    view.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
 
 
 if __name__ == "__main__":

@@ -334,9 +334,11 @@ class ComparisonOutcome:
     """The district designed once per architecture (GPON, XGS-PON, point-to-point).
 
     ``rows`` are :func:`fttx_planner.endpoints.compare.compare_architectures`'
-    figures, one dict per architecture, each with a short ``label`` added;
-    ``npv`` is the business models' value-chain NPV per architecture when the
-    finance package offers it (``None`` otherwise).
+    figures, one dict per architecture, each with a short ``label`` added
+    (and, with the business models, ``office_opex_eur_per_year``); ``npv``
+    is the value-chain NPV of each business model per architecture
+    (:func:`models.architectures.architecture_finance` with the window's
+    finance inputs), or ``None`` with the reason in ``npv_note``.
     """
 
     ref: DistrictRef
@@ -346,6 +348,7 @@ class ComparisonOutcome:
     figure: Any
     npv: list[dict[str, float]] | None
     seconds: float
+    npv_note: str = ""
 
 
 def architecture_label(arch: Any) -> str:
@@ -359,10 +362,44 @@ def architecture_label(arch: Any) -> str:
     return f"{arch.technology} {split} {arch.loss_class}"
 
 
+def architecture_npv(
+    rows: Sequence[dict[str, Any]], district: str, finance_params: Any
+) -> tuple[list[dict[str, float]] | None, str]:
+    """Value-chain NPV of each business model per architecture, or ``None`` and why.
+
+    Adds each architecture's office power and space per year to its row.
+    """
+    if finance_params is None:
+        return None, "NPV per architecture needs the business models (models/)."
+    try:
+        from models.architectures import architecture_finance, capex_from_row
+    except ImportError:
+        return None, "NPV per architecture needs a newer business-model package (models/)."
+    try:
+        capex = {str(r["architecture"]): capex_from_row(r, district) for r in rows}
+        finance = architecture_finance(capex, finance_params)
+    except ValueError as exc:  # what the models refuse: the design figures still show
+        reason = " ".join(line.strip() for line in str(exc).splitlines())
+        return None, f"NPV per architecture not computed: {reason}"
+    for r in rows:
+        name = str(r["architecture"])
+        r["office_opex_eur_per_year"] = finance.architecture_row(name)["office_opex_eur_per_year"]
+    npv = [dict(finance.comparisons[str(r["architecture"])].value_chain_npv_eur) for r in rows]
+    return npv, ""
+
+
 def comparison_task(
-    ref: DistrictRef, params: DesignParams, catalogue: Catalogue, cache: DistrictCache
+    ref: DistrictRef,
+    params: DesignParams,
+    catalogue: Catalogue,
+    cache: DistrictCache,
+    finance_params: Any = None,
 ) -> Task:
-    """Design the district as every architecture of the data file and chart them."""
+    """Design the district as every architecture of the data file, chart them, price them.
+
+    With ``finance_params`` the four business models run on each
+    architecture's capex and central office (:func:`architecture_npv`).
+    """
 
     def run(progress: Progress, cancelled: Cancelled) -> ComparisonOutcome:
         from fttx_planner.endpoints.compare import compare_architectures
@@ -378,16 +415,18 @@ def comparison_task(
 
         def step(fraction: float, stage: str) -> None:
             _check(cancelled)  # the engine reports between its stages: stop there
-            progress(0.1 + 0.85 * max(0.0, min(1.0, fraction)), stage)
+            progress(0.1 + 0.84 * max(0.0, min(1.0, fraction)), stage)
 
         designs = compare_architectures(district, params, catalogue, infra, progress=step)
         rows = [{**d.row, "label": architecture_label(d.architecture)} for d in designs]
         _check(cancelled)
-        progress(0.96, "chart")
+        progress(0.95, "business models")
+        npv, note = architecture_npv(rows, district.name, finance_params)
+        _check(cancelled)
+        progress(0.98, "chart")
         figure = architecture_figure(rows, district.name)
         progress(1.0, "done")
-        return ComparisonOutcome(
-            ref, district.name, params, rows, figure, None, time.perf_counter() - t0
-        )
+        seconds = time.perf_counter() - t0
+        return ComparisonOutcome(ref, district.name, params, rows, figure, npv, seconds, note)
 
     return run

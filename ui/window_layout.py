@@ -92,10 +92,13 @@ class WindowLayout(WindowBase):
             strict=True,
         ):
             self.tabs.addTab(widget, title)
-        self.comparison_view = ComparisonView(self._comparison_task, self)
+        self.comparison_view = ComparisonView(self._comparison_task, self._titles, self)
         self.tabs.addTab(self.comparison_view, "Architectures")
         self.comparison_view.runner.crashed.connect(self._on_crash)
-        for changed in (s.district_changed, s.design_params_changed, s.catalogue_changed):
+        for changed in (
+            s.district_changed, s.design_params_changed, s.catalogue_changed,
+            s.finance_params_changed,
+        ):  # fmt: skip
             changed.connect(self.comparison_view.mark_stale)
         self.banner = QFrame(self)
         self.banner.setObjectName("errorBanner")
@@ -193,7 +196,9 @@ class WindowLayout(WindowBase):
     def _comparison_task(self) -> tuple[str, tasks.Task]:
         """The architecture comparison of the current district and inputs (Architectures tab)."""
         s = self.session
-        task = tasks.comparison_task(s.district, s.design_params, s.catalogue, self.cache)
+        task = tasks.comparison_task(
+            s.district, s.design_params, s.catalogue, self.cache, s.finance_params
+        )
         return f"Comparing architectures on {s.district_label()}", task
 
     def _build_map_page(self) -> QWidget:

@@ -10,8 +10,9 @@ from PySide6.QtCore import QTimer
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.endpoints.architectures import load_architectures
 from fttx_planner.params import Deployment, DesignParams
+from models import FinanceParams
 from tests.ui.conftest import SMALL
-from ui.comparison_view import BOLD_FIGURES, COLUMN_PX, NO_NPV_NOTE, architecture_table
+from ui.comparison_view import BOLD_FIGURES, COLUMN_PX, NPV_NOTE, architecture_table
 from ui.tasks import ComparisonOutcome, DistrictCache, comparison_task
 
 
@@ -67,6 +68,9 @@ def test_npv_rows_when_the_business_models_give_them(outcome: ComparisonOutcome)
     npv = [{"Operator": 1000.0 * i, "Open access": -5.0} for i in range(len(outcome.rows))]
     frame = architecture_table(outcome.rows, npv)
     last = frame[frame["figure"].str.startswith("NPV")]
+    first = int(last.index[0])
+    assert frame["figure"][first - 1] == "Capex to pass per premise (EUR)"
+    assert list(last.index) == [first, first + 1]
     assert list(last["figure"]) == [
         "NPV Operator, value chain (EUR)",
         "NPV Open access, value chain (EUR)",
@@ -119,12 +123,42 @@ def test_window_compares_in_a_worker_and_keeps_running(qtbot: Any, make_window: 
     assert view.chart.figure is view.outcome.figure
     assert view.table.columnWidth(1) <= COLUMN_PX
     assert "cheapest per premise" in view.status.text()
-    assert view.note.text() == NO_NPV_NOTE and not view.note.isHidden()
+    # The business models on each architecture, with the window's finance inputs.
+    from models.architectures import architecture_finance, capex_from_row
+
+    capex = {r["architecture"]: capex_from_row(r) for r in view.outcome.rows}
+    finance = architecture_finance(capex, window.session.finance_params)
+    npv_rows = frame[frame["figure"].str.startswith("NPV ")]
+    assert len(npv_rows) == len(window._titles) == 4
+    for model, title in window._titles.items():
+        figure = f"NPV {title}, value chain (EUR)"
+        for r in view.outcome.rows:
+            expected = finance.comparisons[r["architecture"]][model].value_chain_npv_eur
+            assert _number(_cell(frame, figure, r["label"])) == pytest.approx(expected, abs=0.5)
+    p2p = _cell(frame, "Office power and space (EUR/year)", "P2P Ethernet")
+    gpon = _cell(frame, "Office power and space (EUR/year)", "GPON 1:32 B+")
+    assert _number(p2p) > _number(gpon) > 0  # a port per premise draws more power and space
+    assert view.note.text() == NPV_NOTE
     # The district's plan was not touched by the comparison.
     assert window.session.outcome is None and not window.plan_runner.busy
     # A change of the inputs marks the table as out of date.
     window.session.set_design_params(DesignParams(split_ratio=64))
     assert "before the inputs changed" in view.status.text()
+
+
+def test_refused_finance_inputs_leave_the_design_figures(outcome: ComparisonOutcome) -> None:
+    from ui.tasks import architecture_npv
+
+    rows = [dict(r) for r in outcome.rows]
+    npv, note = architecture_npv(rows, "grid", None)
+    assert npv is None and "business models" in note
+    for r in rows:
+        r["homes_passed"] = 0  # a capex the business models refuse
+    npv, note = architecture_npv(rows, "grid", FinanceParams())
+    assert npv is None and note.startswith("NPV per architecture not computed: ")
+    assert "\n" not in note and "homes_passed" in note
+    frame = architecture_table(rows, npv)
+    assert not frame["figure"].str.startswith("NPV").any()
 
 
 def test_cancel_keeps_the_previous_table(qtbot: Any, make_window: Any) -> None:

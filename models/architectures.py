@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from models._errors import FinanceParameterError
+from models._files import first_line, read_bounded
 from models.capex import SUMMARY_LAYERS, NetworkCapex
 from models.comparison import Comparison, compare
 from models.office import CentralOffice, office_opex_eur_per_year
@@ -122,15 +123,11 @@ def read_comparison(path: str | Path) -> tuple[str, dict[str, NetworkCapex]]:
     if not path.is_file():
         msg = f"no architecture comparison at {path} (run 'fttx-planner compare ... --out DIR')"
         raise FinanceParameterError(msg)
+    text = read_bounded(path, "architecture comparison", MAX_COMPARISON_BYTES)
     try:
-        if path.stat().st_size > MAX_COMPARISON_BYTES:
-            msg = f"{path}: larger than {MAX_COMPARISON_BYTES // 2**20} MiB; not a comparison"
-            raise FinanceParameterError(msg)
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        if isinstance(exc, FinanceParameterError):
-            raise
-        msg = f"cannot read {path}: {str(exc).splitlines()[0][:120]}"
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        msg = f"cannot read {path}: {first_line(exc)}"
         raise FinanceParameterError(msg) from None
     if not isinstance(doc, Mapping) or doc.get("format") != COMPARISON_FORMAT:
         msg = f"{path}: not an architecture comparison (format {COMPARISON_FORMAT!r})"

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from models._data import default_source, default_value
 from models._errors import FinanceParameterError
+from models._files import read_bounded
 from models.office import CentralOffice
 from models.phases import PHASE_CAPEX_FIELDS, PLAUSIBLE_CAPEX_EUR, PLAUSIBLE_HOMES, Phase
 from models.smartcity import SmartCityLayer
@@ -33,6 +34,9 @@ SUMMARY_LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "o
 #: aerial kilometres. Source: assumed, within the 30-50 m spans of low-voltage and
 #: telecom pole lines in Europe.
 POLE_SPAN_M = 40.0
+
+#: Largest plan summary read (issue 16); a district's summary with phases is a few KiB.
+MAX_SUMMARY_BYTES = 16 * 1024 * 1024
 
 #: Formats of plan summary this module reads.
 SUMMARY_FORMAT = "fttx-planner-summary"
@@ -411,14 +415,16 @@ class NetworkCapex(BaseModel):
         path = Path(path)
         if path.is_dir():
             path = path / "summary.json"
-        if not path.is_file():
+        if not path.exists():
             msg = f"no plan summary at {path} (run 'fttx-planner plan ... --out DIR' first)"
             raise FinanceParameterError(msg)
+        text = read_bounded(path, "plan summary", MAX_SUMMARY_BYTES)
         try:
-            summary = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            msg = f"cannot read plan summary {path}: {exc}"
-            raise FinanceParameterError(msg) from exc
+            summary = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            detail = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            msg = f"cannot read plan summary {path}: {detail[:120]}"
+            raise FinanceParameterError(msg) from None
         try:
             return cls.from_summary(summary)
         except FinanceParameterError as exc:

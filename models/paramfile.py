@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from models._errors import FinanceParameterError
+from models._files import first_line, read_bounded
 from models.capex import NetworkCapex
 from models.params import DebtTranche, FinanceParams, validate_finance_params
 
@@ -30,24 +31,17 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
         If the file is missing, of an unknown kind, or not parseable.
     """
     path = Path(path)
-    if not path.is_file():
-        msg = f"parameter file not found: {path}"
-        raise FinanceParameterError(msg)
+    text = read_bounded(path, "parameter file", MAX_PARAMS_BYTES)
     suffix = path.suffix.lower()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        msg = f"cannot read parameter file {path}: {exc}"
-        raise FinanceParameterError(msg) from exc
     data: Any
     if suffix == ".toml":
         import tomllib
 
         try:
             data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            msg = f"{path} is not valid TOML: {exc}"
-            raise FinanceParameterError(msg) from exc
+        except (tomllib.TOMLDecodeError, RecursionError) as exc:
+            msg = f"{path} is not valid TOML: {first_line(exc)}"
+            raise FinanceParameterError(msg) from None
     elif suffix in (".yaml", ".yml"):
         try:
             import yaml
@@ -55,17 +49,17 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
             msg = f"reading {path} needs PyYAML (pip install pyyaml), or use TOML"
             raise FinanceParameterError(msg) from exc
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            msg = f"{path} is not valid YAML: {exc}"
-            raise FinanceParameterError(msg) from exc
+            data = yaml.load(text, Loader=_no_alias_loader())  # a SafeLoader without aliases
+        except (yaml.YAMLError, RecursionError) as exc:
+            msg = f"{path} is not valid YAML: {first_line(exc)}"
+            raise FinanceParameterError(msg) from None
         data = {} if data is None else data
     elif suffix == ".json":
         try:
             data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            msg = f"{path} is not valid JSON: {exc}"
-            raise FinanceParameterError(msg) from exc
+        except (json.JSONDecodeError, RecursionError) as exc:
+            msg = f"{path} is not valid JSON: {first_line(exc)}"
+            raise FinanceParameterError(msg) from None
     else:
         msg = f"{path}: unknown parameter file kind {suffix!r} (use .toml, .yaml, .yml or .json)"
         raise FinanceParameterError(msg)
@@ -73,6 +67,26 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
         msg = f"{path}: expected a table of name = value at the top level"
         raise FinanceParameterError(msg)
     return data
+
+
+#: Largest finance parameter file read (issue 16: a bounded reader); a full file
+#: with every input and its comments is about 25 KiB.
+MAX_PARAMS_BYTES = 256 * 1024
+
+
+def _no_alias_loader() -> Any:
+    """A YAML safe loader that refuses aliases (no 'billion laughs' expansion)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                msg = "aliases are not allowed in a parameter file"
+                raise yaml.composer.ComposerError(None, None, msg, event.start_mark)
+            return super().compose_node(parent, index)
+
+    return Loader
 
 
 def load_finance_file(path: str | Path) -> tuple[FinanceParams, NetworkCapex | None]:

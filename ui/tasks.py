@@ -126,6 +126,7 @@ def open_project_task(path: Path) -> Task:
         def step(fraction: float, stage: str) -> None:
             _check(cancelled)
             progress(fraction, stage)
+            time.sleep(0)  # hand the interpreter to the GUI thread between scenarios
 
         project = load_project(path, progress=step)
         return OpenedProject(Path(path), project, time.perf_counter() - t0)

@@ -16,7 +16,9 @@ models and writes into ``DIR``:
 - ``claims.csv``: the directional checks of Table 5;
 - charts as PNG and SVG.
 
-Every file is written atomically; every table states the currency, the
+Every output is computed and written into a staging folder first and moved
+into ``DIR`` only when all are done, so an error half-way leaves the previous
+set intact; every table states the currency, the
 price basis and the timing convention (``basis.txt`` and the printout).
 
 Capex comes from ``PLAN_DIR/summary.json`` if ``--plan`` is given, else from
@@ -33,6 +35,9 @@ first row).
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -297,7 +302,36 @@ def run_finance(args: argparse.Namespace) -> int:
     architecture = getattr(args, "architecture", None)
     capex, params, note = load_inputs(args.plan, args.params, architecture)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        if out.exists() and not out.is_dir():
+            msg = f"--out {out} is a file, not a folder"
+            raise FinanceParameterError(msg)
+        out.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=".finance-", dir=out))
+    except OSError as exc:
+        msg = f"cannot write to --out {out}: {exc.strerror or exc}"
+        raise FinanceParameterError(msg) from None
+    try:
+        written = _run_into(stage, args, capex, params, note)
+        moved = []
+        for path in written:
+            target = out / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+            moved.append(target)
+    except OSError as exc:
+        msg = f"cannot write the finance outputs to {out}: {exc.strerror or exc}"
+        raise FinanceParameterError(msg) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    print(f"\nWrote {len(moved)} files to {out}")
+    return 0
+
+
+def _run_into(
+    out: Path, args: argparse.Namespace, capex: NetworkCapex, params: FinanceParams, note: str
+) -> list[Path]:
+    """Compute and write every output into `out` (the staging folder); return the files."""
     written: list[Path] = []
     print(
         f"{note}: {capex.homes_passed:,} homes passed; {capex.total_eur:,.0f} EUR to pass and "
@@ -379,8 +413,7 @@ def run_finance(args: argparse.Namespace) -> int:
 
     if not args.no_charts:
         written += _write_charts(out, comparison, tornados, mc)
-    print(f"\nWrote {len(written)} files to {out}")
-    return 0
+    return written
 
 
 def _write_smart_city(

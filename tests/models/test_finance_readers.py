@@ -54,3 +54,38 @@ def test_plan_summary_and_comparison_readers_are_bounded(tmp_path) -> None:
     os.mkfifo(tmp_path / "fifo.json")
     with pytest.raises(FinanceParameterError, match="not a regular file"):
         NetworkCapex.from_summary_file(tmp_path / "fifo.json")
+
+
+def test_a_failure_half_way_leaves_the_previous_outputs(tmp_path, monkeypatch, capsys) -> None:
+    import models.cli as cli
+
+    out = tmp_path / "out"
+    assert cli.main(["--out", str(out), "--draws", "0", "--no-charts"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert "comparison.csv" in before and "claims.csv" in before
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli, "check_claims", broken)
+    params = tmp_path / "p.toml"
+    params.write_text("arpu_eur_per_month = 55.0\n")
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--params", str(params), "--out", str(out), "--draws", "0", "--no-charts"])
+    assert info.value.code == 2
+    assert "cannot write the finance outputs" in capsys.readouterr().err
+    # comparison.csv was recomputed with another ARPU before the failure, yet the
+    # folder holds the previous set, whole, and no staging folder.
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_out_that_is_a_file_is_one_line(tmp_path, capsys) -> None:
+    import models.cli as cli
+
+    target = tmp_path / "taken"
+    target.write_text("mine")
+    with pytest.raises(SystemExit):
+        cli.main(["--out", str(target), "--draws", "0"])
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: --out {target} is a file, not a folder"
+    assert target.read_text() == "mine"

@@ -32,6 +32,9 @@ _GEOMETRY = {"line": ("Line", "MultiLineString"), "fill": ("Polygon", "MultiPoly
              "marker": ("Point", "Point")}  # fmt: skip
 
 
+#: Layers listed but switched off when the project opens: the detailed design's sites and
+#: cables lie on the closures, distribution points and cable runs (names on both).
+OFF_IN_PROJECT = frozenset({"sites", "fibre_cables"})
 #: Joins of the detailed design's tables to the layers (and to each other):
 #: ``(table, column, referenced layer, referenced column)``, written as QGIS
 #: project relations and checked by the tests.
@@ -231,9 +234,10 @@ def project_xml(
     _srs(ET.SubElement(root, "projectCrs"), crs)
     tree = ET.SubElement(root, "layer-tree-group")
     for n in reversed(names):  # the legend lists the top layer first
+        shown = "Qt::Unchecked" if n in OFF_IN_PROJECT else "Qt::Checked"
         ET.SubElement(tree, "layer-tree-layer", id=ids[n], name=layer_style(n, layers[n]).title,
                       source=f"./{gpkg_name}|layername={n}", providerKey="ogr",
-                      checked="Qt::Checked", expanded="1")  # fmt: skip
+                      checked=shown, expanded="1")  # fmt: skip
     maplayers = ET.SubElement(root, "projectlayers")
     for n in names:
         gdf = layers[n]

@@ -131,12 +131,20 @@ def _osm_xml(path: Path) -> Path:
         3: (200, 0),
         4: (120, 40),
         5: (40, 40),
+        6: (200, -40),
+        7: (0, -40),
+        8: (-40, -40),
     }
     ways = [
         '<way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/>'
         '<tag k="highway" v="residential"/></way>',
         '<way id="2"><nd ref="2"/><nd ref="4"/><tag k="highway" v="steps"/></way>',
         '<way id="3"><nd ref="4"/><nd ref="5"/><tag k="highway" v="footway"/></way>',
+        # A private driveway, a path and a pedestrian street away from the houses.
+        '<way id="4"><nd ref="3"/><nd ref="6"/><tag k="highway" v="service"/>'
+        '<tag k="service" v="driveway"/><tag k="access" v="private"/></way>',
+        '<way id="5"><nd ref="1"/><nd ref="7"/><tag k="highway" v="path"/></way>',
+        '<way id="6"><nd ref="7"/><nd ref="8"/><tag k="highway" v="pedestrian"/></way>',
     ]
     next_id = 100
     boxes = [(x, x + 10, 5, 25) for x in range(10, 200, 10) if x not in (110, 120)]
@@ -161,12 +169,18 @@ def _osm_xml(path: Path) -> Path:
 
 def test_from_an_osm_file_to_the_exported_drop(tmp_path: Path) -> None:
     d = load_osm(_osm_xml(tmp_path / "stepped.osm"))
-    assert sorted(set(d.streets.edge_highway.tolist())) == ["footway", "residential", "steps"]
+    # The loader keeps footways, steps, paths (drops only), driveways and
+    # pedestrian streets (they carry trenches).
+    s = d.streets
+    trench = dict(zip(s.edge_highway.tolist(), s.edge_trench.tolist(), strict=True))
+    assert trench == {
+        "residential": True, "service": True, "pedestrian": True,
+        "steps": False, "footway": False, "path": False,
+    }  # fmt: skip
     plan = plan_district(d)
     back = int(np.flatnonzero(d.buildings.osm_id == 10 + len(range(10, 200, 10)) - 2)[0])
     path = plan.access.drop_path[back]
     assert path is not None
-    s = d.streets
     paths = shapely.union_all(s.edge_geometry[~s.edge_trench])
     pts = shapely.points(shapely.get_coordinates(path)[:-1])
     assert float(shapely.distance(pts, paths).max()) < 1e-6  # along the steps and the footway

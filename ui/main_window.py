@@ -134,6 +134,7 @@ class MainWindow(
         self._build_status_bar()
         self._connect()
         self._restore_settings(auto_replan)
+        self.region_dock.hide()  # no region is open at start, whatever the saved layout says
         self._refresh_all()
 
     def _connect(self) -> None:

@@ -20,8 +20,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-SIZE = (1600, 900)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Save the pictures; 0 when every one was saved."""
@@ -29,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="where the PNG files go (e.g. docs)")
     parser.add_argument("--region", type=Path, help="a region plan folder to show too")
     parser.add_argument("--distance-m", type=float, default=700.0, help="home's distance to OLT")
+    parser.add_argument("--size", default="1600x900", help="window size, WIDTHxHEIGHT")
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QSettings
@@ -44,7 +43,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="fttx-shots-") as tmp:
         settings = QSettings(str(Path(tmp) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings, modal_dialogs=False, auto_replan=True)
-        window.resize(*SIZE)
+        width, height = (int(v) for v in args.size.lower().split("x"))
+        window.resize(width, height)
         window.show()
         window.start()
         wait = _waiter(app)

@@ -206,3 +206,22 @@ def test_click_a_home_in_the_window(qtbot: Any, make_window: Any, plan_now: Any)
     qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=QPoint(50, 50))
     assert window.canvas.selected_feature is None
     assert window.canvas.trace is None
+
+
+def test_a_click_before_the_detail_is_ready_traces_when_it_is(
+    qtbot: Any, make_window: Any, plan_now: Any
+) -> None:
+    window = make_window()
+    window.show()
+    plan_now(window)
+    assert window.trace_index is None  # the detail is still being built in its worker
+    scene = window.canvas.scene
+    row = int(_served_rows(scene)[2])
+    with qtbot.waitSignal(window.trace_runner.finished, timeout=60_000):
+        window.canvas.set_selected(scene.feature("buildings", row))
+        assert "building the detailed design" in window.trace_panel.title.text()
+    assert window.trace_panel.building is not None
+    assert window.trace_panel.building.building == int(
+        window.session.outcome.plan.buildings["building"].iloc[row]
+    )
+    assert window.canvas.trace is not None

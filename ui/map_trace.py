@@ -145,6 +145,8 @@ class TraceIndex:
     _splitter_node: dict[str, int]
     _site_xy: dict[str, tuple[float, float]]
     _splitter_site: dict[str, str]
+    _site_node: dict[str, int]
+    _cable_start: dict[str, str]
 
     # -- traces -----------------------------------------------------------------------
     def trace_building(self, row: int) -> BuildingTrace:
@@ -179,14 +181,28 @@ class TraceIndex:
         if name is None:
             msg = f"splitter {splitter_id} is not in the detailed design"
             raise DetailError(msg)
-        return self._behind(name, "splitter", self._splitter_node[name])
+        site = self._splitter_site.get(name, "")
+        return self._behind(
+            name, "splitter", self.tracer.behind(name), self._splitter_node[name], site
+        )
 
     def behind_port(self, port: str) -> Behind:
         """Every premise unit behind OLT port ``port`` (its name)."""
-        return self._behind(port, "OLT port", self._root)
+        return self._behind(port, "OLT port", self.tracer.behind(port), self._root, "")
 
-    def _behind(self, name: str, kind: str, stop: int) -> Behind:
-        units = self.tracer.behind(name)
+    def behind_cables(self, cables: list[str]) -> Behind:
+        """Every premise unit whose fibre runs in one of ``cables`` (the cables of a route)."""
+        if not cables:
+            msg = "no cable of the detailed design runs here"
+            raise DetailError(msg)
+        units = pd.concat([self.tracer.behind(c) for c in cables]).drop_duplicates("premise")
+        start = self._cable_start.get(cables[0], "")
+        stop = self._site_node.get(start, self._root)
+        name = cables[0] if len(cables) == 1 else f"{cables[0]} and {len(cables) - 1} more"
+        kind = "cable" if len(cables) == 1 else "cables"
+        return self._behind(name, kind, units, stop, start)
+
+    def _behind(self, name: str, kind: str, units: pd.DataFrame, stop: int, site: str) -> Behind:
         buildings = sorted(set(units["building"].astype(int).tolist()))
         edges = self._path_edges([int(self._tap[b]) for b in buildings], stop)
         if kind == "OLT port" and len(units):
@@ -194,15 +210,13 @@ class TraceIndex:
             first = str(units["stage1_splitter"].iloc[0])
             edges += self._path_edges([self._splitter_node[first]], self._root)
         areas = [self._footprint[b] for b in buildings if b in self._footprint]
-        site = self._splitter_site.get(name) if kind == "splitter" else None
         pts, labels = self._site_points([site] if site else [])
-        labels = [name] * len(pts)
         highlight = Highlight(
             f"Behind {name}",
             self._lines(edges, buildings),
             shapely.union_all(areas) if areas else None,
             pts,
-            labels,
+            [name if kind == "splitter" else label for label in labels],
         )
         cols = [c for c in BEHIND_COLUMNS if c in units.columns]
         return Behind(name, kind, units[cols].reset_index(drop=True), len(buildings), highlight)
@@ -323,6 +337,14 @@ def build_trace_index(
         _splitter_node=splitter_node,
         _site_xy=site_xy,
         _splitter_site=dict(zip(spl["splitter"].astype(str), spl["site"].astype(str), strict=True)),
+        _site_node={site: node for node, site in node_site.items()},
+        _cable_start=dict(
+            zip(
+                detail.cables["cable"].astype(str),
+                detail.cables["start_site"].astype(str),
+                strict=True,
+            )
+        ),
     )
     index.seconds = time.perf_counter() - t0
     return index

@@ -10,7 +10,8 @@ traces:
   and the total against the budget (a building of several premise units
   offers each unit);
 - a splitter: every premise unit behind it, highlighted and listed;
-- the OLT: its ports to choose from, and the premises behind the port.
+- the OLT: its ports to choose from, and the premises behind the port;
+- a cable route: the premises whose fibre runs in its cables.
 
 A click on empty map (or Esc) clears the trace.
 """
@@ -111,7 +112,8 @@ class TraceFlow(WindowBase):
 
     # -- tracing ---------------------------------------------------------------------------
     def _on_trace_select(self, feature: Feature | None) -> None:
-        if feature is None or feature.kind not in ("buildings", "splitters", "olt"):
+        traced = ("buildings", "splitters", "olt", "feeder", "distribution")
+        if feature is None or feature.kind not in traced:
             self.clear_trace()
             return
         if self.canvas.scene is not self.session.scene:
@@ -134,10 +136,16 @@ class TraceFlow(WindowBase):
                 self.canvas.set_trace(behind.highlight)
                 self.trace_panel.show_behind(behind)
                 self._show_trace_dock()
-            else:
+            elif feature.kind == "olt":
                 ports = index.names.olt_ports
                 if ports:
                     self.trace_port(ports[0])
+            else:
+                cables = index.names.cables.get(feature.kind, {}).get(feature.index, [])
+                behind = index.behind_cables(cables)
+                self.canvas.set_trace(behind.highlight)
+                self.trace_panel.show_behind(behind)
+                self._show_trace_dock()
         except FttxError as exc:
             self.canvas.set_trace(None)
             self.trace_panel.show_message(f"<p>{exc}</p>")

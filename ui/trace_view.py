@@ -43,8 +43,8 @@ BEHIND_HEADERS = {
 }
 HINT = (
     "<p style='color:#78909c'>Click a served building on the map to trace its fibre from the "
-    "OLT port, element by element with its loss; click a splitter or the OLT for every "
-    "premise behind it.</p>"
+    "OLT port, element by element with its loss; click a splitter, the OLT or a cable for "
+    "every premise behind it.</p>"
 )
 
 

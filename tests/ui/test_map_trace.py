@@ -85,6 +85,22 @@ def test_behind_a_splitter_and_a_port(index: TraceIndex, small_outcome: Any) -> 
     assert total == int(b.loc[b["served"], "homes"].sum())
 
 
+def test_behind_a_cable_route(index: TraceIndex, small_outcome: Any) -> None:
+    scene = small_outcome.scene
+    checked = 0
+    for layer in ("feeder", "distribution"):
+        for row in range(0, len(scene.layers[layer]), 7):
+            cables = index.names.cables[layer][row]
+            behind = index.behind_cables(cables)
+            assert len(behind.units) and behind.highlight.lines is not None
+            for premise in behind.units["premise"].tolist()[::5]:
+                # Every premise listed has a fibre in one of the route's cables.
+                fibres = {e.name for e in index.tracer.trace(premise).elements if e.kind == "fibre"}
+                assert fibres & set(cables)
+                checked += 1
+    assert checked > 10
+
+
 def test_names_join_the_details(index: TraceIndex, small_outcome: Any) -> None:
     scene = small_outcome.scene
     before = dict(scene.feature("splitters", 0).rows)
@@ -188,6 +204,11 @@ def test_click_a_home_in_the_window(qtbot: Any, make_window: Any, plan_now: Any)
     assert panel.behind is not None and panel.behind.kind == "splitter"
     osm = int(scene.layers["buildings"]["osm_id"].iloc[row])
     assert any(p.startswith(f"{osm}/") for p in panel.behind.units["premise"])
+
+    # A cable route lists the premises its cables carry.
+    window.canvas.set_selected(scene.feature("feeder", 0))
+    assert panel.behind is not None and panel.behind.kind.startswith("cable")
+    assert len(panel.behind.units) > 0
 
     # The OLT offers its ports; choosing one lists what is behind it.
     window.canvas.set_selected(scene.feature("olt", 0))

@@ -331,6 +331,7 @@ def optimal_partition(
     base_k = np.zeros(n, dtype=np.int64) if site_splitters is None else site_splitters
     is_fed = np.zeros(n, dtype=bool) if fed is None else fed
     base_f = None if base_fibres is None else np.asarray(base_fibres, dtype=np.int64)
+    order = _with_items_below(order, parent, (homes > 0) | is_fed)
     children: dict[int, list[int]] = {}
     for v in order[1:].tolist():
         children.setdefault(int(parent[v]), []).append(v)
@@ -404,6 +405,20 @@ def optimal_partition(
         if ch:
             state[ch[0]] = (child_flag, tc)
     return _assign(order, parent, items_at, cover, n_split, capacity)
+
+
+def _with_items_below(order: np.ndarray, parent: np.ndarray, needed: np.ndarray) -> np.ndarray:
+    """The tree nodes (in ``order``'s order) with a ``needed`` node at or below them.
+
+    Below the others nothing is open and no splitter can serve anything, so
+    their edges cost the same whatever is decided: the dynamic program
+    leaves them out (a first stage's tree is mostly such subtrees).
+    """
+    from fttx_planner.design.cables import subtree_sums
+
+    below = subtree_sums(order, parent, needed.astype(np.int64)) > 0
+    below[order[0]] = True
+    return order[below[order]]
 
 
 def _with_edge(

@@ -232,9 +232,10 @@ class DesignParams(BaseModel):
         True,
         "Distribution points and joints",
         "",
-        "Group drops at distribution points and cut cables at priced closures. Off: every "
-        "drop leaves the distribution cable at its own tap and each edge carries its own "
-        "cheapest cable (the model of the exact reference, for comparisons).",
+        "Group drops at distribution points, cut cables at priced closures and price the "
+        "trench's crossings of main roads at junctions. Off: every drop leaves the "
+        "distribution cable at its own tap, each edge carries its own cheapest cable and "
+        "junctions cost nothing (the model of the exact reference, for comparisons).",
     )
     mdu_min_units: int = _f(
         4,

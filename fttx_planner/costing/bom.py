@@ -136,8 +136,9 @@ def build_bom(
         qty["road_crossing"] += crossings.count
         qty["trench_footway"] += float(crossings.side_m.sum())
         qty["drop_trench"] += crossings.drop_trench_m
-    if civil.main_road is not None and len(trenches):
-        # Where the trench crosses a main road at a junction (design-dependent).
+    if params.joints and civil.main_road is not None and len(trenches):
+        # Where the trench crosses a main road at a junction (design-dependent;
+        # like the joints, not in the exact reference's model).
         qty["road_crossing"] += len(
             junction_crossings(
                 graph.node_xy, graph.edge_u, graph.edge_v, civil.main_road[graph.edge_street],

@@ -318,7 +318,8 @@ def load_project(path: str | Path, progress: LoadProgress | None = None) -> Proj
     ------
     ProjectFileError
         If the file is missing, not a project, corrupt, from a newer
-        version, or holds invalid values; the message lists every problem.
+        version, or holds invalid values; the message lists every problem
+        (one problem: one line naming the file).
     """
     path = Path(path)
     report = progress or (lambda _f, _s: None)
@@ -404,6 +405,9 @@ def _project_from_json(
         record = attempt(_scenario_from_json, raw, base, f"scenarios[{i}]")
         if record is not None:
             scenarios.append(record)
+    if len(problems) == 1:  # one problem, one line
+        msg = f"{name}: {' '.join(clip(problems[0], 300).split())}"
+        raise ProjectFileError(msg)
     if problems or district is None or params is None:
         shown = [clip(p, 300) for p in problems[:MAX_PROBLEMS_LISTED]]
         if len(problems) > MAX_PROBLEMS_LISTED:

@@ -364,21 +364,22 @@ def architecture_label(arch: Any) -> str:
 
 
 def architecture_npv(
-    rows: Sequence[dict[str, Any]], district: str, finance_params: Any
+    designs: Sequence[Any], rows: Sequence[dict[str, Any]], district: str, finance_params: Any
 ) -> tuple[list[dict[str, float]] | None, str]:
     """Value-chain NPV of each business model per architecture, or ``None`` and why.
 
-    Adds each architecture's office power and space per year to its row.
+    ``designs`` are :func:`~fttx_planner.endpoints.compare.compare_architectures`'
+    result and ``rows`` the figures shown for them (in the same order); each
+    row gets its architecture's office power and space per year.
     """
     if finance_params is None:
         return None, "NPV per architecture needs the business models (models/)."
+    from fttx_planner.endpoints.compare import architecture_finance_of
+
     try:
-        from models.architectures import architecture_finance, capex_from_row
+        finance = architecture_finance_of(list(designs), finance_params, district)
     except ImportError:
         return None, "NPV per architecture needs a newer business-model package (models/)."
-    try:
-        capex = {str(r["architecture"]): capex_from_row(r, district) for r in rows}
-        finance = architecture_finance(capex, finance_params)
     except ValueError as exc:  # what the models refuse: the design figures still show
         reason = " ".join(line.strip() for line in str(exc).splitlines())
         return None, f"NPV per architecture not computed: {reason}"
@@ -422,7 +423,7 @@ def comparison_task(
         rows = [{**d.row, "label": architecture_label(d.architecture)} for d in designs]
         _check(cancelled)
         progress(0.95, "business models")
-        npv, note = architecture_npv(rows, district.name, finance_params)
+        npv, note = architecture_npv(designs, rows, district.name, finance_params)
         _check(cancelled)
         progress(0.98, "chart")
         figure = architecture_figure(rows, district.name)

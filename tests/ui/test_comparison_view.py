@@ -146,19 +146,28 @@ def test_window_compares_in_a_worker_and_keeps_running(qtbot: Any, make_window: 
     assert "before the inputs changed" in view.status.text()
 
 
-def test_refused_finance_inputs_leave_the_design_figures(outcome: ComparisonOutcome) -> None:
+def test_refused_finance_inputs_leave_the_design_figures() -> None:
+    from dataclasses import replace
+
+    from fttx_planner.endpoints.compare import compare_architectures
+    from fttx_planner.synthetic import grid_district
     from ui.tasks import architecture_npv
 
-    rows = [dict(r) for r in outcome.rows]
-    npv, note = architecture_npv(rows, "grid", None)
+    designs = compare_architectures(
+        grid_district(120, irregular=True, seed=5), names=["gpon_b_plus"]
+    )
+    rows = [dict(d.row) for d in designs]
+    npv, note = architecture_npv(designs, rows, "grid", None)
     assert npv is None and "business models" in note
-    for r in rows:
-        r["homes_passed"] = 0  # a capex the business models refuse
-    npv, note = architecture_npv(rows, "grid", FinanceParams())
+    npv, note = architecture_npv(designs, rows, "grid", FinanceParams())
+    assert npv is not None and note == "" and rows[0]["office_opex_eur_per_year"] > 0
+    # A capex the business models refuse (no premise passed).
+    refused = [replace(d, row={**d.row, "homes_passed": 0}) for d in designs]
+    rows = [dict(d.row) for d in refused]
+    npv, note = architecture_npv(refused, rows, "grid", FinanceParams())
     assert npv is None and note.startswith("NPV per architecture not computed: ")
     assert "\n" not in note and "homes_passed" in note
-    frame = architecture_table(rows, npv)
-    assert not frame["figure"].str.startswith("NPV").any()
+    assert "office_opex_eur_per_year" not in rows[0]
 
 
 def test_cancel_keeps_the_previous_table(qtbot: Any, make_window: Any) -> None:

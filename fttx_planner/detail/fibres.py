@@ -207,15 +207,18 @@ def _edge_counts(circuits: list[Circuit], tree: DesignTree, layer: str) -> dict[
     into ``v`` when its bottom is in ``v``'s subtree and its top is not.
     """
     n = len(tree.parent)
+    mine = [(c.bottom, c.top) for c in circuits if c.layer == layer]
     ends = np.zeros(n, dtype=np.int64)
-    for c in circuits:
-        if c.layer == layer:
-            ends[c.bottom] += 1
-            ends[c.top] -= 1
+    if mine:
+        bottom, top = np.asarray(mine, dtype=np.int64).T
+        ends = np.bincount(bottom, minlength=n) - np.bincount(top, minlength=n)
     order = np.asarray(tree.preorder, dtype=np.int64)
     acc = subtree_sums(order, tree.parent, ends)
-    pe = tree.parent_edge
-    return {int(pe[v]): int(acc[v]) for v in order[1:].tolist() if acc[v] > 0}
+    child = order[1:]
+    keep = acc[child] > 0
+    return dict(
+        zip(tree.parent_edge[child][keep].tolist(), acc[child][keep].tolist(), strict=True)
+    )
 
 
 def _sections(

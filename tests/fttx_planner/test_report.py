@@ -24,6 +24,7 @@ from pypdf.generic import DictionaryObject
 import models
 from fttx_planner import grid_district, plan_district
 from fttx_planner.cli import main
+from fttx_planner.detail import build_detail, object_names
 from fttx_planner.plan import Plan
 from fttx_planner.report.builder import ReportError, headline_figures, write_report
 
@@ -212,9 +213,10 @@ def test_contents_point_to_the_right_pages(small_report: Path) -> None:
 def test_sections_show_design_bom_and_business_case(small_plan: Plan,
                                                     small_report: Path) -> None:  # fmt: skip
     text = "\n".join(page_texts(small_report))
-    # Splitter schedule: every splitter by its label.
-    for label in small_plan.splitters["label"]:
-        assert label in text
+    # Splitter schedule: every splitter by its detailed-design name, as in the splice book.
+    names = object_names(build_detail(small_plan))
+    for sid in small_plan.splitters["splitter_id"]:
+        assert names.splitter[int(sid)] in text
     # Bill of materials with the source of each price.
     assert "Source of the price" in text
     assert "Fibre Options (UK)" in text

@@ -317,11 +317,21 @@ def build_design_graph(
     near_idx = np.full(k, -1, dtype=np.int64)
     near_dist = np.full(k, np.inf)
     if len(wanted):
+        # Within a drop's reach first (a bounded search is far quicker), then
+        # the few left for their distance in the messages.
+        footprint = district.buildings.footprint
         pairs, dist = tree.query_nearest(
-            district.buildings.footprint[wanted], return_distance=True, all_matches=False
+            footprint[wanted], max_distance=max_drop_m, return_distance=True, all_matches=False
         )
         near_idx[wanted[pairs[0]]] = pairs[1]
         near_dist[wanted[pairs[0]]] = dist
+        rest = wanted[near_idx[wanted] < 0]
+        if len(rest):
+            pairs, dist = tree.query_nearest(
+                footprint[rest], return_distance=True, all_matches=False
+            )
+            near_idx[rest[pairs[0]]] = pairs[1]
+            near_dist[rest[pairs[0]]] = dist
 
     # Which street component the OLT sits on.
     if olt_xy is not None:

@@ -105,7 +105,8 @@ def choose_taps(
     entry_of = entrances_of(building_tree, footprints, entrances)
     barriers = BarrierIndex(barrier_geometry, barrier_kind)
 
-    pairs = edge_tree.query_nearest(footprints[wanted], all_matches=False)
+    # A building with no street within a drop's reach gets no tap.
+    pairs = edge_tree.query_nearest(footprints[wanted], max_distance=max_drop_m, all_matches=False)
     b = wanted[pairs[0]]
     e = pairs[1]
     cand = _candidates(b, e, footprints, edge_geometry, entry_of, building_tree, barriers)

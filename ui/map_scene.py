@@ -159,7 +159,7 @@ class MapScene:
         default_factory=lambda: Symbols(np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
     )
     #: Names from the naming templates, once the plan's detailed design is built
-    #: (:class:`~ui.map_trace.ObjectNames`); they join the features' details.
+    #: (:class:`~ui.map_trace.FeatureNames`); they join the features' details.
     names: Any = None
     #: Central offices of a region plan (``kind``: index of the area's colour, -1 none).
     offices: Symbols = field(

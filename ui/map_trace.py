@@ -14,8 +14,9 @@ the loss at 1310 and 1490 nm) and a :class:`Highlight` of its path (OLT ->
 feeder -> splitters -> closures -> FDP -> drop -> building);
 :meth:`TraceIndex.behind_splitter` and :meth:`TraceIndex.behind_port` give every
 premise unit behind a splitter or an OLT port with a highlight of their
-buildings and the cables from there down. :class:`ObjectNames` puts the
-detail's names (from the naming templates) on the map's features.
+buildings and the cables from there down. :class:`FeatureNames` puts the
+detail's names (from the naming templates, through
+:func:`fttx_planner.detail.names.object_names`) on the map's features.
 
 No Qt here: plain values, built in a worker and read in the GUI thread.
 """
@@ -32,6 +33,7 @@ import shapely
 
 from fttx_planner.detail.errors import DetailError
 from fttx_planner.detail.model import Detail, build_detail
+from fttx_planner.detail.names import object_names
 from fttx_planner.detail.ports import drop_nodes
 from fttx_planner.detail.trace import Trace, Tracer
 from fttx_planner.detail.tree import design_tree
@@ -96,7 +98,7 @@ class Behind:
 
 
 @dataclass
-class ObjectNames:
+class FeatureNames:
     """Names from the naming templates for the map's features (keys: layer row index)."""
 
     co: str
@@ -131,7 +133,7 @@ class TraceIndex:
 
     detail: Detail
     tracer: Tracer
-    names: ObjectNames
+    names: FeatureNames
     seconds: float
     _parent: np.ndarray
     _parent_edge: np.ndarray
@@ -140,7 +142,6 @@ class TraceIndex:
     _edge_geom: dict[int, Any]
     _drop_geom: dict[int, Any]
     _footprint: dict[int, Any]
-    _row_of: dict[int, int]
     _building_of_row: np.ndarray
     _splitter_node: dict[str, int]
     _site_xy: dict[str, tuple[float, float]]
@@ -289,7 +290,6 @@ def build_trace_index(
     edge_geom = dict(zip(tr["edge"].astype(int).tolist(), tr.geometry.values, strict=True))
     b = layers["buildings"]
     building_of_row = plan.buildings["building"].to_numpy().astype(np.int64)
-    row_of = {int(bi): i for i, bi in enumerate(building_of_row.tolist())}
     footprint = {
         int(bi): g for bi, g in zip(building_of_row.tolist(), b.geometry.values, strict=True)
     }
@@ -319,7 +319,7 @@ def build_trace_index(
     )
     splitter_node = {name_of_id[i]: int(node_of_id[i]) for i in name_of_id if i in node_of_id}
     step()
-    names = _object_names(plan, layers, detail, tree, node_site, name_of_id, row_of)
+    names = _feature_names(plan, layers, detail)
     index = TraceIndex(
         detail=detail,
         tracer=tracer,
@@ -332,7 +332,6 @@ def build_trace_index(
         _edge_geom=edge_geom,
         _drop_geom=drop_geom,
         _footprint=footprint,
-        _row_of=row_of,
         _building_of_row=building_of_row,
         _splitter_node=splitter_node,
         _site_xy=site_xy,
@@ -350,81 +349,43 @@ def build_trace_index(
     return index
 
 
-def _object_names(
-    plan: Plan,
-    layers: dict[str, Any],
-    detail: Detail,
-    tree: Any,
-    node_site: dict[int, str],
-    name_of_id: dict[int, str],
-    row_of: dict[int, int],
-) -> ObjectNames:
-    """The detail's names keyed by the rows of the map's layers."""
+def _feature_names(plan: Plan, layers: dict[str, Any], detail: Detail) -> FeatureNames:
+    """The detail's names (:func:`fttx_planner.detail.names.object_names`) keyed by map rows."""
+    names = object_names(detail)
     sp = layers["splitters"]
     splitters = {
-        i: name_of_id[int(s)]
+        i: names.splitter[int(s)]
         for i, s in enumerate(sp["splitter_id"].tolist())
-        if int(s) in name_of_id
+        if int(s) in names.splitter
     }
     joints: dict[int, str] = {}
     offset = 0
-    for table in (plan.closures, plan.fdps):
+    for table in (plan.closures, plan.fdps):  # the map's joints: closures, then FDPs
         if table is None:
             continue
         if "node" in table.columns:
             for i, v in enumerate(table["node"].astype(int).tolist()):
-                if v in node_site:
-                    joints[offset + i] = node_site[v]
+                if v in names.site_at_node:
+                    joints[offset + i] = names.site_at_node[v]
         offset += len(table)
-    cables = _cable_names(layers, detail, tree, node_site)
-    units = detail.units.drop_duplicates("building")
+    cables: dict[str, dict[int, list[str]]] = {}
+    for layer in ("feeder", "distribution"):
+        frame = layers.get(layer)
+        if frame is None or "edge" not in frame.columns:
+            continue
+        on = (names.cables_on(int(e), layer) for e in frame["edge"].tolist())
+        cables[layer] = {i: c for i, c in enumerate(on) if c}
     buildings = {
-        row_of[int(bi)]: (str(d), str(s))
-        for bi, d, s in zip(units["building"], units["drop"], units["site"], strict=True)
-        if int(bi) in row_of
+        i: (names.drop[int(o)], names.drop_site[int(o)])
+        for i, o in enumerate(layers["buildings"]["osm_id"].tolist())
+        if int(o) in names.drop
     }
-    names = ObjectNames(
-        co=str(detail.meta["co"]),
+    return FeatureNames(
+        co=names.co,
         splitters=splitters,
         joints=joints,
         cables=cables,
         buildings=buildings,
         olt_ports=detail.olt_ports["olt_port"].astype(str).tolist(),
-        splitter_of_id=name_of_id,
+        splitter_of_id=names.splitter,
     )
-    return names
-
-
-def _cable_names(
-    layers: dict[str, Any], detail: Detail, tree: Any, node_site: dict[int, str]
-) -> dict[str, dict[int, list[str]]]:
-    """Per row of the feeder and distribution layers, the names of that layer's cables on it.
-
-    A detail cable runs from its start site down the trench tree to its end
-    site; each map row (a cable run) is keyed by one of its trench edges.
-    """
-    site_node = {s: v for v, s in node_site.items()}
-    parent, parent_edge, pre = tree.parent, tree.parent_edge, tree.pre
-    on_edge: dict[tuple[str, int], list[str]] = {}
-    c = detail.cables
-    for name, layer, a, b in zip(
-        c["cable"], c["layer"], c["start_site"], c["end_site"], strict=True
-    ):
-        u, v = site_node.get(str(a), -1), site_node.get(str(b), -1)
-        if u < 0 or v < 0:
-            continue
-        low, high = (v, u) if pre[v] > pre[u] else (u, v)
-        while low != high and low >= 0:
-            e = int(parent_edge[low])
-            if e < 0:
-                break
-            on_edge.setdefault((str(layer), e), []).append(str(name))
-            low = int(parent[low])
-    out: dict[str, dict[int, list[str]]] = {}
-    for layer in ("feeder", "distribution"):
-        frame = layers.get(layer)
-        if frame is None or "edge" not in frame.columns:
-            continue
-        edges = frame["edge"].astype(int).tolist()
-        out[layer] = {i: on_edge[(layer, e)] for i, e in enumerate(edges) if (layer, e) in on_edge}
-    return out

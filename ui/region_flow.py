@@ -151,7 +151,10 @@ class RegionFlow(WindowBase):
             self.region = result
             self.region_area = None
             self.region_panel.set_region(result)
-            self.region_dock.show()
+            if not self.region_dock.isVisible():
+                self.region_dock.show()
+                width = max(320, min(460, self.width() // 4))
+                self.resizeDocks([self.region_dock], [width], Qt.Orientation.Horizontal)
             self.region_dock.raise_()
             self.canvas.set_scene(result.scene, keep_view=False)
             self.details.show_feature(None)

@@ -14,11 +14,11 @@ from ui.tables import DataFrameView
 #: The columns of ``areas.csv`` listed, with their titles.
 AREA_HEADERS = {
     "area_id": "Area",
-    "central_office": "Central office",
-    "status": "Status",
-    "homes_passed": "Homes passed",
+    "central_office": "CO",
+    "homes_passed": "Homes",
     "capex_eur": "Capex (EUR)",
-    "gap_to_lower_bound": "Gap to bound",
+    "gap_to_lower_bound": "Gap",
+    "status": "Status",
     "error": "Error",
 }
 
@@ -80,6 +80,9 @@ class RegionPanel(QWidget):
         self.title.setWordWrap(True)
         self.table = DataFrameView(self, sortable=True)
         self.table.setObjectName("regionAreas")
+        self.table.setToolTip(
+            "Homes passed, capex and gap to the area's own lower bound; double-click to open"
+        )
         self.area_info = QLabel("", self)
         self.area_info.setObjectName("regionAreaInfo")
         self.area_info.setWordWrap(True)

@@ -293,8 +293,8 @@ def output_folder(folder: Path) -> Iterator[None]:
     The folder is checked (:func:`~fttx_planner.export.atomic.check_output_folder`),
     created and written to with a temporary file, so a folder that cannot
     take files (a read-only or virtual file system) is reported at once, not
-    after the plan. A folder created here is removed again if the work
-    fails and leaves it empty.
+    after the plan. The folders created here are removed again if the work
+    fails and leaves them empty.
 
     Raises
     ------
@@ -304,7 +304,8 @@ def output_folder(folder: Path) -> Iterator[None]:
     from fttx_planner.export.atomic import check_output_folder, os_error
 
     check_output_folder(folder)
-    created = not folder.exists()
+    whole = folder.absolute()
+    created = [p for p in (whole, *whole.parents) if not p.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):
@@ -314,9 +315,9 @@ def output_folder(folder: Path) -> Iterator[None]:
     try:
         yield
     except BaseException:
-        if created:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only if empty
+        with contextlib.suppress(OSError):
+            for path in created:  # the deepest first; stops at one that is not empty
+                path.rmdir()
         raise
 
 

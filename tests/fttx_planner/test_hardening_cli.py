@@ -33,11 +33,11 @@ def test_a_folder_that_takes_no_files_is_refused_before_the_district(
 def test_a_failed_run_leaves_no_empty_output_folder(
     command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    out = tmp_path / "new"
+    out = tmp_path / "new" / "a" / "b"
     target = out / "r.pdf" if command == "report" else out
     err = _error([command, str(tmp_path / "missing.osm"), "--out", str(target)], capsys)
     assert "missing.osm" in err
-    assert not out.exists()
+    assert not (tmp_path / "new").exists()
 
 
 def test_report_reads_the_finance_file_before_planning(

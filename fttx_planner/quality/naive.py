@@ -36,6 +36,7 @@ from fttx_planner.network.sparse import symmetric_matrix
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
+    from fttx_planner.network.crossings import Crossings
     from fttx_planner.network.graph import Access, DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
@@ -73,6 +74,7 @@ def naive_for_plan(plan: Plan, share_trenches: bool = False, seed: int = 0) -> N
         plan.catalogue,
         share_trenches=share_trenches,
         seed=seed,
+        crossings=plan.crossings,
     )
 
 
@@ -84,6 +86,7 @@ def naive_design(
     catalogue: Catalogue,
     share_trenches: bool = False,
     seed: int = 0,
+    crossings: Crossings | None = None,
 ) -> NaiveResult:
     """Design and price the naive baseline.
 
@@ -100,6 +103,9 @@ def naive_design(
         its own trench and cable).
     seed
         Seed of the k-means initialisation.
+    crossings
+        The road crossings, far-side trenches and drop trenches the taps
+        fix (the same in every design; ``None``: not counted).
 
     Returns
     -------
@@ -198,6 +204,8 @@ def naive_design(
     buildings = pd.DataFrame(
         {"served": np.ones(len(served), dtype=bool), "homes": h, "drop_m": access.drop_m[served]}
     )
+    if access.barrier is not None:
+        buildings["barrier"] = access.barrier[served]
     # Civil works are priced above; the bill of materials prices the rest
     # (its trench table is empty, so the civil cost table is never read).
     empty: dict[str, Any] = {f.name: np.zeros(0) for f in fields(CivilCosts)}
@@ -212,6 +220,7 @@ def naive_design(
         no_civil,
         graph,
         sizer=sizer,
+        crossings=crossings,
     )
     by_layer = {str(k): float(v) for k, v in bom.groupby("layer")["cost_eur"].sum().items()}
     if share_trenches:

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from fttx_planner._errors import CatalogueError
-from fttx_planner.input_files import clip, read_bounded_text, short
+from fttx_planner.input_files import clip, listed, read_bounded_text, short
 
 #: Capex layers of the business models, in report order.
 LAYERS = ("civil", "cables", "splitters", "cabinets", "drops", "olt", "ont")
@@ -83,7 +83,7 @@ class Catalogue:
         self.items = {it.item: it for it in items}
         missing = [name for name in REQUIRED_ITEMS if name not in self.items]
         if missing:
-            msg = f"{where}: missing required items: {', '.join(missing)}"
+            msg = f"{where}: missing required items: {listed(missing, most=8)}"
             raise CatalogueError(msg)
 
     def __getitem__(self, name: str) -> CatalogueItem:

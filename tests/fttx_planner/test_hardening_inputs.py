@@ -32,3 +32,12 @@ def test_a_price_beyond_a_float_is_not_a_finite_number(tmp_path: Path, cost: str
     line = str(info.value).splitlines()[1]
     assert "(aerial): unit_cost_eur" in line and line.endswith("is not a finite number")
     assert len(line) < 150
+
+
+def test_a_catalogue_of_only_its_header_lists_a_few_missing_items(tmp_path: Path) -> None:
+    f = tmp_path / "cat.csv"
+    f.write_text(Catalogue.default().to_csv_text().splitlines()[0] + "\n")
+    with pytest.raises(CatalogueError, match=r"missing required items: trench_carriageway, .* and "
+                                             r"\d+ more$") as info:  # fmt: skip
+        Catalogue.from_csv(f)
+    assert len(str(info.value)) < 300

@@ -223,12 +223,14 @@ def naive_design(
         crossings=crossings,
     )
     by_layer = {str(k): float(v) for k, v in bom.groupby("layer")["cost_eur"].sum().items()}
+    # The bill of materials' civil part holds the crossings; the trenches are added here.
+    fixed_civil = by_layer.get("civil", 0.0)
     if share_trenches:
         trench = np.flatnonzero((fibre_edges["feeder"] > 0) | (fibre_edges["distribution"] > 0))
-        by_layer["civil"] = float(graph.edge_cost_eur[trench].sum())
+        by_layer["civil"] = fixed_civil + float(graph.edge_cost_eur[trench].sum())
         trench_m = float(graph.edge_length_m[trench].sum())
     else:
-        by_layer["civil"] = sum(c for c, _, _ in own)
+        by_layer["civil"] = fixed_civil + sum(c for c, _, _ in own)
         by_layer["cables"] = sum(ln * sizer.cost_per_metre(f) for _, ln, f in own if f > 0)
         trench_m = sum(ln for _, ln, _ in own)
     return NaiveResult(

@@ -25,15 +25,19 @@ class MapFlow(WindowBase):
         self.olt_picker.armed_changed.connect(self._on_pick_armed)
         self.olt_picker.picked.connect(self.set_olt_site)
         self.olt_clear_button.clicked.connect(self.clear_olt_site)
+        self.canvas.scene_changed.connect(self._refresh_find_names)
 
     def _on_find(self) -> None:
         self.find_building(self.find_box.text())
 
     def find_building(self, text: str) -> int | None:
         """Show the building that best matches ``text``; its index in the layer, or ``None``."""
-        scene = self.session.scene
+        scene = self.canvas.scene  # the district's plan, or a region's area opened
         if scene is None:
             self.find_result.setText("Plan the district first.")
+            return None
+        if "buildings" not in scene.layers:
+            self.find_result.setText("Open a service area first (double-click it).")
             return None
         matches = find_buildings(scene, text)
         if not matches:
@@ -49,13 +53,7 @@ class MapFlow(WindowBase):
     def _refresh_map_tools(self) -> None:
         """After a plan: the completer's building names, the planner's OLT site as a hint."""
         scene = self.session.scene
-        names: list[str] = []
-        if scene is not None:
-            col = scene.layers["buildings"]["name"].astype(str)
-            names = sorted({n for n in col if n not in ("", "nan", "None")})
-        model = self.find_completer.model()
-        if hasattr(model, "setStringList"):
-            model.setStringList(names)
+        self._refresh_find_names()
         self.olt_pick_button.setEnabled(scene is not None)
         given = self.session.design_params.olt_x_m is not None
         if scene is None:
@@ -65,7 +63,23 @@ class MapFlow(WindowBase):
             who = "Site given" if given else "The planner put it at"
             self.olt_info.setText(f"{who}: {x} m E, {y} m N (district coordinates).")
 
+    def _refresh_find_names(self) -> None:
+        """The search box's suggestions: the names of the buildings on the map."""
+        scene = self.canvas.scene
+        names: list[str] = []
+        if scene is not None and "buildings" in scene.layers:
+            col = scene.layers["buildings"]["name"].astype(str)
+            names = sorted({n for n in col if n not in ("", "nan", "None")})
+        model = self.find_completer.model()
+        if hasattr(model, "setStringList"):
+            model.setStringList(names)
+
     def _on_pick_toggled(self, on: bool) -> None:
+        if on and self.canvas.scene is not self.session.scene:
+            # A region plan is on the map: its coordinates are not the district's.
+            self.olt_pick_button.setChecked(False)
+            self.set_status("Close the region plan to set the district's OLT site on the map")
+            return
         if on and not self.olt_picker.armed:
             self.tabs.setCurrentIndex(0)
             self.olt_picker.arm()

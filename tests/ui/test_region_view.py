@@ -93,6 +93,10 @@ def test_open_region_in_the_window(qtbot: Any, make_window: Any, region_dir: Pat
     assert window.region is not None
     assert window.canvas.scene is window.region.scene
     assert window.region_dock.isVisible()
+    assert window.find_building("1") is None
+    assert "Open a service area first" in window.find_result.text()
+    window.olt_pick_button.setChecked(True)  # not on a region's map
+    assert not window.olt_picker.armed and not window.olt_pick_button.isChecked()
     assert not window.trace_dock.isVisible()  # a region has no trace
     panel = window.region_panel
     assert panel.table.source.rowCount() == 3
@@ -114,6 +118,9 @@ def test_open_region_in_the_window(qtbot: Any, make_window: Any, region_dir: Pat
     assert window.region_area is not None and window.region_area.area_id == area_id
     assert window.canvas.scene is window.region_area.scene
     assert f"Service area {area_id}" in panel.area_info.text()
+    # Find a building searches the area shown.
+    b = window.region_area.scene.layers["buildings"]
+    assert window.find_building(str(int(b["osm_id"].iloc[5]))) == 5
 
     # A row of the list opens another; "All areas" and "Close region" go back.
     with qtbot.waitSignal(window.region_runner.finished, timeout=60_000):

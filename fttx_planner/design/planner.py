@@ -706,7 +706,11 @@ def _reprice(
     )
     # The graph carries the civil costs the plan is priced with (the bound reads them).
     g = plan.graph
-    graph = replace(g, edge_cost_eur=g.edge_length_m * civil.cost_per_m[g.edge_street])
+    graph = replace(
+        g,
+        edge_cost_eur=g.edge_length_m * civil.cost_per_m[g.edge_street],
+        edge_pole=civil.aerial_share[g.edge_street] > 0.5,
+    )
     return replace(
         plan, params=params, graph=graph, bom=bom, trenches=trenches, warnings=list(plan.warnings)
     )

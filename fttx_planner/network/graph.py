@@ -224,6 +224,10 @@ class DesignGraph:
         ``(e,)`` civil cost of opening the sub-edge.
     olt_node
         The OLT's node.
+    edge_pole
+        ``(e,)`` bool: existing poles carry more than half of the sub-edge's
+        street, so a closure or distribution point there may hang on a pole
+        (``None``: unknown).
     """
 
     node_xy: np.ndarray
@@ -235,6 +239,7 @@ class DesignGraph:
     edge_end_m: np.ndarray
     edge_cost_eur: np.ndarray
     olt_node: int
+    edge_pole: np.ndarray | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -568,6 +573,7 @@ def _split_edges(
         edge_start_m=e_start,
         edge_end_m=e_end,
         edge_cost_eur=e_len * civil.cost_per_m[e_street],
+        edge_pole=civil.aerial_share[e_street] > 0.5,
         olt_node=-1,
     )
     return graph, tap_node

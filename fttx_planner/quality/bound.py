@@ -157,9 +157,10 @@ def design_lower_bound(
     if params.joints:
         small = h[~is_mdu(h, params)]
         # In greenfield every distribution point sits in a chamber; on reused
-        # poles it may hang on one instead.
+        # poles (where the graph has any) it may hang on one instead.
         housing = cost("handhole")
-        if params.deployment != Deployment.GREENFIELD:
+        poles = graph.edge_pole is None or bool(graph.edge_pole.any())
+        if params.deployment != Deployment.GREENFIELD and poles:
             housing = min(housing, cost("pole_mount"))
         fixed += math.ceil(int(small.sum()) / params.fdp_ports) * (cost("fdp") + housing)
     if n_homes == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -124,6 +125,33 @@ def test_bound_brownfield(district: District) -> None:
     assert lb <= brown.total_cost_eur
     # Reuse lowers the bound (the graph carries brownfield civil costs).
     assert lb < lower_bound(green)
+
+
+def test_bound_houses_distribution_points_on_poles_only_where_there_are_poles(
+    district: District,
+) -> None:
+    s = district.streets
+    ducts_only = ExistingInfra(duct_m=s.edge_length_m.copy(), aerial_m=np.zeros(s.n_edges))
+    poles = ExistingInfra(duct_m=np.zeros(s.n_edges), aerial_m=s.edge_length_m.copy())
+    brown = DesignParams(deployment=Deployment.BROWNFIELD)
+    plans = {k: plan_district(district, brown, infra=v) for k, v in
+             (("ducts", ducts_only), ("poles", poles))}  # fmt: skip
+    assert plans["ducts"].graph.edge_pole is not None
+    assert not plans["ducts"].graph.edge_pole.any()
+    assert plans["poles"].graph.edge_pole is not None and plans["poles"].graph.edge_pole.all()
+    p = plans["ducts"]
+    args = (p.graph, p.access, p.demand.homes, p.params, p.catalogue)
+    no_poles = design_lower_bound(*args, crossings=p.crossings)
+    graph = replace(p.graph, edge_pole=np.ones(len(p.graph.edge_u), dtype=bool))
+    with_poles = design_lower_bound(graph, *args[1:], crossings=p.crossings)
+    n_fdp = len(p.fdps) if p.fdps is not None else 0
+    assert n_fdp > 0
+    # Without poles every distribution point needs a chamber, a dearer housing.
+    cat = p.catalogue
+    step = cat.cost("handhole") - cat.cost("pole_mount")
+    gained = no_poles.fixed_eur - with_poles.fixed_eur
+    assert gained > 0 and gained % step == pytest.approx(0.0, abs=1e-6)
+    assert no_poles.total_eur <= p.total_cost_eur
 
 
 def test_bound_is_cheap() -> None:

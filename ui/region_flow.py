@@ -156,6 +156,9 @@ class RegionFlow(WindowBase):
                 width = max(320, min(460, self.width() // 4))
                 self.resizeDocks([self.region_dock], [width], Qt.Orientation.Horizontal)
             self.region_dock.raise_()
+            # Layers saved hidden before region plans existed would hide the whole overview.
+            for layer in ("areas", "offices"):
+                self.canvas.set_layer_visible(layer, True)
             self.canvas.set_scene(result.scene, keep_view=False)
             self.details.show_feature(None)
             self.set_status(

@@ -88,8 +88,12 @@ def test_bad_folders_are_refused_in_one_line(region_dir: Path, tmp_path: Path) -
 def test_open_region_in_the_window(qtbot: Any, make_window: Any, region_dir: Path) -> None:
     window = make_window()
     window.show()
+    # Settings saved before region plans existed list neither of their layers as shown.
+    window.canvas.set_layer_visible("areas", False)
+    window.canvas.set_layer_visible("offices", False)
     with qtbot.waitSignal(window.region_runner.finished, timeout=60_000):
         window.open_region(region_dir)
+    assert {"areas", "offices"} <= window.canvas.visible_layers
     assert window.region is not None
     assert window.canvas.scene is window.region.scene
     assert window.region_dock.isVisible()

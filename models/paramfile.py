@@ -10,14 +10,14 @@ its unit and the source of its default.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from models._errors import FinanceParameterError
-from models._files import first_line, read_bounded
+from models._files import bounded_lines, clip, first_line, huge_integer, read_bounded
 from models.capex import NetworkCapex
 from models.params import DebtTranche, FinanceParams, validate_finance_params
 
@@ -28,10 +28,28 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
     Raises
     ------
     FinanceParameterError
-        If the file is missing, of an unknown kind, or not parseable.
+        In one line: the file is missing, not a regular file, too large, of an
+        unknown kind or not parseable (with the place where the parser says);
+        an integer longer than Python converts is named with its line and key.
     """
     path = Path(path)
     text = read_bounded(path, "parameter file", MAX_PARAMS_BYTES)
+    try:
+        data = _parse(path, text)
+    except ValueError as exc:  # an integer of more than 4,300 digits (int's conversion limit)
+        if isinstance(exc, FinanceParameterError):
+            raise
+        raise huge_integer(path, text) or FinanceParameterError(
+            f"parameter file {path}: {first_line(exc)}"
+        ) from None
+    if not isinstance(data, dict):
+        msg = f"{path}: expected a table of name = value at the top level"
+        raise FinanceParameterError(msg)
+    return data
+
+
+def _parse(path: Path, text: str) -> Any:
+    """The parsed text, by the file's name ending."""
     suffix = path.suffix.lower()
     data: Any
     if suffix == ".toml":
@@ -61,10 +79,8 @@ def read_params_file(path: str | Path) -> dict[str, Any]:
             msg = f"{path} is not valid JSON: {first_line(exc)}"
             raise FinanceParameterError(msg) from None
     else:
-        msg = f"{path}: unknown parameter file kind {suffix!r} (use .toml, .yaml, .yml or .json)"
-        raise FinanceParameterError(msg)
-    if not isinstance(data, dict):
-        msg = f"{path}: expected a table of name = value at the top level"
+        kind = clip(suffix)
+        msg = f"{path}: unknown parameter file kind {kind!r} (use .toml, .yaml, .yml or .json)"
         raise FinanceParameterError(msg)
     return data
 
@@ -111,6 +127,10 @@ def load_finance_file(path: str | Path) -> tuple[FinanceParams, NetworkCapex | N
         With every problem found in the file.
     """
     data = read_params_file(path)
+    huge = list(_huge_integers(data))
+    if huge:  # validators that turn them into floats would overflow
+        msg = bounded_lines(f"{path}:\ninvalid finance parameters:\n" + "\n".join(huge))
+        raise FinanceParameterError(msg)
     capex_data = data.pop("capex", None)
     problems: list[str] = []
     params: FinanceParams | None = None
@@ -128,9 +148,30 @@ def load_finance_file(path: str | Path) -> tuple[FinanceParams, NetworkCapex | N
             except FinanceParameterError as exc:
                 problems.append(str(exc))
     if problems or params is None:
-        msg = f"{path}:\n" + "\n".join(problems)
+        # Each problem on one line, values cut, at most ten problems (issue 16).
+        msg = bounded_lines(f"{path}:\n" + "\n".join(problems))
         raise FinanceParameterError(msg)
     return params, capex
+
+
+#: Integers beyond a float's range (about 1.8e308) fit no finance input.
+_MAX_INTEGER = 10**308
+
+
+def _huge_integers(value: Any, where: str = "") -> Iterator[str]:
+    """``"  - key = 1111111111... (400 digits): ..."`` for each integer beyond a float's range."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _huge_integers(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _huge_integers(item, f"{where}[{i}]")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _MAX_INTEGER:
+        digits = str(abs(value))
+        yield (
+            f"  - {clip(where)} = {'-' if value < 0 else ''}{digits[:10]}... ({len(digits)} "
+            "digits): more digits than any finance input may have"
+        )
 
 
 def load_finance_params(path: str | Path) -> FinanceParams:

@@ -37,6 +37,7 @@ from fttx_planner.district import (
     StreetGraph,
 )
 from fttx_planner.osm._handlers import UNDEFINED_COORDINATE, RawOsm
+from fttx_planner.osm.limits import unreadable_tag_warning
 from fttx_planner.osm.projection import to_metric, transform_geometries, transform_xy
 
 #: libosmium fixed-point coordinates per degree.
@@ -46,7 +47,10 @@ _POLYGONAL = (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON)
 _RANGE = re.compile(r"(\d+)\s*-\s*(\d+)")
 #: Longest flat-number range taken as a count (beyond it, a typo or a code).
 _MAX_RANGE = 1000
-_NUMBER = re.compile(r"\s*\+?(\d+(?:[.,]\d+)?)")
+#: A number with a decimal point or comma and an exponent (``1e9`` is a billion, not 1).
+_NUMBER_TEXT = r"\s*\+?(\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?)"
+_NUMBER = re.compile(_NUMBER_TEXT)
+_ONE_NUMBER = re.compile(_NUMBER_TEXT + r"\s*")
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ class BuildingNotes:
 
     repaired: int
     dropped: int
+    #: Warnings for tag values that are not one number (``building:levels=3;4``), ignored.
+    unreadable: tuple[str, ...] = ()
 
 
 def highway_lonlat(raw: RawOsm) -> np.ndarray:
@@ -242,15 +248,28 @@ def build_buildings(raw: RawOsm, crs: str) -> tuple[Buildings, BuildingNotes]:
     for i in invalid:
         geometry[i] = _polygonal_part(shapely.make_valid(geometry[i]))
     keep = ~shapely.is_empty(geometry) & (shapely.area(geometry) > 0.0)
+    osm_id = np.asarray(raw.building_id, dtype=np.int64)[keep]
+    levels_text = np.asarray(raw.building_levels, dtype=object)[keep]
+    roof_text = np.asarray(_tags(raw.building_roof_levels, n), dtype=object)[keep]
+    levels = np.array([parse_levels(s) for s in levels_text], dtype=float)
+    roof_levels = np.array([parse_levels(s) for s in roof_text], dtype=float)
+    unreadable = tuple(
+        warning
+        for tag, text, values in (
+            ("building:levels", levels_text, levels),
+            ("roof:levels", roof_text, roof_levels),
+        )
+        if (warning := unreadable_tag_warning(tag, osm_id, text, values)) is not None
+    )
     buildings = Buildings(
-        osm_id=np.asarray(raw.building_id, dtype=np.int64)[keep],
+        osm_id=osm_id,
         footprint=geometry[keep],
         building=np.asarray(raw.building_value, dtype=object)[keep],
-        levels=np.array([parse_number(s) for s in raw.building_levels], dtype=float)[keep],
+        levels=levels,
         flats=np.array([parse_number(s) for s in raw.building_flats], dtype=float)[keep],
         name=np.asarray(raw.building_name, dtype=object)[keep],
         height_m=np.array([parse_number(s) for s in _tags(raw.building_height, n)])[keep],
-        roof_levels=np.array([parse_number(s) for s in _tags(raw.building_roof_levels, n)])[keep],
+        roof_levels=roof_levels,
         addresses=np.array(
             [count_listed(s, ranges=False) for s in _tags(raw.building_housenumber, n)],
             dtype=np.int64,
@@ -262,7 +281,8 @@ def build_buildings(raw: RawOsm, crs: str) -> tuple[Buildings, BuildingNotes]:
     use_addr = ~np.isfinite(buildings.flats) & (flats[keep] > 0)
     buildings.flats[use_addr] = flats[keep][use_addr]
     dropped = int((~keep).sum())
-    return buildings, BuildingNotes(repaired=int(keep[invalid].sum()), dropped=dropped)
+    notes = BuildingNotes(repaired=int(keep[invalid].sum()), dropped=dropped, unreadable=unreadable)
+    return buildings, notes
 
 
 def _tags(values: list[str], n: int) -> list[str]:
@@ -367,8 +387,40 @@ def parse_number(text: str) -> float:
     --------
     >>> parse_number("3"), parse_number("2.5"), parse_number("3;4"), parse_number(" 2,5 ")
     (3.0, 2.5, 3.0, 2.5)
+    >>> parse_number("1e9"), parse_number("12 m"), parse_number("12e")
+    (1000000000.0, 12.0, 12.0)
     >>> parse_number(""), parse_number("many"), parse_number("-1")
     (nan, nan, nan)
     """
     match = _NUMBER.match(text)
+    return float(match.group(1).replace(",", ".")) if match else float("nan")
+
+
+def parse_levels(text: str) -> float:
+    """Parse a ``building:levels`` or ``roof:levels`` value that must be one number.
+
+    Unlike :func:`parse_number`, nothing may follow the number: ``3;4``
+    (two values), ``12e`` (a broken exponent) or ``3 floors`` are no number
+    of levels, and reading their first digits would be a guess.
+
+    Parameters
+    ----------
+    text
+        The tag value.
+
+    Returns
+    -------
+    float
+        The number (a decimal comma counts as a point, ``1e3`` is 1000), or
+        NaN for an empty value or one that is not one number
+        (:func:`~fttx_planner.osm.limits.unreadable_tag_warning` counts those).
+
+    Examples
+    --------
+    >>> parse_levels("3"), parse_levels(" 2,5 "), parse_levels("1e9"), parse_levels("1E2")
+    (3.0, 2.5, 1000000000.0, 100.0)
+    >>> parse_levels(""), parse_levels("3;4"), parse_levels("12e"), parse_levels("-1")
+    (nan, nan, nan, nan)
+    """
+    match = _ONE_NUMBER.fullmatch(text)
     return float(match.group(1).replace(",", ".")) if match else float("nan")

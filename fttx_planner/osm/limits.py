@@ -260,6 +260,45 @@ def _osm_ref(building_id: int) -> str:
     return f"relation {-building_id}" if building_id < 0 else f"way {building_id}"
 
 
+def unreadable_tag_warning(
+    tag: str, osm_id: np.ndarray, text: np.ndarray, values: np.ndarray
+) -> str | None:
+    """One warning for the buildings whose ``tag`` is set but is not one number.
+
+    Such values (``building:levels=3;4``, ``12e``) are ignored as if
+    untagged, like absurd ones (:func:`bound_building_tags`).
+
+    Parameters
+    ----------
+    tag
+        The tag's name.
+    osm_id
+        ``(k,)`` building ids (relations negative).
+    text, values
+        ``(k,)`` the tag's raw values and the numbers read from them (NaN: none).
+
+    Returns
+    -------
+    str or None
+        The warning, or None when every set value is a number.
+
+    Examples
+    --------
+    >>> print(unreadable_tag_warning("building:levels", np.array([7, -8]),
+    ...     np.array(["3;4", "12e"], dtype=object), np.array([np.nan, np.nan])))
+    2 buildings tagged building:levels with a value that is not one number (e.g. way 7: '3;4'): \
+ignored
+    """
+    unreadable = np.isnan(values) & (np.asarray([bool(str(t).strip()) for t in text], dtype=bool))
+    if not unreadable.any():
+        return None
+    first = int(np.flatnonzero(unreadable)[0])
+    return (
+        f"{int(unreadable.sum())} buildings tagged {tag} with a value that is not one number "
+        f"(e.g. {_osm_ref(int(osm_id[first]))}: {short(str(text[first]), 40)}): ignored"
+    )
+
+
 def bound_building_tags(buildings: Buildings) -> list[str]:
     """Ignore (set to NaN, in place) tag values beyond the plausible bounds; one warning per tag.
 

@@ -268,6 +268,7 @@ def _warnings(raw: RawOsm, streets: StreetNotes, buildings: BuildingNotes) -> li
         warnings.append(f"{buildings.repaired} invalid building footprints repaired")
     if buildings.dropped:
         warnings.append(f"{buildings.dropped} degenerate building footprints dropped")
+    warnings.extend(buildings.unreadable)
     if streets.n_components > 1:
         warnings.append(
             f"the street graph has {streets.n_components} disconnected parts; "

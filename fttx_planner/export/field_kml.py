@@ -26,37 +26,67 @@ if TYPE_CHECKING:
 MAX_ROWS_PER_SITE = 400
 
 
-def _table(rows: pd.DataFrame, columns: list[str]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
-        for r in rows[columns].itertuples(index=False)
-    )
-    return f"<table border='1' cellspacing='0'><tr>{head}</tr>{body}</table>"
+class _Html:
+    """HTML table cells, each distinct value escaped once (the schedule repeats many)."""
+
+    def __init__(self) -> None:
+        self.cells: dict[object, str] = {}
+
+    def cell(self, value: object) -> str:
+        out = self.cells.get(value)
+        if out is None:
+            out = self.cells[value] = f"<td>{html.escape(str(value))}</td>"
+        return out
+
+    def table(self, rows: list[tuple[object, ...]], columns: list[str]) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+        body = "".join("<tr>" + "".join(map(self.cell, r)) + "</tr>" for r in rows)
+        return f"<table border='1' cellspacing='0'><tr>{head}</tr>{body}</table>"
+
+
+def _side(sp: pd.DataFrame, end: str) -> list[str]:
+    """``cable tube/fibre`` (or a device) of one end of every schedule row."""
+    return (
+        sp[end].astype(str)
+        + " "
+        + sp[f"{end}_tube"].astype(str)
+        + "/"
+        + sp[f"{end}_fibre"].astype(str)
+    ).tolist()
+
+
+#: Columns of a site's splice list.
+SPLICE_COLUMNS = ["action", "a_side", "a_colour", "b_side", "b_colour", "fibres", "note"]
 
 
 def site_descriptions(detail: Detail) -> dict[str, str]:
     """Per site name, an HTML description: kind, cables, trays and its splice list."""
-    sp = detail.splices.copy()
-    sp["a_side"] = (
-        sp["a"].astype(str) + " " + sp["a_tube"].astype(str) + "/" + sp["a_fibre"].astype(str)
-    )
-    sp["b_side"] = (
-        sp["b"].astype(str) + " " + sp["b_tube"].astype(str) + "/" + sp["b_fibre"].astype(str)
-    )
-    by_site = dict(list(sp.groupby("site", sort=False)))
+    sp = detail.splices
+    cells = _Html()
+    by_site: dict[str, list[tuple[object, ...]]] = {}
+    for site, *row in zip(
+        sp["site"].tolist(),
+        sp["action"].tolist(),
+        _side(sp, "a"),
+        sp["a_colour"].tolist(),
+        _side(sp, "b"),
+        sp["b_colour"].tolist(),
+        sp["fibres"].astype(str).tolist(),
+        sp["note"].tolist(),
+        strict=True,
+    ):
+        by_site.setdefault(site, []).append(tuple(row))
     out: dict[str, str] = {}
     for r in detail.sites.itertuples(index=False):
-        rows = by_site.get(r.site)
+        rows = by_site.get(str(r.site), [])
         parts = [
             f"<b>{html.escape(str(r.site))}</b> ({html.escape(str(r.kind))})<br/>",
             f"Cables: {html.escape(str(r.cables))}<br/>",
             f"Splices: {r.splices}, trays: {r.trays}, splitters: {r.splitters}, "
             f"drops: {r.drops}<br/>",
         ]
-        if rows is not None and len(rows):
-            cols = ["action", "a_side", "a_colour", "b_side", "b_colour", "fibres", "note"]
-            parts.append(_table(rows.head(MAX_ROWS_PER_SITE), cols))
+        if rows:
+            parts.append(cells.table(rows[:MAX_ROWS_PER_SITE], SPLICE_COLUMNS))
             if len(rows) > MAX_ROWS_PER_SITE:
                 parts.append(
                     f"<br/>... {len(rows) - MAX_ROWS_PER_SITE} more rows in detail/splices.csv"
@@ -85,21 +115,19 @@ def field_layers(
     ]
     drops = layers["drops"].copy()
     u = detail.units
-    units = {
-        int(k): g
-        for k, g in u[["osm_id", "premise", "olt_port", "splitter", "splitter_port"]].groupby(
-            "osm_id", sort=False
-        )
-    }
+    cols = ["premise", "olt_port", "splitter", "splitter_port"]
+    units: dict[int, list[tuple[object, ...]]] = {}
+    for osm, *row in zip(u["osm_id"].tolist(), *(u[c].tolist() for c in cols), strict=True):
+        units.setdefault(int(osm), []).append(tuple(row))
+    cells = _Html()
     descr = []
     for r in drops.itertuples(index=False):
-        g = units.get(int(r.building_osm_id))
+        mine = units.get(int(r.building_osm_id))
         head = (
             f"<b>{html.escape(str(r.name))}</b> from {html.escape(str(r.site))}, "
             f"building {r.building_osm_id}, {r.length_m:.0f} m<br/>"
         )
-        cols = ["premise", "olt_port", "splitter", "splitter_port"]
-        descr.append(head + (_table(g, cols) if g is not None else ""))
+        descr.append(head + (cells.table(mine, cols) if mine else ""))
     drops[DESCRIPTION] = descr
     return {"sites": sites, "fibre_cables": cables, "drops": drops}
 

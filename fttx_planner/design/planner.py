@@ -597,16 +597,21 @@ def _design_on_tree(
 
     # Per-building results.
     b_split = np.full(len(homes), -1, dtype=np.int64)
+    # A building whose premises two splitters share: its drops must stop
+    # below both, so distribution points go by the one nearest the building.
+    nearest = np.full(len(homes), -1, dtype=np.int64)
     for i, g in enumerate(groups):
         for b, _ in g.members:
             if b_split[b] < 0:
                 b_split[b] = i
+            if nearest[b] < 0 or depth_m[g.node] > depth_m[groups[nearest[b]].node]:
+                nearest[b] = i
     # Distribution points for the drops of small buildings; MDUs get their own box.
     mdu = is_mdu(homes, params)
     split_node = np.array([g.node for g in groups], dtype=np.int64)
-    fdp_split = b_split
+    fdp_split = nearest
     if home_run is not None:  # hook: a home-run fibre's drops group below the OLT
-        fdp_split = np.where(served & (home_run > 0), len(groups), b_split)
+        fdp_split = np.where(served & (home_run > 0), len(groups), nearest)
         split_node = np.append(split_node, graph.olt_node)
     fdp_eligible = served & ~mdu & (fdp_split >= 0) & params.joints
     fdps, fdp_of = distribution_points(

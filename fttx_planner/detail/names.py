@@ -20,6 +20,7 @@ Examples
     names.drop[165294942]       # 'BAL1-FDP0042-D03': the drop of that OSM building
     names.olt_ports[165294942]  # 'BAL1-OLT1-01-02': its OLT port(s)
     names.cables_on(1541, "distribution")  # ['BAL1-D0001']
+    names.splitter_olt_port[12]  # 'BAL1-OLT1-01-02': the PON port feeding splitter 12
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class ObjectNames:
     cable_edges
         ``{(layer, edge): [cable names]}``: the cables laid on each trench
         edge of each layer (several when cables run side by side).
+    splitter_olt_port
+        ``{splitter_id: OLT port name}``: the PON port feeding each splitter
+        (a second-stage splitter's through its first stage).
     """
 
     co: str
@@ -67,6 +71,7 @@ class ObjectNames:
     olt_ports: dict[int, str] = field(default_factory=dict)
     splitters_of: dict[int, str] = field(default_factory=dict)
     cable_edges: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    splitter_olt_port: dict[int, str] = field(default_factory=dict)
 
     def cables_on(self, edge: int, layer: str) -> list[str]:
         """The cable names laid on a trench edge in a layer (empty when none)."""
@@ -113,6 +118,11 @@ def object_names(detail: Detail) -> ObjectNames:
         pairs = pairs[pairs[col] != ""]
         for k, names in pairs.groupby("osm_id", sort=False)[col]:
             target[int(k)] = " ".join(names.tolist())
+    id_of = {name: sid for sid, name in out.splitter.items()}
+    for col in ("stage1_splitter", "splitter"):
+        for name, port in zip(u[col].astype(str), u["olt_port"].astype(str), strict=True):
+            if name in id_of:
+                out.splitter_olt_port.setdefault(id_of[name], port)
     c = detail.cables
     if "edge_ids" in c.columns:
         for name, layer, edges in zip(

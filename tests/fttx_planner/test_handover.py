@@ -18,6 +18,7 @@ import pyogrio
 import pytest
 
 from fttx_planner.detail.files import read_detail
+from fttx_planner.detail.names import object_names
 from fttx_planner.endpoints.osm import read_osm_endpoints
 from fttx_planner.endpoints.planning import plan_city
 from fttx_planner.endpoints.rules import EndpointRules
@@ -261,3 +262,30 @@ def test_failed_write_keeps_the_previous_set(
     assert (tmp_path / "detail" / "units.csv").read_bytes() == before
     assert (tmp_path / "plan.gpkg").read_bytes() == gpkg_before
     assert (tmp_path / "ofds" / "network.json").is_file()
+
+
+def test_object_names_match_the_exported_layers(plan: Plan, out: Path) -> None:
+    # What the window asks object_names for is what the files say.
+    names = object_names(read_detail(out))
+    sp = _layer(out, "splitters")
+    assert [names.splitter[int(i)] for i in sp["splitter_id"]] == sp["name"].tolist()
+    drops = _layer(out, "drops")
+    osm = drops["building_osm_id"].astype("int64").tolist()
+    assert [names.drop[k] for k in osm] == drops["name"].tolist()
+    assert [names.olt_ports[k] for k in osm] == drops["olt_port"].tolist()
+    olt = pd.read_csv(out / "detail" / "olt_ports.csv", keep_default_na=False)
+    id_of = {v: k for k, v in names.splitter.items()}
+    for s, port in zip(olt["splitter"], olt["olt_port"], strict=True):
+        assert names.splitter_olt_port[id_of[s]] == port
+    sites = _layer(out, "sites")
+    kinds = dict(zip(sites["site"], sites["kind"], strict=True))
+    assert names.site_kind == kinds and kinds[names.co] == "co"
+    closures = plan.closures
+    assert closures is not None
+    by_node = [names.site_at_node[int(v)] for v in closures["node"]]
+    assert by_node == _layer(out, "closures")["name"].tolist()
+    e = int(plan.cables["edge"].iloc[0])
+    layer = str(plan.cables["layer"].iloc[0])
+    assert names.cables_on(e, layer) and set(names.cables_on(e, layer)) <= set(
+        _layer(out, "fibre_cables")["cable"]
+    )

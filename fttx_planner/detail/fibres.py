@@ -216,9 +216,7 @@ def _edge_counts(circuits: list[Circuit], tree: DesignTree, layer: str) -> dict[
     acc = subtree_sums(order, tree.parent, ends)
     child = order[1:]
     keep = acc[child] > 0
-    return dict(
-        zip(tree.parent_edge[child][keep].tolist(), acc[child][keep].tolist(), strict=True)
-    )
+    return dict(zip(tree.parent_edge[child][keep].tolist(), acc[child][keep].tolist(), strict=True))
 
 
 def _sections(

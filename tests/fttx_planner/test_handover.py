@@ -29,7 +29,7 @@ from fttx_planner.export.qgis import RELATIONS
 from fttx_planner.params import DesignParams
 from fttx_planner.pipeline import run_plan
 from fttx_planner.plan import Plan
-from fttx_planner.samples import resolve_district
+from fttx_planner.samples import list_samples, resolve_district
 
 SLUG = "liechtenstein_balzers"
 _KML = "{http://www.opengis.net/kml/2.2}"
@@ -289,3 +289,11 @@ def test_object_names_match_the_exported_layers(plan: Plan, out: Path) -> None:
     assert names.cables_on(e, layer) and set(names.cables_on(e, layer)) <= set(
         _layer(out, "fibre_cables")["cable"]
     )
+
+
+@pytest.mark.parametrize("slug", [s.slug for s in list_samples() if s.slug != SLUG])
+def test_every_sample_city_from_exported_files(slug: str, tmp_path: Path) -> None:
+    write_all(run_plan(slug, deployment="greenfield"), tmp_path)
+    _check_connectivity(tmp_path)
+    _check_tables(tmp_path)
+    _check_ofds(tmp_path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -70,6 +71,25 @@ def model_cost(
     return total
 
 
+def brute_force_best(
+    parent: np.ndarray, items_at: dict, cap: int, cost: Callable[[list[Group]], float]
+) -> float:
+    """Least cost over every home unit at any of its ancestors, fewest splitters per node."""
+    units = [(key, node) for node, its in items_at.items() for key, ld in its for _ in range(ld)]
+    best = math.inf
+    for choice in itertools.product(*[ancestors(parent, node) for _, node in units]):
+        per_node: dict[int, list[int]] = {}
+        for (key, _), site in zip(units, choice, strict=True):
+            per_node.setdefault(site, []).append(key)
+        groups = []
+        for site, keys in per_node.items():
+            for i in range(0, len(keys), cap):
+                chunk = keys[i : i + cap]
+                groups.append(Group(site, [(k, chunk.count(k)) for k in sorted(set(chunk))]))
+        best = min(best, cost(groups))
+    return best
+
+
 def test_greedy_partition_invariants() -> None:
     order, parent = np.array([0, 1, 2, 3]), np.array([-1, 0, 1, 1])
     items = {2: [(10, 3), (11, 2)], 3: [(12, 4)], 1: [(13, 1)]}
@@ -104,19 +124,12 @@ def test_dynamic_program_is_optimal(loads: tuple[int, int, int]) -> None:
     groups = optimal_partition(ORDER, PARENT, PEDGE, LENGTH, items_at, cap, costs)
     check_groups(groups, PARENT, items_at, cap)
     got = model_cost(groups, PARENT, PEDGE, LENGTH, items_at, costs, node_of)
-    # Brute force: every home unit to any of its ancestors, fewest splitters per node.
-    units = [(key, node) for node, its in items_at.items() for key, ld in its for _ in range(ld)]
-    best = math.inf
-    for choice in itertools.product(*[ancestors(PARENT, node) for _, node in units]):
-        per_node: dict[int, list[int]] = {}
-        for (key, _), site in zip(units, choice, strict=True):
-            per_node.setdefault(site, []).append(key)
-        groups_bf = []
-        for site, keys in per_node.items():
-            for i in range(0, len(keys), cap):
-                chunk = keys[i : i + cap]
-                groups_bf.append(Group(site, [(k, chunk.count(k)) for k in sorted(set(chunk))]))
-        best = min(best, model_cost(groups_bf, PARENT, PEDGE, LENGTH, items_at, costs, node_of))
+    best = brute_force_best(
+        PARENT,
+        items_at,
+        cap,
+        lambda g: model_cost(g, PARENT, PEDGE, LENGTH, items_at, costs, node_of),
+    )
     assert got == pytest.approx(best)
 
 
@@ -233,16 +246,7 @@ def test_dynamic_program_is_optimal_on_folded_chains(seed: int) -> None:
     )
     check_groups(groups, CHAIN_PARENT, items_at, cap)
     got = _chain_cost(groups, lengths, items_at, base, costs)
-    units = [(key, node) for node, its in items_at.items() for key, ld in its for _ in range(ld)]
-    best = math.inf
-    for choice in itertools.product(*[ancestors(CHAIN_PARENT, node) for _, node in units]):
-        per_node: dict[int, list[int]] = {}
-        for (key, _), site in zip(units, choice, strict=True):
-            per_node.setdefault(site, []).append(key)
-        groups_bf = []
-        for site, keys in per_node.items():
-            for i in range(0, len(keys), cap):
-                chunk = keys[i : i + cap]
-                groups_bf.append(Group(site, [(k, chunk.count(k)) for k in sorted(set(chunk))]))
-        best = min(best, _chain_cost(groups_bf, lengths, items_at, base, costs))
+    best = brute_force_best(
+        CHAIN_PARENT, items_at, cap, lambda g: _chain_cost(g, lengths, items_at, base, costs)
+    )
     assert got == pytest.approx(best)

@@ -178,9 +178,9 @@ class SmartCityLayer(BaseModel):
         >>> block = {"by_class": [{"class": "school", "rule": "pon", "served": 2, "fibres": 2,
         ...          "fibre_km": 1.0, "direct_passive_eur": 900.0, "direct_active_eur": 300.0}],
         ...          "homes_only_by_layer": {"civil": 1000.0, "olt": 50.0}}
-        >>> layer, homes = SmartCityLayer.from_summary(block, {"civil": 1500.0, "olt": 400.0})
+        >>> layer, homes = SmartCityLayer.from_summary(block, {"civil": 2500.0, "olt": 400.0})
         >>> layer.basis, layer.passive_eur, layer.active_eur, homes["civil"]
-        ('homes-only plan', 1400.0, 300.0, 1000.0)
+        ('homes-only plan', 1550.0, 300.0, 1000.0)
         """
         if not isinstance(block, Mapping) or not isinstance(block.get("by_class"), list):
             msg = "invalid plan summary: 'endpoints' must hold a 'by_class' list"

@@ -8,11 +8,8 @@ and shows its traceback.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -231,6 +228,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     from fttx_planner.pipeline import run_plan
 
     bar = _Bar(args.quiet)
+    from fttx_planner.export.atomic import output_folder
+
     with output_folder(args.out):  # before the plan runs, not after
         try:
             plan = run_plan(
@@ -262,7 +261,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from fttx_planner.export.atomic import check_output_file, os_error
+    from fttx_planner.export.atomic import check_output_file, os_error, output_folder
     from fttx_planner.pipeline import run_plan
     from fttx_planner.report.builder import write_report
 
@@ -284,41 +283,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
             bar.close()
     print(f"Report written to {path}")
     return 0
-
-
-@contextmanager
-def output_folder(folder: Path) -> Iterator[None]:
-    """Check an output folder before the work that fills it, and tidy it after a failure.
-
-    The folder is checked (:func:`~fttx_planner.export.atomic.check_output_folder`),
-    created and written to with a temporary file, so a folder that cannot
-    take files (a read-only or virtual file system) is reported at once, not
-    after the plan. The folders created here are removed again if the work
-    fails and leaves them empty.
-
-    Raises
-    ------
-    OutputError
-        One line naming the folder and the problem.
-    """
-    from fttx_planner.export.atomic import check_output_folder, os_error
-
-    check_output_folder(folder)
-    whole = folder.absolute()
-    created = [p for p in (whole, *whole.parents) if not p.exists()]
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):
-            pass
-    except OSError as exc:
-        raise os_error(exc, folder) from None
-    try:
-        yield
-    except BaseException:
-        with contextlib.suppress(OSError):
-            for path in created:  # the deepest first; stops at one that is not empty
-                path.rmdir()
-        raise
 
 
 def _check_finance_params(path: Path) -> None:

@@ -7,25 +7,20 @@ the deployment needs it, and calls :func:`plan_district`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel
 
-from fttx_planner._errors import DesignError, FttxError
+from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.design.planner import Cancelled, Progress, plan_district
 from fttx_planner.district import District
-from fttx_planner.input_files import clip
 from fttx_planner.network.graph import ExistingInfra
 from fttx_planner.params import (
     Deployment,
     DesignParams,
     file_design_problems,
-    key_name,
     params_from_dict,
     problems_error,
     read_params_toml,
@@ -49,51 +44,12 @@ def load_params_file(path: str | Path) -> DesignParams:
     """
     data = read_params_toml(path)
     params, problems = file_design_problems(data)
-    problems += _detail_problems(data)
+    from fttx_planner.detail.settings import detail_problems
+
+    problems += detail_problems(data)
     if params is None or problems:
         raise problems_error(f"parameters in {path}", problems)
     return params
-
-
-def _detail_problems(data: dict[str, Any]) -> list[str]:
-    """One line per bad key of the ``[detail]`` and ``[naming]`` sections."""
-    from fttx_planner.detail.naming import NamingTemplates
-    from fttx_planner.detail.settings import DetailSettings
-
-    problems: list[str] = []
-    models: tuple[tuple[str, type[BaseModel]], ...] = (
-        ("detail", DetailSettings),
-        ("naming", NamingTemplates),
-    )
-    for name, model in models:
-        section = data.get(name, {})
-        if not isinstance(section, dict):
-            problems.append(f"{name} must be a [{name}] section, not a value")
-            continue
-        fields = list(model.model_fields)
-        # Unknown keys here: the models take keys as keyword arguments ("self" would clash).
-        problems += [
-            clip(f"[{name}] {key_name(k)}: unknown parameter; known: {', '.join(fields)}", 200)
-            for k in section
-            if k not in fields
-        ]
-        known = {k: v for k, v in section.items() if k in fields}
-        # Key by key, as each model names only the first problem of a mapping; then the
-        # whole section for rules between keys.
-        found = [_first_problem(model, {k: v}, name) for k, v in known.items()]
-        found = [line for line in found if line] or [_first_problem(model, known, name)]
-        problems += [line for line in found if line]
-    return problems
-
-
-def _first_problem(model: Callable[..., object], section: dict[str, Any], name: str) -> str:
-    """The line of a section's first problem, ``""`` when it has none."""
-    try:
-        model(**section)
-    except FttxError as exc:
-        text = str(exc).removeprefix(f"[{name}] ").removeprefix(f"{name}.")
-        return f"[{name}] {clip(text, 200)}"
-    return ""
 
 
 def _check_layer_files(premises_file: str | Path | None, infra_file: str | Path | None) -> None:

@@ -58,12 +58,18 @@ def run(args: argparse.Namespace) -> int:
     from fttx_planner.detail.settings import load_detail_params
 
     settings, naming = load_detail_params(args.params)
-    detail = detail_for(args.plan_dir, settings, naming)
     if args.command == "splices":
         from fttx_planner.detail.book import write_splice_book
+        from fttx_planner.export.atomic import check_output_file, os_error, output_folder
 
-        kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
-        path, pages = write_splice_book(detail, args.out, kinds=kinds, paper=args.paper)
+        check_output_file(args.out)  # before the detailed design is built, not after
+        with output_folder(args.out.parent):
+            detail = detail_for(args.plan_dir, settings, naming)
+            kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+            try:
+                path, pages = write_splice_book(detail, args.out, kinds=kinds, paper=args.paper)
+            except OSError as exc:
+                raise os_error(exc, args.out.parent) from None
         c = detail.meta["counts"]
         print(
             f"Splice book written to {path}: {pages} pages; {c['splices']:,} splices at "
@@ -74,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from fttx_planner.detail.trace import Tracer
 
+    detail = detail_for(args.plan_dir, settings, naming)
     tracer = Tracer(detail)
     if args.from_:
         rows = tracer.behind(args.from_)

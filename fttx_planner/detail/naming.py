@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 import string
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -153,21 +152,6 @@ def district_code(name: str) -> str:
 
 def naming_from_file(path: str | Path) -> NamingTemplates:
     """The ``[naming]`` section of a TOML parameter file (defaults when absent)."""
-    return NamingTemplates(**_section(path, "naming"))
+    from fttx_planner.detail.settings import load_detail_params
 
-
-def _section(path: str | Path, name: str) -> dict[str, Any]:
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        msg = f"Parameter file not found: {path}"
-        raise NamingError(msg) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        msg = f"Parameter file {path} is not valid TOML: {exc}"
-        raise NamingError(msg) from None
-    section = data.get(name, {})
-    if not isinstance(section, dict):
-        msg = f"{path}: [{name}] must be a table"
-        raise NamingError(msg)
-    return section
+    return load_detail_params(path)[1]

@@ -15,9 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from fttx_planner._errors import FttxError
 from fttx_planner.detail.colours import colour_code
 from fttx_planner.detail.errors import NamingError
-from fttx_planner.detail.naming import NamingTemplates, _section
+from fttx_planner.detail.naming import NamingTemplates
+from fttx_planner.input_files import clip
+from fttx_planner.params import key_name, problems_error, read_params_toml
 
 
 class DetailSettings(BaseModel):
@@ -88,10 +91,53 @@ def detail_settings(data: dict[str, Any], where: str = "[detail]") -> DetailSett
 
 
 def load_detail_params(path: str | Path | None) -> tuple[DetailSettings, NamingTemplates]:
-    """The ``[detail]`` and ``[naming]`` sections of a parameter file (defaults without one)."""
+    """The ``[detail]`` and ``[naming]`` sections of a parameter file (defaults without one).
+
+    The file is read like every parameter file (bounded, a regular file,
+    TOML), and every bad key of both sections is listed in one error.
+    """
     if path is None:
         return DetailSettings(), NamingTemplates()
-    return (
-        detail_settings(_section(path, "detail"), where=f"{path} [detail]"),
-        NamingTemplates(**_section(path, "naming")),
+    data = read_params_toml(path)
+    problems = detail_problems(data)
+    if problems:
+        raise problems_error(f"parameters in {path}", problems)
+    return DetailSettings(**data.get("detail", {})), NamingTemplates(**data.get("naming", {}))
+
+
+def detail_problems(data: dict[str, Any]) -> list[str]:
+    """One line per bad key of the ``[detail]`` and ``[naming]`` sections of a parsed file."""
+    problems: list[str] = []
+    models: tuple[tuple[str, type[BaseModel]], ...] = (
+        ("detail", DetailSettings),
+        ("naming", NamingTemplates),
     )
+    for name, model in models:
+        section = data.get(name, {})
+        if not isinstance(section, dict):
+            problems.append(f"{name} must be a [{name}] section, not a value")
+            continue
+        fields = list(model.model_fields)
+        # Unknown keys here: the models take keys as keyword arguments ("self" would clash).
+        problems += [
+            clip(f"[{name}] {key_name(k)}: unknown parameter; known: {', '.join(fields)}", 200)
+            for k in section
+            if k not in fields
+        ]
+        known = {k: v for k, v in section.items() if k in fields}
+        # Key by key, as each model names only the first problem of a mapping; then the
+        # whole section for rules between keys.
+        found = [_first_problem(model, {k: v}, name) for k, v in known.items()]
+        found = [line for line in found if line] or [_first_problem(model, known, name)]
+        problems += [line for line in found if line]
+    return problems
+
+
+def _first_problem(model: type[BaseModel], section: dict[str, Any], name: str) -> str:
+    """The line of a section's first problem, ``""`` when it has none."""
+    try:
+        model(**section)
+    except FttxError as exc:
+        text = str(exc).removeprefix(f"[{name}] ").removeprefix(f"{name}.")
+        return f"[{name}] {clip(text, 200)}"
+    return ""

@@ -94,7 +94,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``compare`` or ``city``."""
-    from fttx_planner.cli import output_folder
+    from fttx_planner.export.atomic import output_folder
 
     with output_folder(args.out):  # checked before the district is read and planned
         return _compare(args) if args.command == "compare" else _city(args)

@@ -206,3 +206,36 @@ def _swap_in(staging: Path, folder: Path, names: list[str]) -> None:
             with contextlib.suppress(OSError):
                 os.replace(previous / name, folder / name)
         raise
+
+
+@contextmanager
+def output_folder(folder: Path) -> Iterator[None]:
+    """Check an output folder before the work that fills it, and tidy it after a failure.
+
+    The folder is checked (:func:`~fttx_planner.export.atomic.check_output_folder`),
+    created and written to with a temporary file, so a folder that cannot
+    take files (a read-only or virtual file system) is reported at once, not
+    after the plan. The folders created here are removed again if the work
+    fails and leaves them empty.
+
+    Raises
+    ------
+    OutputError
+        One line naming the folder and the problem.
+    """
+    check_output_folder(folder)
+    whole = folder.absolute()
+    created = [p for p in (whole, *whole.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise os_error(exc, folder) from None
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(OSError):
+            for path in created:  # the deepest first; stops at one that is not empty
+                path.rmdir()
+        raise

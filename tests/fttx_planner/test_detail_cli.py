@@ -61,7 +61,9 @@ def test_bad_input_is_one_line_on_stderr(plan_dir: Path, tmp_path: Path, capsys)
     params.write_text('[design]\nsplit_ratio = 32\n[naming]\ncable = "{co}-{colour}"\n')
     assert main(["trace", str(plan_dir), "--unit", "1/1", "--params", str(params)]) == 2
     err = capsys.readouterr().err
-    assert "naming.cable: unknown field {colour}" in err and err.count("\n") == 1
+    # Read like every parameter file: the file, then one line per problem.
+    assert err.startswith(f"error: Invalid parameters in {params}:")
+    assert "[naming] cable: unknown field {colour}" in err and err.count("\n") == 2
 
 
 def test_other_naming_rewrites_the_detail(plan_dir: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -75,3 +77,28 @@ def test_other_naming_rewrites_the_detail(plan_dir: Path, tmp_path: Path, capsys
     assert "ZZ9-OLT" in capsys.readouterr().out
     again = read_detail(plan_dir)
     assert again.meta["co"] == "ZZ9" and again.meta["settings"]["colour_code"] == "tia598"
+
+
+def test_detail_inputs_and_outputs_are_checked_first(
+    plan_dir: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # read, it would hang
+    big = tmp_path / "big.toml"
+    big.write_text("[detail]\nspare_share = " + "1" * 5000 + "\n")
+    bad_key = tmp_path / "self.toml"
+    bad_key.write_text("[detail]\nself = 1\n")
+    unit = read_detail(plan_dir).units.iloc[0]["premise"]
+    for params, says in (
+        (fifo, "named pipe"),
+        (big, "more digits"),
+        (bad_key, "[detail] self: unknown parameter"),
+    ):
+        assert main(["trace", str(plan_dir), "--unit", str(unit), "--params", str(params)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and says in err and len(err) < 400
+    # The splice book's target: a folder is refused before any work.
+    assert main(["splices", str(plan_dir), "--out", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err

@@ -159,7 +159,10 @@ def output_set(folder: Path, names: Iterable[str]) -> Iterator[Path]:
     Entries of ``folder`` not in ``names`` (a report, a finance folder) are
     left alone. Until every file of the set is written nothing in ``folder``
     changes; the swap then renames the previous entries aside and the new
-    ones in (renames within one folder), undone if one of them fails.
+    ones in (renames within one folder), undone if one of them fails. A file
+    replaced keeps its permissions; a symbolic link in the set is replaced
+    by the new file (the set is written into the folder, never through a
+    link to elsewhere).
 
     Raises
     ------
@@ -192,6 +195,9 @@ def _swap_in(staging: Path, folder: Path, names: list[str]) -> None:
     try:
         for name in names:
             old, new = folder / name, staging / name
+            if old.is_file() and not old.is_symlink() and new.is_file():
+                # A file replaced keeps its permissions (a private summary stays private).
+                os.chmod(new, stat.S_IMODE(old.stat().st_mode))
             if old.exists() or old.is_symlink():
                 os.replace(old, previous / name)
                 set_aside.append(name)

@@ -620,6 +620,21 @@ def test_atomic_write_keeps_permissions_and_symlinks(tmp_path: Path) -> None:
     assert stat.S_IMODE(private.stat().st_mode) == 0o600
 
 
+def test_an_output_set_keeps_the_permissions_of_the_files_it_replaces(tmp_path: Path) -> None:
+    summary = tmp_path / "summary.json"
+    summary.write_text("old")
+    summary.chmod(0o600)
+    elsewhere = tmp_path / "elsewhere.csv"
+    elsewhere.write_text("not ours")
+    (tmp_path / "bom.csv").symlink_to(elsewhere)
+    with output_set(tmp_path, ["summary.json", "bom.csv"]) as stage:
+        (stage / "summary.json").write_text("new")
+        (stage / "bom.csv").write_text("new bom")
+    assert summary.read_text() == "new" and stat.S_IMODE(summary.stat().st_mode) == 0o600
+    # The set is written into its folder, never through a link to elsewhere.
+    assert not (tmp_path / "bom.csv").is_symlink() and elsewhere.read_text() == "not ours"
+
+
 def test_total_flats_of_a_file_and_units_of_a_register_are_bounded(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kotka: District
 ) -> None:

@@ -35,21 +35,9 @@ from fttx_planner.detail.errors import DetailError
 from fttx_planner.detail.model import Detail, build_detail
 from fttx_planner.detail.names import object_names
 from fttx_planner.detail.ports import drop_nodes
-from fttx_planner.detail.trace import Trace, Tracer
+from fttx_planner.detail.trace import BEHIND_COLUMNS, Trace, Tracer
 from fttx_planner.detail.tree import design_tree
 from fttx_planner.plan import Plan
-
-#: Columns of the table of premise units behind a splitter or port (as ``trace --from``).
-BEHIND_COLUMNS = (
-    "premise",
-    "olt_port",
-    "stage1_splitter",
-    "splitter",
-    "splitter_port",
-    "site",
-    "drop",
-    "plan_loss_db",
-)
 
 
 @dataclass

@@ -78,23 +78,14 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"Splice schedule: {args.plan_dir / DETAIL_DIR / 'splices.csv'}")
         return 0
-    from fttx_planner.detail.trace import Tracer
+    from fttx_planner.detail.trace import BEHIND_COLUMNS, Tracer
 
     detail = detail_for(args.plan_dir, settings, naming)
     tracer = Tracer(detail)
     if args.from_:
         rows = tracer.behind(args.from_)
         print(f"{len(rows):,} premise units behind {args.from_}:")
-        cols = [
-            "premise",
-            "olt_port",
-            "stage1_splitter",
-            "splitter",
-            "splitter_port",
-            "site",
-            "drop",
-            "plan_loss_db",
-        ]
+        cols = list(BEHIND_COLUMNS)
         if not detail.meta["architecture"].count("two stages"):
             cols.remove("stage1_splitter")
         print(rows[cols].to_string(index=False))

@@ -24,6 +24,17 @@ from fttx_planner.params import SPLITTER_LOSS_DB
 
 #: Mated connector pairs on every path: OLT port to ODF patch, ONT at the premise.
 PATH_CONNECTORS = 2
+#: Columns listing the premise units behind a splitter or OLT port (``trace --from``).
+BEHIND_COLUMNS = (
+    "premise",
+    "olt_port",
+    "stage1_splitter",
+    "splitter",
+    "splitter_port",
+    "site",
+    "drop",
+    "plan_loss_db",
+)
 
 
 @dataclass

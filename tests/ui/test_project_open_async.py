@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from PySide6.QtCore import QTimer
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.params import DesignParams
 from tests.ui.conftest import SMALL
+from ui import tasks
 from ui.project import (
     MAX_SCENARIOS,
     MAX_SYNTHETIC_BUILDINGS,
@@ -82,11 +84,27 @@ def test_large_project_opens_while_the_event_loop_runs(
     assert window.banner.isHidden()
 
 
-def test_opening_can_be_cancelled(qtbot: Any, make_window: Any, large_project: Path) -> None:
+def test_opening_can_be_cancelled(
+    qtbot: Any, make_window: Any, large_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = make_window()
+    clicked = threading.Event()
+    real_load = tasks.load_project
+
+    def load_waiting_for_the_click(path: Path, progress: Any) -> Any:
+        # The worker waits at its first step until the click (a warm worker can
+        # otherwise read the whole file before the window sees its first progress).
+        def step(fraction: float, stage: str) -> None:
+            progress(fraction, stage)
+            clicked.wait(30)
+
+        return real_load(path, progress=step)
+
+    monkeypatch.setattr(tasks, "load_project", load_waiting_for_the_click)
 
     def cancel_at_first_progress(_f: float, _s: str) -> None:
         window.status_cancel.click()  # the status bar's Cancel button
+        clicked.set()
 
     window.project_runner.progress.connect(cancel_at_first_progress)
     with qtbot.waitSignal(window.project_runner.cancelled, timeout=60_000):

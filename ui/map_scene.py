@@ -299,16 +299,18 @@ class MapScene:
             rows.append(
                 ("Roll-out phase", f"{int(row['phase'])} (roll-out year {int(row['phase'])})")
             )
+        sid = int(row["splitter_id"])
         if bool(row["served"]):
+            # The template's name once the detailed design is known (as in the trace).
+            named = self.names.splitter_of_id.get(sid) if self.names is not None else None
             rows += [
-                ("Splitter", str(row["splitter"])),
+                ("Splitter", named or str(row["splitter"])),
                 ("Optical loss", f"{row['loss_db']:.1f} dB of {self.budget_db:.0f} dB budget"),
                 ("Fibre path", f"{row['path_m']:,.0f} m"),
                 ("Drop", f"{row['drop_m']:,.0f} m"),
             ]
         else:
             rows += [("Served", "no"), ("Reason", str(row["reason"]))]
-        sid = int(row["splitter_id"])
         return Feature(
             "buildings", index, title, rows, geometry=row.geometry,
             group_geometry=self._group_geometry(sid) if sid >= 0 else None,

@@ -115,6 +115,9 @@ def test_names_join_the_details(index: TraceIndex, small_outcome: Any) -> None:
         row = int(_served_rows(scene)[0])
         brow = dict(scene.feature("buildings", row).rows)
         assert brow["Drop cable"] in set(index.detail.units["drop"])
+        # The building's splitter by the same name as in the trace, not the plan's label.
+        bsid = int(scene.layers["buildings"]["splitter_id"].iloc[row])
+        assert brow["Splitter"] == index.names.splitter_of_id[bsid]
         assert dict(scene.feature("olt", 0).rows)["Name"] == index.detail.meta["co"]
         named = [
             i

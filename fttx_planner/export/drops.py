@@ -10,6 +10,8 @@ footways from the tap to the entry (:mod:`fttx_planner.network.footways`).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import shapely
 
@@ -17,7 +19,9 @@ from fttx_planner.design.trench import root_tree
 from fttx_planner.plan import Plan
 
 
-def drop_lines(plan: Plan, buildings: np.ndarray) -> np.ndarray:
+def drop_lines(
+    plan: Plan, buildings: np.ndarray, edge_geom: dict[int, Any] | None = None
+) -> np.ndarray:
     """LineStrings of the drops of the given served buildings (indices into the district).
 
     Parameters
@@ -26,6 +30,9 @@ def drop_lines(plan: Plan, buildings: np.ndarray) -> np.ndarray:
         The plan.
     buildings
         District building indices, all served.
+    edge_geom
+        Geometries of the trench edges by edge id, when the caller has them
+        (drops down the trench follow them); otherwise cut from the streets.
     """
     g = plan.graph
     access = plan.access
@@ -59,7 +66,10 @@ def drop_lines(plan: Plan, buildings: np.ndarray) -> np.ndarray:
             x = int(parent[x])
         edges_of.append(path)
     used = np.unique(np.concatenate([np.asarray(p, dtype=np.int64) for p in edges_of]))
-    geom = dict(zip(used.tolist(), g.edge_geometry(plan.district, used), strict=True))
+    if edge_geom is not None and all(e in edge_geom for e in used.tolist()):
+        geom = edge_geom
+    else:
+        geom = dict(zip(used.tolist(), g.edge_geometry(plan.district, used), strict=True))
     for i, path in zip(along.tolist(), edges_of, strict=True):
         parts = [geom[e] for e in path] + [out[i]]
         merged = shapely.line_merge(shapely.union_all(parts))

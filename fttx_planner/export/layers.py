@@ -98,7 +98,7 @@ def plan_layers(
     served = b["served"].to_numpy()
     drop_geom = np.empty(len(idx), dtype=object)
     if served.any():
-        drop_geom[served] = drop_lines(plan, idx[served])
+        drop_geom[served] = drop_lines(plan, idx[served], edge_geom)
     layers["drops"] = gpd.GeoDataFrame(
         {
             "building_osm_id": d.buildings.osm_id[idx][served],

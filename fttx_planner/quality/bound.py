@@ -38,7 +38,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from fttx_planner.costing.access import connection_cost_eur, is_mdu
 from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.design.cables import CableSizer
-from fttx_planner.design.trench import Reduction, reduce_graph
+from fttx_planner.design.trench import Reduction, reduce_graph, trench_weight
 from fttx_planner.params import Deployment
 
 if TYPE_CHECKING:
@@ -195,27 +195,13 @@ def design_lower_bound(
 
     # Trenches: every served tap (and the OLT) on one connected network, each
     # trench carrying at least one cable.
-    weight = _bound_weight(graph, catalogue, params.joints)
+    # A trench carries at least one cable, or with distribution points at least one drop.
+    weight = trench_weight(graph, catalogue, drop_ok=params.joints)
     terminals = np.unique(access.node[served])
     if include_olt:
         terminals = np.union1d(terminals, [graph.olt_node])
     trench = steiner_lower_bound(graph.n_nodes, graph.edge_u, graph.edge_v, weight, terminals)
     return LowerBound(fixed, trench, split_eur, olt_eur)
-
-
-def _bound_weight(graph: DesignGraph, catalogue: Catalogue, joints: bool) -> np.ndarray:
-    """Least cost of opening each edge: civil cost plus the cheapest thing along it.
-
-    A trench carries at least one cable, or with distribution points at least
-    one drop cable (the stretch between a distribution point and its taps
-    carries drops only).
-    """
-    from fttx_planner.params import CABLE_SIZES
-
-    cost = catalogue.cost
-    cable_per_m = min(cost(f"cable_{s}f") for s in CABLE_SIZES) + cost("cable_install")
-    per_m = min(cable_per_m, cost("drop_cable")) if joints else cable_per_m
-    return graph.edge_cost_eur + per_m * graph.edge_length_m
 
 
 # -- Steiner tree lower bound --------------------------------------------------

@@ -22,7 +22,7 @@ from ui.map_scene import Feature
 from ui.region_scene import AreaView, RegionView, read_area, read_region
 from ui.region_view import RegionPanel
 from ui.window_base import WindowBase
-from ui.workers import Cancelled, Progress, TaskCancelled, TaskRunner
+from ui.workers import Cancelled, Progress, TaskRunner, raise_if_cancelled
 
 
 class RegionFlow(WindowBase):
@@ -41,15 +41,9 @@ class RegionFlow(WindowBase):
         self.region = None
         self.region_area = None
         self.region_panel = RegionPanel(self)
-        dock = QDockWidget("Region", self)
-        dock.setObjectName("regionDock")
-        dock.setWidget(self.region_panel)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        dock = self._dock(
+            "regionDock", "Region", self.region_panel, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         dock.hide()
         self.region_dock = dock
 
@@ -99,7 +93,7 @@ class RegionFlow(WindowBase):
         self.cancel_plan()  # the region replaces the district on the map
 
         def run(progress: Progress, cancelled: Cancelled) -> RegionView:
-            return read_region(folder, check=lambda: _check(cancelled))
+            return read_region(folder, check=lambda: raise_if_cancelled(cancelled))
 
         self._region_busy(f"Opening region plan {folder.name}")
         self.region_runner.start(f"Opening {folder}", run)
@@ -111,7 +105,7 @@ class RegionFlow(WindowBase):
             return
 
         def run(progress: Progress, cancelled: Cancelled) -> AreaView:
-            return read_area(region, area_id, check=lambda: _check(cancelled))
+            return read_area(region, area_id, check=lambda: raise_if_cancelled(cancelled))
 
         self.region_panel.set_area_info(f"Loading service area {area_id}…")
         self._region_busy(f"Loading service area {area_id}")
@@ -200,8 +194,3 @@ class RegionFlow(WindowBase):
         area = int(region.scene.layers[layer]["area_id"].iloc[feature.index])
         if area > 0:
             self.open_area(area)
-
-
-def _check(cancelled: Cancelled) -> None:
-    if cancelled():
-        raise TaskCancelled

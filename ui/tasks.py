@@ -25,18 +25,13 @@ from fttx_planner.samples import Scenario
 from ui.chart_fit import readable
 from ui.map_scene import MapScene, build_scene
 from ui.project import DistrictRef, Project, load_project
-from ui.workers import Cancelled, Progress, TaskCancelled
+from ui.workers import Cancelled, Progress, raise_if_cancelled
 
 Task = Callable[[Progress, Cancelled], Any]
 
 
 def _scaled(progress: Progress, lo: float, hi: float) -> Progress:
     return lambda f, stage: progress(lo + (hi - lo) * max(0.0, min(1.0, f)), stage)
-
-
-def _check(cancelled: Cancelled) -> None:
-    if cancelled():
-        raise TaskCancelled
 
 
 # -- districts ---------------------------------------------------------------------------------
@@ -124,7 +119,7 @@ def open_project_task(path: Path) -> Task:
         t0 = time.perf_counter()
 
         def step(fraction: float, stage: str) -> None:
-            _check(cancelled)
+            raise_if_cancelled(cancelled)
             progress(fraction, stage)
             time.sleep(0)  # hand the interpreter to the GUI thread between scenarios
 
@@ -157,7 +152,7 @@ def plan_once(
 ) -> tuple[Plan, Scenario | None]:
     """Load (or reuse) the district and plan it."""
     district, scenario = cache.get(ref, _scaled(progress, 0.0, 0.3))
-    _check(cancelled)
+    raise_if_cancelled(cancelled)
     brownfield = params.deployment == Deployment.BROWNFIELD
     plan = run_plan(
         district,
@@ -179,7 +174,7 @@ def plan_task(
         t0 = time.perf_counter()
         plan, scenario = plan_once(ref, params, catalogue, cache, progress, cancelled)
         progress(0.88, "map")
-        scene = build_scene(plan, check=lambda: _check(cancelled))
+        scene = build_scene(plan, check=lambda: raise_if_cancelled(cancelled))
         progress(1.0, "done")
         return PlanOutcome(ref, plan, scene, plan.summary(), scenario, time.perf_counter() - t0)
 
@@ -208,7 +203,7 @@ def variants_task(
         out = VariantOutcome(ref, catalogue.to_csv_text())
         n = max(len(variants), 1)
         for i, (name, params) in enumerate(variants):
-            _check(cancelled)
+            raise_if_cancelled(cancelled)
             step = _scaled(progress, i / n, (i + 1) / n)
             try:
                 plan, _ = plan_once(ref, params, catalogue, cache, step, cancelled)
@@ -271,7 +266,7 @@ def finance_task(request: FinanceRequest) -> Task:
         comparison = models.compare(capex, request.params)
         rows = comparison.table(include_value_chain=True)
         progress(0.2, "comparison")
-        _check(cancelled)
+        raise_if_cancelled(cancelled)
         figures: dict[str, Any] = {
             "npv_by_model": charts.npv_by_model_figure(comparison),
             "revenue_split": charts.revenue_split_figure(comparison),
@@ -280,7 +275,7 @@ def finance_task(request: FinanceRequest) -> Task:
             ),
         }
         progress(0.4, "charts")
-        _check(cancelled)
+        raise_if_cancelled(cancelled)
         actor = request.tornado_actor
         known = set(comparison[request.tornado_model].actors)
         if actor not in known and actor != "value chain":
@@ -293,7 +288,7 @@ def finance_task(request: FinanceRequest) -> Task:
         )
         figures["tornado"] = charts.tornado_figure(tornado)
         progress(0.6, "sensitivity")
-        _check(cancelled)
+        raise_if_cancelled(cancelled)
         mc = models.monte_carlo(
             capex, request.params, n_draws=request.mc_draws, seed=request.mc_seed
         )
@@ -317,7 +312,7 @@ def scenario_npv_task(summaries: Sequence[dict[str, Any] | None], params: Any) -
         out: list[dict[str, float] | None] = []
         n = max(len(summaries), 1)
         for i, summary in enumerate(summaries):
-            _check(cancelled)
+            raise_if_cancelled(cancelled)
             if summary is None:
                 out.append(None)
                 continue
@@ -410,21 +405,21 @@ def comparison_task(
 
         t0 = time.perf_counter()
         district, scenario = cache.get(ref, _scaled(progress, 0.0, 0.1))
-        _check(cancelled)
+        raise_if_cancelled(cancelled)
         infra = None
         if params.deployment == Deployment.BROWNFIELD:
             infra = load_existing_infra(district, brownfield_layer(district, ref, scenario))[0]
 
         def step(fraction: float, stage: str) -> None:
-            _check(cancelled)  # the engine reports between its stages: stop there
+            raise_if_cancelled(cancelled)  # the engine reports between its stages: stop there
             progress(0.1 + 0.84 * max(0.0, min(1.0, fraction)), stage)
 
         designs = compare_architectures(district, params, catalogue, infra, progress=step)
         rows = [{**d.row, "label": architecture_label(d.architecture)} for d in designs]
-        _check(cancelled)
+        raise_if_cancelled(cancelled)
         progress(0.95, "business models")
         npv, note = architecture_npv(designs, rows, district.name, finance_params)
-        _check(cancelled)
+        raise_if_cancelled(cancelled)
         progress(0.98, "chart")
         figure = architecture_figure(rows, district.name)
         progress(1.0, "done")

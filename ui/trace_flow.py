@@ -26,7 +26,7 @@ from ui.map_scene import Feature, MapScene
 from ui.map_trace import TraceIndex, build_trace_index
 from ui.trace_view import HINT, TracePanel
 from ui.window_base import WindowBase
-from ui.workers import Cancelled, Progress, TaskCancelled, TaskRunner
+from ui.workers import Cancelled, Progress, TaskRunner, raise_if_cancelled
 
 
 class TraceFlow(WindowBase):
@@ -46,15 +46,9 @@ class TraceFlow(WindowBase):
         self._trace_pending = None
         self._trace_error = ""
         self.trace_panel = TracePanel(self)
-        dock = QDockWidget("Trace", self)
-        dock.setObjectName("traceDock")
-        dock.setWidget(self.trace_panel)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        dock = self._dock(
+            "traceDock", "Trace", self.trace_panel, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.trace_dock = dock
 
@@ -79,12 +73,10 @@ class TraceFlow(WindowBase):
         plan, scene = outcome.plan, outcome.scene
 
         def run(progress: Progress, cancelled: Cancelled) -> tuple[MapScene, TraceIndex]:
-            def check() -> None:
-                if cancelled():
-                    raise TaskCancelled
-
             progress(0.0, "detailed design")
-            return scene, build_trace_index(plan, scene.layers, check)
+            return scene, build_trace_index(
+                plan, scene.layers, lambda: raise_if_cancelled(cancelled)
+            )
 
         self.trace_runner.start("Detailed design", run)
 

@@ -40,6 +40,12 @@ class TaskCancelled(Exception):
     """Raised by a task that noticed it was cancelled."""
 
 
+def raise_if_cancelled(cancelled: Cancelled) -> None:
+    """Stop a task (raise :class:`TaskCancelled`) when it was asked to."""
+    if cancelled():
+        raise TaskCancelled
+
+
 def user_error_message(exc: BaseException) -> str | None:
     """The message to show for an error the user caused, or ``None`` for a bug."""
     if isinstance(exc, FttxError):

@@ -298,7 +298,8 @@ def _plan_once(
     st.done("trench tree", 0.5)
     warnings = list(district.warnings) + [f"demand: {w}" for w in demand.warnings]
     run = _home_run(homes, connections)
-    design = _design_on_tree(graph, access, homes, params, catalogue, tree, st, run)
+    sizer = CableSizer(catalogue)  # one for the plan: it remembers its sizes
+    design = _design_on_tree(graph, access, homes, params, catalogue, sizer, tree, st, run)
     if design is None:
         # Some homes' paths along the cost-optimal tree break the loss budget
         # or the reach: re-route those homes only (see _local_fallback).
@@ -308,7 +309,7 @@ def _plan_once(
             "trench tree; they were re-routed along their shortest route from the OLT, the "
             "rest of the network kept."
         )
-        design = _design_on_tree(graph, access, homes, params, catalogue, tree, st, run)
+        design = _design_on_tree(graph, access, homes, params, catalogue, sizer, tree, st, run)
         if design is None:  # pragma: no cover - guaranteed by the shortest-path check
             msg = "Internal error: the re-routed tree violates the loss budget."
             raise DesignError(msg)
@@ -324,7 +325,7 @@ def _plan_once(
     bom, trenches = build_bom(
         params, catalogue, splitters, _homes_only(buildings, connections), cables, trenches,
         civil, graph, closures=closures, fdps=fdps, crossings=crossings,
-        sizer=CableSizer(catalogue),
+        sizer=sizer,
     )  # fmt: skip
     st.done("bill of materials", 1.0)
     return Plan(
@@ -502,6 +503,7 @@ def _design_on_tree(
     homes: np.ndarray,
     params: DesignParams,
     catalogue: Catalogue,
+    sizer: CableSizer,
     tree: np.ndarray,
     st: _Stages,
     home_run: np.ndarray | None = None,
@@ -671,7 +673,6 @@ def _design_on_tree(
     dist = subtree_sums(order, parent, dist_vals)
     child = order[1:]
     edges = parent_edge[child]
-    sizer = CableSizer(catalogue)
     cables = cable_table(
         {"feeder": (edges, feeder[child]), "distribution": (edges, dist[child])},
         graph.edge_length_m,

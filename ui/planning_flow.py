@@ -90,8 +90,10 @@ class PlanningFlow(WindowBase):
 
     @Slot(bool)
     def _on_busy_changed(self, busy: bool) -> None:
-        self.progress.setVisible(busy)
-        self.status_cancel.setVisible(busy)
+        # The status bar's progress and Cancel serve the project reader too.
+        shown = busy or self.project_runner.busy
+        self.progress.setVisible(shown)
+        self.status_cancel.setVisible(shown)
         self.cancel_button.setEnabled(busy)
         self.act_cancel.setEnabled(busy)
         if not busy:

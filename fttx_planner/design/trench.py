@@ -533,20 +533,18 @@ class _Reducer:
 # -- the planner's Steiner tree ---------------------------------------------------
 
 
-def trench_weight(graph: DesignGraph, catalogue: Catalogue, drop_ok: bool = False) -> np.ndarray:
-    """Least cost of opening each design-graph edge: its civil cost plus the
-    cheapest cable along it (every trench carries at least one cable).
-
-    ``drop_ok``: a trench may carry a drop cable only instead (the stretch
-    between a distribution point and its taps), when that is cheaper.
-    """
+def cheapest_cable_per_m(catalogue: Catalogue) -> float:
+    """The cheapest standard cable with its installation, EUR per metre."""
     from fttx_planner.params import CABLE_SIZES
 
     cost = catalogue.cost
-    per_m = min(cost(f"cable_{s}f") for s in CABLE_SIZES) + cost("cable_install")
-    if drop_ok:
-        per_m = min(per_m, cost("drop_cable"))
-    return graph.edge_cost_eur + per_m * graph.edge_length_m
+    return min(cost(f"cable_{s}f") for s in CABLE_SIZES) + cost("cable_install")
+
+
+def trench_weight(graph: DesignGraph, catalogue: Catalogue) -> np.ndarray:
+    """Least cost of opening each design-graph edge: its civil cost plus the
+    cheapest cable along it (every trench carries at least one cable)."""
+    return graph.edge_cost_eur + cheapest_cable_per_m(catalogue) * graph.edge_length_m
 
 
 #: Roots of the shortest-path heuristic on the residual graph.

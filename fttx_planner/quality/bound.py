@@ -38,8 +38,9 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from fttx_planner.costing.access import connection_cost_eur, is_mdu
 from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.design.cables import CableSizer
-from fttx_planner.design.trench import Reduction, reduce_graph, trench_weight
+from fttx_planner.design.trench import Reduction, reduce_graph
 from fttx_planner.params import Deployment
+from fttx_planner.quality.cable_floor import cable_floor_per_m
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
@@ -194,9 +195,11 @@ def design_lower_bound(
     )
 
     # Trenches: every served tap (and the OLT) on one connected network, each
-    # trench carrying at least one cable.
-    # A trench carries at least one cable, or with distribution points at least one drop.
-    weight = trench_weight(graph, catalogue, drop_ok=params.joints)
+    # trench carrying at least one cable, or with distribution points drops
+    # where the reach and the street graph's bridges allow (cable_floor).
+    root = int(graph.olt_node) if include_olt else None
+    floor = cable_floor_per_m(graph, access, homes, params, catalogue, root)
+    weight = graph.edge_cost_eur + floor * graph.edge_length_m
     terminals = np.unique(access.node[served])
     if include_olt:
         terminals = np.union1d(terminals, [graph.olt_node])

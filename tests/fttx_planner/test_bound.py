@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -19,10 +20,11 @@ from fttx_planner.quality.bound import (
     lower_bound,
     steiner_lower_bound,
 )
+from fttx_planner.quality.cable_floor import bridge_edges, cable_floor_per_m
 from fttx_planner.synthetic import grid_district
 
 from ._brute import random_graph, steiner_optimum
-from ._districts import ONE_STREET_EUR, ONE_STREET_JOINTS_EUR, one_street
+from ._districts import ONE_STREET_EUR, ONE_STREET_JOINTS_EUR, hand_district, one_street
 
 ARCHS = {
     "1x32": DesignParams(),
@@ -68,10 +70,69 @@ def test_hand_case_with_a_distribution_point() -> None:
     plan = plan_district(one_street())
     assert plan.total_cost_eur == pytest.approx(ONE_STREET_JOINTS_EUR)
     assert len(plan.fdps) == 1
-    # The bound takes the distribution point and its chamber, and one drop
-    # along each trench metre: it cannot know that the first 40 m carry two.
-    lb = lower_bound(plan)
-    assert pytest.approx(lb) == ONE_STREET_JOINTS_EUR - 40 * 1.0
+    # The bound takes the distribution point and its chamber, and the drops
+    # along the trench: every edge of a single street is a bridge, so the
+    # first 40 m (both houses beyond them) carry two drops in any design.
+    assert lower_bound(plan) == pytest.approx(ONE_STREET_JOINTS_EUR)
+    # With the OLT free it could sit at the first tap: the first 40 m, with
+    # their trench and two drops, are no longer needed.
+    free = design_lower_bound(
+        plan.graph, plan.access, plan.demand.homes, plan.params, plan.catalogue,
+        include_olt=False, crossings=plan.crossings,
+    )  # fmt: skip
+    assert free.total_eur == pytest.approx(ONE_STREET_JOINTS_EUR - 40 * (49 + 2 * 1.0))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_bridges_match_networkx(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 40
+    # A sparse multigraph: a random forest plus a few extra, parallel and loop edges.
+    u = rng.integers(0, n, 45)
+    v = rng.integers(0, n, 45)
+    u = np.concatenate([u, u[:3]])  # parallel edges are never bridges
+    v = np.concatenate([v, v[:3]])
+    got = bridge_edges(n, u, v)
+    g = nx.MultiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from(zip(u.tolist(), v.tolist(), strict=True))
+    simple = {frozenset(e) for e in nx.bridges(nx.Graph(g))}
+    want = [
+        frozenset((a, b)) in simple and g.number_of_edges(a, b) == 1 and a != b
+        for a, b in zip(u.tolist(), v.tolist(), strict=True)
+    ]
+    assert got.tolist() == want
+
+
+def test_dead_end_carries_a_cable() -> None:
+    """A cul-de-sac of six houses off a street: the bound charges its entry a cable."""
+    nodes = [(0.0, 0.0), (200.0, 0.0), (100.0, 0.0), (100.0, 150.0)]
+    edges = [(0, 2), (2, 1), (2, 3)]
+    houses = [(100.0 + side * 14, 30.0 + 20 * i) for i in range(3) for side in (-1, 1)]
+    plan = plan_district(hand_district(nodes, edges, houses))
+    floor = cable_floor_per_m(
+        plan.graph, plan.access, plan.demand.homes, plan.params, plan.catalogue,
+        int(plan.graph.olt_node),
+    )  # fmt: skip
+    g = plan.graph
+    xy = g.node_xy
+    # The cul-de-sac's first edge (from the junction to the first tap) has all
+    # six houses beyond it: a cable (2.7 EUR/m) is cheaper than six drops.
+    entry = np.flatnonzero(
+        (np.minimum(xy[g.edge_u, 1], xy[g.edge_v, 1]) == 0.0)
+        & (np.maximum(xy[g.edge_u, 1], xy[g.edge_v, 1]) > 0.0)
+    )
+    assert len(entry) == 1
+    assert floor[entry[0]] == pytest.approx(2.7)
+    # The last house's own stretch carries its drop alone (one drop is cheaper).
+    last = np.flatnonzero(np.maximum(xy[g.edge_u, 1], xy[g.edge_v, 1]) == 150.0)
+    assert floor[last].tolist() == pytest.approx([1.0] * len(last))
+    # The street east of the junction ends 130 m from the nearest tap: beyond
+    # a drop's 100 m reach, so only a cable could run to its far end.
+    east = np.flatnonzero(np.maximum(xy[g.edge_u, 0], xy[g.edge_v, 0]) == 200.0)
+    assert len(east) == 1
+    assert floor[east[0]] == pytest.approx(2.7)
+    assert lower_bound(plan) <= plan.total_cost_eur
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["grid", "irregular"])

@@ -95,34 +95,57 @@ def distribution_points(
         items.extend((0.0, b) for b in own.get(x, []))
         if not items:
             continue
-        total = sum(int(homes[b]) for _, b in items)
-        farthest = max(d for d, _ in items)
-        if site[x] or farthest + edge_up[x] > reach_m:
+        if site[x]:
             close(x, items)
             continue
-        if total >= ports:
-            # Fill distribution points here from the farthest drops; the rest,
-            # less than one point's worth, still moves up.
-            items.sort(reverse=True)
-            full, used = 0, 0
-            for i, (_, b) in enumerate(items):
-                used += int(homes[b])
-                if used == ports:
-                    full = i + 1
-                elif used > ports:
-                    full = i
-                    break
-            if full == 0:
-                full = 1
-            close(x, items[:full])
-            items = items[full:]
-            if not items:
-                continue
+        items.sort(reverse=True)
+        up_m = float(edge_up[x])
+        # Drops that cannot go one edge further open points here, and the
+        # nearer ones fill what those points have left; of the rest, full
+        # points' worth open here too. What is left, less than a point, moves up.
+        take = _beyond_reach(items, homes, ports, reach_m - up_m)
+        take += _full_points(items[take:], homes, ports)
+        if take:
+            close(x, items[:take])
         up = pending.setdefault(int(parent[x]), [])
-        up.extend((d + edge_up[x], b) for d, b in items)
+        up.extend((d + up_m, b) for d, b in items[take:])
     table = pd.DataFrame(rows, columns=["node", "splitter_id", "ports_used", "buildings"])
     table.insert(0, "fdp_id", np.arange(len(rows)))
     table.insert(2, "x", node_xy[table["node"].to_numpy(), 0])
     table.insert(3, "y", node_xy[table["node"].to_numpy(), 1])
     table.insert(4, "edge", parent_edge[table["node"].to_numpy()])
     return table[FDP_COLUMNS], fdp_of
+
+
+def _beyond_reach(
+    items: list[tuple[float, int]], homes: np.ndarray, ports: int, limit_m: float
+) -> int:
+    """How many of ``items`` (farthest first) close here: those beyond
+    ``limit_m``, and the next ones as long as they fit the points those open."""
+    take, used = 0, ports
+    for d, b in items:
+        h = int(homes[b])
+        if d > limit_m:
+            used = used + h if used + h <= ports else h
+        elif used + h > ports:
+            break
+        else:
+            used += h
+        take += 1
+    return take if take and items[0][0] > limit_m else 0
+
+
+def _full_points(items: list[tuple[float, int]], homes: np.ndarray, ports: int) -> int:
+    """How many of ``items`` (farthest first) fill whole points (at least one
+    item once they hold a point's worth), ``0`` if they hold less."""
+    if sum(int(homes[b]) for _, b in items) < ports:
+        return 0
+    full, used = 0, 0
+    for i, (_, b) in enumerate(items):
+        used += int(homes[b])
+        if used == ports:
+            full = i + 1
+        elif used > ports:
+            full = i
+            break
+    return max(full, 1)

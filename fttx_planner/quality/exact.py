@@ -29,7 +29,11 @@ catalogue and counted like :func:`fttx_planner.bom.build_bom`:
   its drop) within ``params.max_fibre_m``; the constraints are left out when
   no path of the graph can be that long.
 * Drops, entries, home connections and ONTs are the same in every design
-  and are added as a constant. Brownfield is the civil cost of each edge
+  and are added as a constant.
+* **Joints** (``params.joints``, the engine's default): distribution points
+  for the drops of small buildings and closures where cables branch, as a
+  relaxation of the engine's rules (:mod:`fttx_planner.quality.exact_joints`
+  lists what is left out). Brownfield is the civil cost of each edge
   (ducts and poles priced in ``edge_cost_eur``).
 
 The OLT site and the served buildings are those of the given design graph
@@ -51,6 +55,14 @@ from scipy.sparse import coo_matrix
 from fttx_planner.costing.access import connection_cost_eur
 from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.design.cables import CableSizer
+from fttx_planner.quality.exact_joints import (
+    FdpCols,
+    add_closures,
+    add_fdps,
+    closure_start,
+    fdp_start,
+    housing_eur,
+)
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
@@ -85,6 +97,10 @@ class ExactResult:
         Rows, columns and integer columns of the model.
     start_eur
         Cost of the design the solver started from, as the model prices it.
+    fdps
+        With joints: ``(node, count)`` of the best design's distribution points.
+    closures
+        With joints: nodes of the best design's branch closures.
     """
 
     status: str
@@ -96,6 +112,8 @@ class ExactResult:
     cost_by_part: dict[str, float] = field(default_factory=dict)
     size: tuple[int, int, int] = (0, 0, 0)
     start_eur: float | None = None
+    fdps: list[tuple[int, int]] = field(default_factory=list)
+    closures: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def gap(self) -> float:
@@ -327,7 +345,7 @@ class _Arcs:
         model: _Model,
         flow: np.ndarray,
         net_in: np.ndarray | float,
-        extra: list[tuple[np.ndarray, np.ndarray, float]] | None = None,
+        extra: list[tuple[np.ndarray, np.ndarray, float | np.ndarray]] | None = None,
     ) -> None:
         """Rows ``inflow - outflow (+ extra terms) = net_in`` at every node."""
         n = self.n_nodes
@@ -337,7 +355,7 @@ class _Arcs:
         for nodes, cols, coef in extra or []:
             r.append(nodes)
             c.append(cols)
-            v.append(np.full(len(cols), coef))
+            v.append(np.broadcast_to(np.asarray(coef, dtype=float), (len(cols),)))
         model.rows(n, np.concatenate(r), np.concatenate(c), np.concatenate(v), net_in, net_in)
 
 
@@ -474,9 +492,14 @@ def solve_exact(
 ) -> ExactResult:
     """Solve the design problem of a (small) district exactly.
 
-    Distribution points and cable joints are not modelled: compare with a
-    plan made with ``joints=False`` (the exact DP that cuts cable runs and the
-    grouping of drops come after the optimisation the MILP checks).
+    With ``params.joints=False`` the engine's core model, exactly. With
+    ``params.joints`` (the default) distribution points and branch closures
+    are added as a relaxation of the engine's rules
+    (:mod:`fttx_planner.quality.exact_joints`): closures to cut a run to a
+    smaller cable, the splices in closures and the trench's main-road
+    crossings at junctions are left out and a point's drop is priced along
+    the shortest path to its tap, so the optimum and the bound are lower
+    bounds on the engine's model and may sit below its best design.
 
     Parameters
     ----------
@@ -536,6 +559,18 @@ def solve_exact(
         path_len = length
         max_len = params.max_fibre_m - drop_at[sinks]
     xk = _arborescence(m, arcs, y, root, sinks, path_len, max_len)
+
+    # Joints: distribution points take the small buildings' fibres (exact_joints).
+    fdp = None
+    h_end = h_at  # premises whose fibres end at each node whatever the design
+    if params.joints:
+        housing = housing_eur(graph, live, params, catalogue)
+        fdp = add_fdps(
+            m, n, root, arcs.tail, arcs.head, np.concatenate([length, length]), xk, sinks,
+            b_node, b_homes, params, catalogue, housing,
+        )  # fmt: skip
+        big = ~fdp.small
+        h_end = np.bincount(b_node[big], weights=b_homes[big], minlength=n).astype(np.int64)
 
     # Splitters. Splitters at one node never need to exceed what the homes
     # below it fill (merging them never adds a fibre), hence the per-node caps.
@@ -602,7 +637,8 @@ def solve_exact(
     # Fibre flows, away from the OLT along trench arcs.
     dist = m.var(na)
     p = m.var(n)  # homes' fibres leaving last-stage splitters at each node
-    arcs.conservation(m, dist, h_at, [(rn, p, 1.0)])
+    at_fdp = [] if fdp is None else [(fdp.pair_node, fdp.assign, -b_homes[fdp.pair_b])]
+    arcs.conservation(m, dist, h_end, [(rn, p, 1.0), *at_fdp])
     m.rows(
         n,
         np.concatenate([rn, rn]),
@@ -688,15 +724,24 @@ def solve_exact(
     # Every trench carries at least one cable.
     all_d = [cable_vars[lay][0] for lay in cable_vars]
     ok_cols = _capacity_rows(m, graph, live, civil, y, cable_count) if civil is not None else []
-    _tap_cuts(m, arcs, sinks, h_at, dist, closure, cabinet, cable_vars, two)
+    _tap_cuts(m, arcs, sinks, h_end, dist, closure, cabinet, cable_vars, two, params.joints)
+    # With distribution points a trench may carry only drops (shorter than the reach).
+    cable_lo = 0.0 if fdp is None else np.where(length > params.fdp_reach_m, 0.0, -math.inf)
     m.rows(
         ne,
         np.concatenate([np.repeat(re, dd.shape[1]) for dd in all_d] + [re, re]),
         np.concatenate([dd.ravel() for dd in all_d] + [y[:ne], y[ne:]]),
         np.concatenate([np.ones(dd.size) for dd in all_d] + [-np.ones(2 * ne)]),
-        0.0,
+        cable_lo,
         math.inf,
     )
+    joint = np.zeros(0, dtype=np.int64)
+    layer_d = [cable_vars["feeder"][0], cable_vars["distribution"][0]]
+    if params.joints:
+        joint = add_closures(
+            m, n, root, arcs.u, arcs.v, layer_d, [closure, cabinet], [z, s] if two else [z],
+            cost("splice_closure") + housing,
+        )  # fmt: skip
 
     x0 = None
     if start is not None:
@@ -725,7 +770,11 @@ def solve_exact(
                 "chassis": chassis,
             },
             cable_vars,
+            (served, fdp) if fdp is not None else None,
         )
+        if x0 is not None and fdp is not None:
+            site_at = (x0[closure] + x0[cabinet]) > 0.5
+            closure_start(x0, joint, arcs.u, arcs.v, layer_d, site_at, root)
         if x0 is not None:
             for ok, limited, room in ok_cols:
                 n_cab = sum(x0[d2[limited]] @ cnt.astype(float) for d2, cnt in cable_count.values())
@@ -748,12 +797,17 @@ def solve_exact(
     col_cost = np.concatenate(m.cost)
     civil_eur = float(x[y] @ col_cost[y]) + sum(float(x[ok] @ col_cost[ok]) for ok, _, _ in ok_cols)
     cable_eur = float(sum(x[dd.ravel()] @ col_cost[dd.ravel()] for dd in all_d))
-    res.cost_by_part = {
-        "civil": civil_eur,
-        "cables": cable_eur,
-        "splitters_sites_olt": obj - civil_eur - cable_eur - fixed,
-        "fixed": fixed,
-    }
+    res.cost_by_part = {"civil": civil_eur, "cables": cable_eur}
+    if fdp is not None:
+        fdps = np.round(x[fdp.count]).astype(np.int64)
+        res.fdps = [(int(i), int(fdps[i])) for i in np.flatnonzero(fdps)]
+        res.closures = np.flatnonzero(x[joint] > 0.5)
+        res.cost_by_part["joints"] = float(
+            x[fdp.count] @ col_cost[fdp.count] + x[joint] @ col_cost[joint]
+        )
+        res.cost_by_part["drops_along"] = float(x[fdp.assign] @ col_cost[fdp.assign])
+    res.cost_by_part["splitters_sites_olt"] = obj - sum(res.cost_by_part.values()) - fixed
+    res.cost_by_part["fixed"] = fixed
     return res
 
 
@@ -829,12 +883,15 @@ def _tap_cuts(
     cabinet: np.ndarray,
     cable_vars: dict[str, tuple[np.ndarray, np.ndarray]],
     two: bool,
+    joints: bool = False,
 ) -> None:
     """Valid inequalities tying each tap's splitter site to the cables reaching it.
 
     A tap without a splitter site receives all its homes' fibres over its
     one incoming arc, so a distribution cable reaches it; a tap with a site
-    (one stage) receives a feeder fibre, so a feeder cable reaches it.
+    (one stage) receives a feeder fibre, so a feeder cable reaches it. With
+    ``joints`` the homes are those whose fibres must end at the tap (of
+    multi-dwelling buildings), and a tap with none may get drops only.
     """
     k = len(sinks)
     if k == 0:
@@ -871,7 +928,7 @@ def _tap_cuts(
         np.concatenate([np.repeat(r_inc, nc), rk, rk]),
         np.concatenate([d2[e_inc].ravel(), closure[sinks], cabinet[sinks]]),
         1.0,
-        1.0,
+        np.where(h > 0, 1.0, 0.0) if joints else 1.0,
         math.inf,
     )
     if not two:
@@ -900,14 +957,24 @@ def _start_vector(
     two: bool,
     v: dict[str, np.ndarray],
     cable_vars: dict[str, tuple[np.ndarray, np.ndarray]],
+    joints: tuple[np.ndarray, FdpCols] | None = None,
 ) -> np.ndarray | None:
-    """The MILP columns of a plan's design (``None`` if it does not fit the model)."""
+    """The MILP columns of a plan's design (``None`` if it does not fit the model).
+
+    ``joints``: the served mask and the distribution-point columns; the
+    plan's points are set and its fibres end there.
+    """
     from fttx_planner.design.cables import subtree_sums
     from fttx_planner.design.trench import root_tree
 
     g = plan.graph
     n = g.n_nodes
     x0 = np.zeros(m.n_col)
+    if joints is not None:
+        ends = fdp_start(plan, joints[0], joints[1], x0, n)
+        if ends is None:
+            return None
+        h_at = ends
     local = np.full(len(g.edge_u), -1, dtype=np.int64)
     local[live] = np.arange(len(live))
     tree = np.asarray(plan.trench_edges, dtype=np.int64)

@@ -218,6 +218,18 @@ class DesignParams(BaseModel):
         ge=0.0,
         le=500.0,
     )
+    drop_free_m: float = _f(
+        20.0,
+        "Lead-in allowance",
+        "m",
+        "Length of a drop's straight part (from its tap, or from the footway it follows, to "
+        "the building entry) that the drop installation covers; each metre beyond it is dug "
+        "as a drop trench (drop_trench). Source: TNG Stadtnetz (Kiel), FTTH house connection "
+        "FAQ: the standard connection flat covers up to 20 m of cable from the street to the "
+        "house connection point, each further metre is charged at 49 EUR.",
+        ge=0.0,
+        le=500.0,
+    )
     phases: int = _f(
         1,
         "Roll-out phases",

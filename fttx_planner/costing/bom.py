@@ -90,8 +90,10 @@ def build_bom(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The bill of materials and the priced trench table of a design.
 
-    Closures and distribution points each sit in a chamber (``handhole``),
-    or on a pole (``pole_mount``) where the cable above them is aerial.
+    With joints, every place that holds a closure (a joint, a splitter
+    closure) or a distribution point has one chamber (``handhole``), or a
+    pole mount (``pole_mount``) where the cable there is aerial
+    (:func:`_housings`).
     ``sizer`` sizes the drop cables of multi-dwelling buildings.
     """
     trenches = trench_table(trenches, civil, graph, cables)
@@ -120,13 +122,13 @@ def build_bom(
     for name, quantity in access.items():
         qty[name] += quantity
 
-    aerial_edges = set(trenches.loc[trenches["aerial_m"] > 0.5 * trenches["length_m"], "edge"])
-    for table in (closures, fdps):
-        if table is None or len(table) == 0:
-            continue
-        on_pole = np.isin(table["edge"].to_numpy(), list(aerial_edges))
-        qty["pole_mount"] += int(on_pole.sum())
-        qty["handhole"] += int((~on_pole).sum())
+    if params.joints:
+        # Splitter closures in the street (not those in the OLT's office).
+        site_nodes = per_site.index[per_site < CABINET_MIN_SPLITTERS].to_numpy(dtype=np.int64)
+        site_nodes = site_nodes[site_nodes != graph.olt_node]
+        pole, chamber = _housings(trenches, graph, closures, fdps, site_nodes)
+        qty["pole_mount"] += pole
+        qty["handhole"] += chamber
     if closures is not None and len(closures):
         qty["splice_closure"] += len(closures)
         qty["fibre_splice"] += int(closures["splices"].sum())
@@ -197,3 +199,48 @@ def capex_block(bom: pd.DataFrame, homes_passed: int) -> dict[str, Any]:
         "per_home_passed": total(to_pass) / homes,
         "per_home_connected": all_eur / homes,
     }
+
+
+def _housings(
+    trenches: pd.DataFrame,
+    graph: DesignGraph,
+    closures: pd.DataFrame | None,
+    fdps: pd.DataFrame | None,
+    site_nodes: np.ndarray,
+) -> tuple[int, int]:
+    """Pole mounts and chambers of the closures and distribution points.
+
+    Every distribution point has its own chamber. A closure (a joint, or a
+    splitter closure in the street) shares the chamber of a distribution
+    point at its node, else it gets one: a footway box (600 x 450 mm) takes
+    a closure and a drop closure side by side. They hang on a pole instead
+    where the trench edge above them (for a splitter site: any trench edge at
+    it) is mostly aerial.
+
+    Returns
+    -------
+    tuple of int
+        ``(pole mounts, chambers)``.
+    """
+    aerial = trenches.loc[trenches["aerial_m"] > 0.5 * trenches["length_m"], "edge"].to_numpy()
+    count: dict[int, int] = defaultdict(int)  # node -> housings
+    on_pole: dict[int, bool] = defaultdict(bool)
+    if fdps is not None and len(fdps):
+        for x, pole in zip(fdps["node"], np.isin(fdps["edge"].to_numpy(), aerial), strict=True):
+            count[int(x)] += 1
+            on_pole[int(x)] |= bool(pole)
+    closure_nodes: dict[int, bool] = {}
+    if closures is not None and len(closures):
+        pole_at = np.isin(closures["edge"].to_numpy(), aerial)
+        closure_nodes.update(zip(closures["node"].tolist(), pole_at.tolist(), strict=True))
+    if len(site_nodes):
+        edges = trenches["edge"].to_numpy(dtype=np.int64)
+        air = np.isin(edges, aerial)
+        pole_nodes = set(np.concatenate([graph.edge_u[edges[air]], graph.edge_v[edges[air]]]))
+        closure_nodes.update((int(x), int(x) in pole_nodes) for x in site_nodes.tolist())
+    for x, pole in closure_nodes.items():
+        if count[x] == 0:
+            count[x] = 1
+            on_pole[x] = pole
+    pole = sum(n for x, n in count.items() if on_pole[x])
+    return pole, sum(count.values()) - pole

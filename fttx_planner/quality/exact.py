@@ -101,6 +101,9 @@ class ExactResult:
         With joints: ``(node, count)`` of the best design's distribution points.
     closures
         With joints: nodes of the best design's branch closures.
+    fdp_of
+        With joints: the distribution point's node of every served building
+        (in building order; ``-1`` for a multi-dwelling building).
     """
 
     status: str
@@ -114,6 +117,7 @@ class ExactResult:
     start_eur: float | None = None
     fdps: list[tuple[int, int]] = field(default_factory=list)
     closures: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    fdp_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def gap(self) -> float:
@@ -802,6 +806,9 @@ def solve_exact(
         fdps = np.round(x[fdp.count]).astype(np.int64)
         res.fdps = [(int(i), int(fdps[i])) for i in np.flatnonzero(fdps)]
         res.closures = np.flatnonzero(x[joint] > 0.5)
+        chosen = x[fdp.assign] > 0.5
+        res.fdp_of = np.full(len(b_node), -1, dtype=np.int64)
+        res.fdp_of[fdp.pair_b[chosen]] = fdp.pair_node[chosen]
         res.cost_by_part["joints"] = float(
             x[fdp.count] @ col_cost[fdp.count] + x[joint] @ col_cost[joint]
         )

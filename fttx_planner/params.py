@@ -222,9 +222,9 @@ class DesignParams(BaseModel):
         20.0,
         "Lead-in allowance",
         "m",
-        "Length of a drop's straight part (from its tap, or from the footway it follows, to "
-        "the building entry) that the drop installation covers; each metre beyond it is dug "
-        "as a drop trench (drop_trench). Source: TNG Stadtnetz (Kiel), FTTH house connection "
+        "Length of a drop from the street (straight, or along a footway) to the building "
+        "entry that the drop installation covers; each metre beyond it is dug as a drop "
+        "trench (drop_trench). Source: TNG Stadtnetz (Kiel), FTTH house connection "
         "FAQ: the standard connection flat covers up to 20 m of cable from the street to the "
         "house connection point, each further metre is charged at 49 EUR.",
         ge=0.0,

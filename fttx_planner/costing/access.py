@@ -14,15 +14,14 @@ bound alike, so the two can never price them differently.
 * Every premise gets its home connection (in-building riser and patching),
   ONT and its installation, and two splices.
 * Drops that cross a main road or a barrier add their crossing items
-  (:mod:`fttx_planner.network.crossings`), and drops routed along footways,
-  steps or paths their metres of narrow drop trench (``drop_trench``,
-  :mod:`fttx_planner.network.footways`).
-* A drop's straight part (from its tap, or from the footway it follows, to
-  the entry) is dug as a drop trench too where it runs beyond the lead-in the
-  drop installation covers (:attr:`~DesignParams.drop_free_m`):
-  :func:`dug_drop_m` gives each drop's metres of drop trench, and
-  :func:`drop_trench_total_m` their sum, which the crossings record carries
-  (``Crossings.drop_trench_m``) to the bill of materials and the bound.
+  (:mod:`fttx_planner.network.crossings`).
+* A drop (straight, or along footways) is dug as a drop trench where it
+  runs beyond the lead-in the drop installation covers
+  (:attr:`~DesignParams.drop_free_m`):
+  :func:`~fttx_planner.network.footways.dug_drop_m` gives each drop's metres
+  of drop trench, and :func:`drop_trench_total_m` their sum, which the
+  crossings record carries (``Crossings.drop_trench_m``) to the bill of
+  materials and the bound.
 """
 
 from __future__ import annotations
@@ -34,7 +33,7 @@ import numpy as np
 
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.network.crossings import Crossings
-from fttx_planner.network.footways import DropPrices
+from fttx_planner.network.footways import DropPrices, dug_drop_m
 from fttx_planner.network.graph import Access
 from fttx_planner.params import DesignParams
 
@@ -55,33 +54,6 @@ def is_mdu(homes: np.ndarray, params: DesignParams) -> np.ndarray:
     return (homes >= params.mdu_min_units) | (homes > params.fdp_ports)
 
 
-def dug_drop_m(drop_m: np.ndarray, along_path_m: np.ndarray | None, free_m: float) -> np.ndarray:
-    """``(k,)`` metres of each drop dug as a drop trench.
-
-    Its metres along footways, steps and paths, and its straight part (the
-    rest of the drop from its tap, a house drop or an MDU's sized cable
-    alike) beyond the lead-in allowance ``free_m``.
-
-    Parameters
-    ----------
-    drop_m
-        ``(k,)`` drop length from the tap to the entry (m), not counting any
-        run along the street trench from a distribution point.
-    along_path_m
-        ``(k,)`` of it along drop paths (m; ``None``: all straight).
-    free_m
-        The lead-in allowance (:attr:`~DesignParams.drop_free_m`).
-
-    Examples
-    --------
-    >>> dug_drop_m(np.array([80.0, 12.0, 100.0]), np.array([0.0, 0.0, 95.0]), 20.0).tolist()
-    [60.0, 0.0, 95.0]
-    """
-    drop_m = np.asarray(drop_m, dtype=float)
-    along = np.zeros_like(drop_m) if along_path_m is None else np.asarray(along_path_m, float)
-    return along + np.maximum(drop_m - along - free_m, 0.0)
-
-
 def drop_trench_total_m(access: Access, params: DesignParams) -> float:
     """Metres of drop trench of the served drops: :func:`dug_drop_m` summed.
 
@@ -89,7 +61,7 @@ def drop_trench_total_m(access: Access, params: DesignParams) -> float:
     taps are, so the bill of materials and the lower bound both count it).
     """
     served = access.node >= 0
-    dug = dug_drop_m(access.drop_m, access.drop_trench_m, params.drop_free_m)
+    dug = dug_drop_m(access.drop_m, params.drop_free_m)
     return float(dug[served].sum())
 
 
@@ -153,7 +125,7 @@ def connection_cost_eur(
     """What connecting the served buildings costs in every design with these taps.
 
     The :func:`access_quantities` priced, plus the road crossings, the
-    far-side trenches and the drop trench along footways (fixed once the
+    far-side trenches and the drops' metres of drop trench (fixed once the
     taps are) and the priced crossings of
     drops with no way round a barrier (``barrier`` gives each building's
     barrier kind, ``""`` for none).

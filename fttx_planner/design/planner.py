@@ -18,7 +18,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.costing.access import is_mdu
+from fttx_planner.costing.access import drop_prices, drop_trench_total_m, is_mdu
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.demand.premises import Demand, estimate_demand
 from fttx_planner.design.areas import design_phases
@@ -258,7 +258,9 @@ def _plan_once(
         if params.olt_x_m is not None and params.olt_y_m is not None
         else district.olt_xy
     )
-    graph, access = build_design_graph(district, attach, civil, params.max_drop_m, olt_xy)
+    graph, access = build_design_graph(
+        district, attach, civil, params.max_drop_m, olt_xy, drop_prices(catalogue, params)
+    )
     if olt_xy is None:
         graph = replace(graph, olt_node=_choose_olt(graph, access, homes))
     st.done("access", 0.25)
@@ -289,7 +291,7 @@ def _plan_once(
     if not served.any():
         msg = "No home can be served within the optical loss budget."
         raise DesignError(msg)
-    crossings = _crossings(district, access, catalogue)
+    crossings = _crossings(district, access, catalogue, params)
 
     terminals = np.unique(np.append(node[served], graph.olt_node))
     tree = steiner_tree(
@@ -365,14 +367,16 @@ def _homes_only(buildings: pd.DataFrame, connections: Connections | None) -> pd.
     return buildings[~connections.endpoint[buildings["building"].to_numpy()]]
 
 
-def _crossings(district: District, access: Access, catalogue: Catalogue) -> Crossings:
+def _crossings(
+    district: District, access: Access, catalogue: Catalogue, params: DesignParams
+) -> Crossings:
     """Road crossings of the drops (:mod:`fttx_planner.network.crossings`)."""
     k = len(access.node)
     tap_street = access.tap_street if access.tap_street is not None else np.full(k, -1)
     entry = access.entry_xy if access.entry_xy is not None else access.tap_xy
-    # Drops dug along footways (network.footways), priced with the crossings.
-    dug = access.drop_trench_m
-    dug_m = 0.0 if dug is None else float(dug[access.node >= 0].sum())
+    # Drops dug along footways and beyond the lead-in allowance (costing.access),
+    # priced with the crossings.
+    dug_m = drop_trench_total_m(access, params)
     return street_crossings(
         district.streets,
         np.where(access.node >= 0, tap_street, -1),

@@ -63,11 +63,11 @@ class DropPrices:
     cable_eur_per_m
         Drop cable (``drop_cable``), along the whole drop.
     trench_eur_per_m
-        Drop trench (``drop_trench``): along drop paths, and over open ground
-        beyond the lead-in allowance.
+        Drop trench (``drop_trench``): every metre beyond the lead-in allowance.
     free_m
         The lead-in allowance (:attr:`~fttx_planner.params.DesignParams.drop_free_m`):
-        the straight part of a drop up to it is in the drop installation.
+        the first metres of a drop, straight or along a path, are in the drop
+        installation (:func:`dug_drop_m`).
 
     Examples
     --------
@@ -75,7 +75,7 @@ class DropPrices:
 
     >>> p = DropPrices(1.0, 32.0, 20.0)
     >>> float(p.straight_eur(np.array([80.0]))[0]), float(p.route_eur(5.0, 60.0))
-    (2000.0, 1985.0)
+    (2000.0, 1505.0)
     """
 
     cable_eur_per_m: float
@@ -100,10 +100,25 @@ class DropPrices:
 
     def route_eur(self, stub_m: np.ndarray | float, along_m: np.ndarray | float) -> np.ndarray:
         """A drop with a straight stub to a drop path and this much along drop paths."""
-        stub = np.asarray(stub_m, dtype=float)
-        along = np.asarray(along_m, dtype=float)
-        dug = along + np.maximum(stub - self.free_m, 0.0)
-        return self.cable_eur_per_m * (stub + along) + self.trench_eur_per_m * dug
+        length = np.asarray(stub_m, dtype=float) + np.asarray(along_m, dtype=float)
+        dug = dug_drop_m(length, self.free_m)
+        return self.cable_eur_per_m * length + self.trench_eur_per_m * dug
+
+
+def dug_drop_m(drop_m: np.ndarray, free_m: float) -> np.ndarray:
+    """Metres of each drop dug as a drop trench: what runs beyond the lead-in allowance.
+
+    The drop installation covers a lead-in of ``free_m`` from the street
+    (:attr:`~fttx_planner.params.DesignParams.drop_free_m`), straight or
+    along a footway; every metre beyond it, over open ground or along a drop
+    path, is a narrow trench.
+
+    Examples
+    --------
+    >>> dug_drop_m(np.array([80.0, 12.0, 100.0]), 20.0).tolist()
+    [60.0, 0.0, 80.0]
+    """
+    return np.maximum(np.asarray(drop_m, dtype=float) - free_m, 0.0)
 
 
 @dataclass(frozen=True)

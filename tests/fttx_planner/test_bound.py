@@ -158,7 +158,7 @@ def test_bound_below_plan(district: District, arch: str, joints: bool) -> None:
         bom = plan.bom.set_index("item")["cost_eur"]
         same = [
             "drop_cable", "drop_install", "building_entry", "home_connect", "ont", "ont_install",
-            "mdu_box", "road_crossing",
+            "mdu_box", "road_crossing", "drop_trench",
         ]  # fmt: skip
         same = [i for i in same if i in bom.index]
         splices = 2 * plan.homes_passed * plan.catalogue.cost("fibre_splice")

@@ -7,17 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from fttx_planner.costing.access import (
-    connection_cost_eur,
-    drop_prices,
-    drop_trench_total_m,
-    dug_drop_m,
-)
+from fttx_planner.costing.access import connection_cost_eur, drop_prices, drop_trench_total_m
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.design.cables import CableSizer
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import District
-from fttx_planner.network.footways import DropPrices, footway_drops
+from fttx_planner.network.footways import DropPrices, dug_drop_m, footway_drops
 from fttx_planner.network.graph import civil_costs
 from fttx_planner.network.taps import BarrierIndex
 from fttx_planner.params import DesignParams
@@ -67,7 +62,7 @@ def test_a_drop_beyond_the_allowance_is_dug_for_its_excess_only() -> None:
     assert a.drop_m[_NEAR] == pytest.approx(7.0)
     free_m = plan.params.drop_free_m
     assert free_m == 20.0
-    dug = dug_drop_m(a.drop_m, a.drop_trench_m, free_m)
+    dug = dug_drop_m(a.drop_m, free_m)
     assert dug[_FAR] == pytest.approx(80.0 - free_m)
     assert dug[_NEAR] == 0.0
     assert drop_trench_total_m(a, plan.params) == pytest.approx(60.0)
@@ -132,21 +127,23 @@ def _routed(straight_m: float, prices: DropPrices) -> tuple[np.ndarray, np.ndarr
 
 def test_the_footway_route_is_taken_only_when_it_costs_less() -> None:
     prices = drop_prices(plan_district(_set_back()).catalogue, DesignParams())
-    # The route: a 7.1 m stub to the footway's top and 50 m down it (all dug).
+    # The route: a 7.1 m stub to the footway's top and 50 m down it; its
+    # first 20 m are in the installation like a straight drop's.
     stub_m = float(np.hypot(5.0, 5.0))
     route_eur = float(prices.route_eur(stub_m, 50.0))
-    # A clean straight drop of 90 m costs more (70 m beyond the allowance): the route.
+    assert route_eur == pytest.approx(
+        (stub_m + 50.0) * prices.cable_eur_per_m
+        + (stub_m + 50.0 - prices.free_m) * prices.trench_eur_per_m
+    )
+    # A clean straight drop of 90 m costs more: the route.
     assert float(prices.straight_eur(np.array([90.0]))[0]) > route_eur
     b, length = _routed(90.0, prices)
     assert b.tolist() == [0]
     assert length[0] == pytest.approx(stub_m + 50.0)
-    # One of 60 m is longer than the route but cheaper (40 m dug): it stays straight.
-    assert float(prices.straight_eur(np.array([60.0]))[0]) < route_eur
-    b, _ = _routed(60.0, prices)
+    # One of 50 m is shorter, so cheaper: it stays straight.
+    assert float(prices.straight_eur(np.array([50.0]))[0]) < route_eur
+    b, _ = _routed(50.0, prices)
     assert b.tolist() == []
-    # Without the allowance (every metre off the street dug) the shorter route wins.
-    b, _ = _routed(60.0, replace(prices, free_m=0.0))
-    assert b.tolist() == [0]
     # With no straight drop that can be built, any route is taken.
     b, _ = _routed(np.inf, prices)
     assert b.tolist() == [0]
@@ -155,5 +152,5 @@ def test_the_footway_route_is_taken_only_when_it_costs_less() -> None:
 def test_the_router_defaults_to_the_shipped_prices() -> None:
     default = DropPrices.default()
     assert default == drop_prices(plan_district(_set_back()).catalogue, DesignParams())
-    b, _ = _routed(60.0, default)
-    assert b.tolist() == []
+    assert _routed(50.0, default)[0].tolist() == []
+    assert _routed(60.0, default)[0].tolist() == [0]

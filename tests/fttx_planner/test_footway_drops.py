@@ -59,7 +59,8 @@ def test_a_back_house_drop_follows_the_steps_and_crosses_no_building() -> None:
     assert a.drop_m[_BACK] == pytest.approx(path.length) == pytest.approx(100.0)
     assert a.drop_trench_m[_BACK] == pytest.approx(95.0)
     bom = plan.bom.set_index("item")["quantity"]
-    assert bom["drop_trench"] == pytest.approx(95.0)
+    # The first 20 m are in the drop installation (the lead-in allowance).
+    assert bom["drop_trench"] == pytest.approx(100.0 - plan.params.drop_free_m)
     # The terrace keeps its straight drops to the street in front.
     assert all(p is None for p in a.drop_path[:_BACK])
     assert np.allclose(a.drop_m[:_BACK], 7.0)
@@ -70,7 +71,10 @@ def test_without_the_footway_the_back_house_drop_crosses_the_terrace() -> None:
     plan = plan_district(d)
     assert plan.access.drop_path is None or plan.access.drop_path[_BACK] is None
     assert plan.access.buildings_crossed[_BACK] > 0
-    assert "drop_trench" not in set(plan.bom["item"])
+    # No footway dug; the 25 m straight drop is dug beyond the 20 m lead-in allowance.
+    assert plan.access.drop_m[_BACK] == pytest.approx(25.0)
+    bom = plan.bom.set_index("item")["quantity"]
+    assert bom["drop_trench"] == pytest.approx(25.0 - plan.params.drop_free_m)
 
 
 def test_a_shorter_clean_straight_drop_is_kept() -> None:

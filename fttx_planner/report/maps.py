@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from fttx_planner.export import palette
 from fttx_planner.plan import Plan
 from fttx_planner.report.style import (
     FONT,
@@ -65,6 +66,13 @@ DISTRIBUTION = colors.HexColor("#e07b00")
 DROP = colors.HexColor("#6f7782")
 DUCT_REUSE = colors.HexColor("#b48fd9")
 AERIAL = colors.HexColor("#4caf50")
+#: Cable joint closures: small dark diamonds edged white, the app's and the
+#: GeoPackage's symbol (:data:`fttx_planner.export.palette.CLOSURE_FILL`).
+CLOSURE = colors.HexColor(palette.CLOSURE_FILL)
+#: Half the diagonal of a closure's diamond, and half the side of a distribution
+#: point's square (white, edged in the distribution cable's colour, as in the app), in pt.
+CLOSURE_R = 2.6
+FDP_HALF = 1.45
 
 #: Cable sizes (fibres) and the line width (pt) each is drawn with.
 CABLE_WIDTHS = {12: 0.55, 24: 0.8, 48: 1.1, 96: 1.45, 144: 1.8, 288: 2.3}
@@ -293,11 +301,16 @@ class MapBook:
         self.last_stage = int(sp["stage"].max()) if len(sp) else 1
         self.olt_xy = np.asarray(plan.graph.node_xy[plan.graph.olt_node], dtype=float)
 
+        # Cable joint closures and distribution points (none when joints are off).
+        self.closure_xy = _points_xy(plan.closures)
+        self.fdp_xy = _points_xy(plan.fdps)
+
         # Extent: the routes and every building with homes.
         self.extent = content_extent(lay) or d.bounds_xy
-        # What makes a detail sheet worth printing: homes, splitters, the OLT.
+        # What makes a detail sheet worth printing: homes, splitters, closures,
+        # distribution points, the OLT.
         centres = [shapely.get_coordinates(shapely.point_on_surface(self.bld_geoms))]
-        centres += [self.sp_xy, self.olt_xy[None, :]]
+        centres += [self.sp_xy, self.closure_xy, self.fdp_xy, self.olt_xy[None, :]]
         self.content_xy = np.vstack(centres)
 
     def _group_colours(self, b: pd.DataFrame) -> np.ndarray:
@@ -416,6 +429,25 @@ class MapBook:
             out[(out == 0) & s.contains(xy)] = s.number
         return out
 
+    def shows_fdps(self, sheet: Sheet) -> bool:
+        """Whether ``sheet`` draws distribution points: all but an overview with detail sheets.
+
+        Like drops, they would clutter an overview at 1:10,000 or coarser; the
+        detail sheets show every one of them.
+        """
+        return sheet is not self.overview or not self.sheets
+
+    def joints_on(self, sheet: Sheet) -> tuple[np.ndarray, np.ndarray]:
+        """Ground ``(n, 2)`` coordinates of the closures and distribution points ``sheet`` draws.
+
+        A point on the edge between two detail sheets belongs to one of them
+        (:meth:`Sheet.contains`), so the sheets together draw each point once.
+        """
+        fdps = (
+            self.fdp_xy[sheet.contains(self.fdp_xy)] if self.shows_fdps(sheet) else np.zeros((0, 2))
+        )
+        return self.closure_xy[sheet.contains(self.closure_xy)], fdps
+
     def neighbours(self, sheet: Sheet) -> dict[str, int]:
         """Numbers of the sheets north, south, east and west of ``sheet``."""
         at = {(s.row, s.col): s.number for s in self.sheets}
@@ -440,6 +472,13 @@ def content_extent(layers: dict[str, Any]) -> tuple[float, float, float, float] 
     return (float(b[:, 0].min()), float(b[:, 1].min()), float(b[:, 2].max()), float(b[:, 3].max()))
 
 
+def _points_xy(table: pd.DataFrame | None) -> np.ndarray:
+    """The ``x``, ``y`` columns of a point table as ``(n, 2)`` metres; none for a missing table."""
+    if table is None or not {"x", "y"} <= set(table.columns):
+        return np.zeros((0, 2))
+    return table[["x", "y"]].to_numpy(dtype=float).reshape(-1, 2)
+
+
 def _largest_size(sizes: object) -> int:
     """The largest cable of a size string such as ``"288+96"``."""
     try:
@@ -449,6 +488,10 @@ def _largest_size(sizes: object) -> int:
 
 
 # -- drawing ------------------------------------------------------------------------
+#: Where a splitter's label goes, relative to the symbol (pt), in order of preference.
+_LABEL_OFFSETS = ((3.0, 1.0), (3.0, -6.0), (-3.0, 1.0), (-3.0, -6.0), (0, 4.0), (0, -9.5))
+
+
 class MapSheet(Flowable):
     """One map page: the map rectangle, its furniture and the legend below it.
 
@@ -681,6 +724,9 @@ class MapSheet(Flowable):
                 )
                 c.addLiteral(ops + " S")
 
+        # Distribution points and closures: above the cables, below the splitters.
+        symbols = self._draw_joints(c, zoom)
+
         # Splitters: first stage squares (two-stage designs), last stage circles.
         sp_in = (book.sp_xy[:, 0] >= x0) & (book.sp_xy[:, 0] <= x1)
         sp_in &= (book.sp_xy[:, 1] >= y0) & (book.sp_xy[:, 1] <= y1)
@@ -718,19 +764,57 @@ class MapSheet(Flowable):
             labs = sorted(labs)
             text = labs[0] if len(labs) == 1 else f"{labs[0]} +{len(labs) - 1}"
             col = TEAL if stage_of[(x, y)] < book.last_stage else NAVY
-            for dx, dy in ((3.0, 1.0), (3.0, -6.0), (-3.0, 1.0), (-3.0, -6.0), (0, 4.0), (0, -9.5)):
-                if self._label(
-                    c,
-                    x + dx,
-                    y + dy,
-                    text,
-                    FONT,
-                    5.6,
-                    col,
-                    placed,
-                    anchor="end" if dx < 0 else ("middle" if dx == 0 else "start"),
+            # Beside the closures and distribution points if it can, over them if it must.
+            for avoid in (symbols, None):
+                if any(
+                    self._label(
+                        c,
+                        x + dx,
+                        y + dy,
+                        text,
+                        FONT,
+                        5.6,
+                        col,
+                        placed,
+                        anchor="end" if dx < 0 else ("middle" if dx == 0 else "start"),
+                        avoid=avoid,
+                    )
+                    for dx, dy in _LABEL_OFFSETS
                 ):
                     break
+
+    def _draw_joints(self, c: Canvas, zoom: float) -> np.ndarray:
+        """Distribution points (white squares) then closures (dark diamonds) on this sheet.
+
+        Returns
+        -------
+        numpy.ndarray
+            ``(n, 4)`` page boxes of the symbols drawn, for the labels to avoid.
+        """
+        closures, fdps = (self._to_page(xy) for xy in self.book.joints_on(self.sheet))
+        if len(fdps):
+            h = FDP_HALF * zoom
+            c.setFillColor(colors.white)
+            c.setStrokeColor(DISTRIBUTION)
+            c.setLineWidth(0.7)
+            ops = " ".join(
+                f"{x - h:.1f} {y - h:.1f} {2 * h:.1f} {2 * h:.1f} re" for x, y in fdps.tolist()
+            )
+            c.addLiteral(ops + " B")
+        if len(closures):
+            r = CLOSURE_R * zoom
+            c.setFillColor(CLOSURE)
+            c.setStrokeColor(colors.white)
+            c.setLineWidth(0.5)
+            ops = " ".join(
+                f"{x:.1f} {y - r:.1f} m {x + r:.1f} {y:.1f} l {x:.1f} {y + r:.1f} l "
+                f"{x - r:.1f} {y:.1f} l h"
+                for x, y in closures.tolist()
+            )
+            c.addLiteral(ops + " B")
+        r = max(CLOSURE_R, FDP_HALF) * zoom
+        pts = np.vstack([closures, fdps])
+        return np.column_stack([pts - r, pts + r])
 
     def _draw_olt(self, c: Canvas, placed: list[tuple[float, float, float, float]]) -> None:
         ox, oy = self._to_page(self.book.olt_xy[None, :])[0]
@@ -753,7 +837,11 @@ class MapSheet(Flowable):
         placed: list[tuple[float, float, float, float]],
         anchor: str = "start",
         force: bool = False,
+        avoid: np.ndarray | None = None,
     ) -> bool:
+        """Draw ``text`` on a white halo unless it would leave the map or cover
+        a placed label, or a box of ``avoid`` (``(n, 4)`` page boxes); ``force``
+        draws it anyway. Returns whether it was drawn."""
         from reportlab.pdfbase.pdfmetrics import stringWidth
 
         w = stringWidth(text, font, size)
@@ -762,6 +850,10 @@ class MapSheet(Flowable):
         outside = box[0] < 0 or box[2] > self.width or box[1] < self.legend_h
         if not force and (outside or box[3] > self.height):
             return False
+        if not force and avoid is not None and len(avoid):
+            hit = (avoid[:, 0] < box[2]) & (box[0] < avoid[:, 2])
+            if (hit & (avoid[:, 1] < box[3]) & (box[1] < avoid[:, 3])).any():
+                return False
         if not force and any(
             box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed
         ):
@@ -922,42 +1014,16 @@ class MapSheet(Flowable):
             c.line(x + 1, y + 2.3, x + length, y + 2.3)
             c.setDash()
 
-        # Column 1: network elements.
+        # Column 1: network elements, closer together when there are many.
         x = 0.0
         title(x, "Network")
+        entries = self._network_legend(is_overview)
         y = top - row - 1
-        c.setFillColor(INK)
-        c.rect(x + 5, y - 1.1, 7, 7, stroke=0, fill=1)
-        text(x + 22, y, "OLT (central office)")
-        y -= row
-        if book.last_stage > 1:
-            c.setFillColor(TEAL)
-            c.rect(x + 6, y - 0.1, 5, 5, stroke=0, fill=1)
-            text(x + 22, y, "splitter, first stage")
-            y -= row
-        c.setFillColor(colors.white)
-        c.setStrokeColor(NAVY)
-        c.setLineWidth(0.7)
-        c.circle(x + 8.5, y + 2.4, 1.9, stroke=1, fill=1)
-        text(x + 22, y, "splitter" + (", last stage" if book.last_stage > 1 else ""))
-        y -= row
-        if (book.cable_layer == "feeder").any():
-            line_sample(x, y, FEEDER, CABLE_WIDTHS[24] + FEEDER_CASING)
-            text(x + 22, y, "feeder cable")
-            y -= row
-        line_sample(x, y, DISTRIBUTION, CABLE_WIDTHS[24])
-        text(x + 22, y, "distribution cable")
-        y -= row
-        if not is_overview or not book.sheets:
-            line_sample(x, y, DROP, 0.4)
-            text(x + 22, y, "drop cable")
-            y -= row
-        if len(book.unserved_xy):
-            c.setStrokeColor(WARN)
-            c.setLineWidth(1.0)
-            c.line(x + 6, y - 0.2, x + 11, y + 4.8)
-            c.line(x + 6, y + 4.8, x + 11, y - 0.2)
-            text(x + 22, y, "unserved building")
+        step = min(row, (y - 2.5) / max(len(entries) - 1, 1))
+        for symbol, label in entries:
+            symbol(x, y)
+            text(x + 22, y, label)
+            y -= step
 
         # Column 2: cable sizes.
         x = col_w
@@ -1033,8 +1099,80 @@ class MapSheet(Flowable):
             text(x, y, f"Dashed boxes: detail sheets 1–{len(book.sheets)}", 6.2, GREY)
             y -= row * 0.8
             text(x, y, f"at 1:{book.sheets[0].scale:,}, on the pages that follow", 6.2, GREY)
+            y -= row * 0.8
+            fdps = " and FDPs" if len(book.fdp_xy) else ""
+            text(x, y, f"Drops{fdps}: detail sheets only", 6.2, GREY)
         if not is_overview:
             self._draw_key_map(c, x, 2.0, col_w - 4.0, y - 8.0)
+
+    def _network_legend(self, is_overview: bool) -> list[tuple[Any, str]]:
+        """The network column's rows: a function drawing the symbol at ``(x, y)``, and its text."""
+        book = self.book
+        c = self.canv
+
+        def olt(x: float, y: float) -> None:
+            c.setFillColor(INK)
+            c.rect(x + 5, y - 1.1, 7, 7, stroke=0, fill=1)
+
+        def first_stage(x: float, y: float) -> None:
+            c.setFillColor(TEAL)
+            c.rect(x + 6, y - 0.1, 5, 5, stroke=0, fill=1)
+
+        def splitter(x: float, y: float) -> None:
+            c.setFillColor(colors.white)
+            c.setStrokeColor(NAVY)
+            c.setLineWidth(0.7)
+            c.circle(x + 8.5, y + 2.4, 1.9, stroke=1, fill=1)
+
+        def closure(x: float, y: float) -> None:
+            r, cx, cy = CLOSURE_R + 0.2, x + 8.5, y + 2.4
+            c.setFillColor(CLOSURE)
+            c.setStrokeColor(colors.white)
+            c.setLineWidth(0.5)
+            c.addLiteral(
+                f"{cx:.1f} {cy - r:.1f} m {cx + r:.1f} {cy:.1f} l {cx:.1f} {cy + r:.1f} l "
+                f"{cx - r:.1f} {cy:.1f} l h B"
+            )
+
+        def fdp(x: float, y: float) -> None:
+            h = FDP_HALF + 0.2
+            c.setFillColor(colors.white)
+            c.setStrokeColor(DISTRIBUTION)
+            c.setLineWidth(0.7)
+            c.rect(x + 8.5 - h, y + 2.4 - h, 2 * h, 2 * h, stroke=1, fill=1)
+
+        def line(col: colors.Color, width: float) -> Any:
+            def draw(x: float, y: float) -> None:
+                c.setStrokeColor(col)
+                c.setLineWidth(width)
+                c.setLineCap(1)
+                c.line(x + 1, y + 2.3, x + 16, y + 2.3)
+
+            return draw
+
+        def unserved(x: float, y: float) -> None:
+            c.setStrokeColor(WARN)
+            c.setLineWidth(1.0)
+            c.line(x + 6, y - 0.2, x + 11, y + 4.8)
+            c.line(x + 6, y + 4.8, x + 11, y - 0.2)
+
+        two_stage = book.last_stage > 1
+        rows: list[tuple[Any, str]] = [(olt, "OLT (central office)")]
+        if two_stage:
+            rows.append((first_stage, "splitter, first stage"))
+        rows.append((splitter, "splitter" + (", last stage" if two_stage else "")))
+        if len(book.closure_xy):
+            rows.append((closure, "joint closure"))
+        if len(book.fdp_xy) and book.shows_fdps(self.sheet):
+            rows.append((fdp, "distribution point (FDP)"))
+        if (book.cable_layer == "feeder").any():
+            rows.append((line(FEEDER, CABLE_WIDTHS[24] + FEEDER_CASING), "feeder cable"))
+        rows.append((line(DISTRIBUTION, CABLE_WIDTHS[24]), "distribution cable"))
+        if not is_overview or not book.sheets:
+            rows.append((line(DROP, 0.4), "drop cable"))
+        if len(book.unserved_xy):
+            rows.append((unserved, "unserved building"))
+        return rows
 
     def _draw_key_map(self, c: Canvas, x: float, y: float, w: float, h: float) -> None:
         """The sheet grid in miniature, this sheet filled."""

@@ -5,6 +5,7 @@ One command::
     python bench/bench_quality.py                 # everything (about 25 minutes)
     python bench/bench_quality.py --quick         # a few small instances
     python bench/bench_quality.py --time-limit 120 --out docs/quality.md
+    python bench/bench_quality.py --joints        # default plans against the MILP with joints
 
 For every instance it plans with the engine, computes the plan's lower bound
 (:func:`fttx_planner.bound.lower_bound`), prices the naive baselines
@@ -15,6 +16,12 @@ time limit. It also re-plans with the engine as it was before this work
 and compares the trench trees alone (Mehlhorn, the engine's method, and the
 optimum or its bound). Results go to a JSON file and to the tables between
 the markers of the output Markdown file.
+
+``--joints`` instead plans the real clips with the default joints model
+(distribution points, closures) and measures them against the MILP with
+joints (:mod:`fttx_planner.quality.exact_joints`, a relaxation of the
+engine's rules, so its bound is a lower bound on the engine's model); its
+table goes between the joints markers.
 """
 
 from __future__ import annotations
@@ -53,6 +60,8 @@ C64 = DesignParams(joints=False, split_ratio=64, optical_class=OpticalClass.C_PL
 TWO = DesignParams(joints=False, split_ratio=64, stage1_ratio=4, optical_class=OpticalClass.C_PLUS)
 MARK_BEGIN = "<!-- bench_quality:begin -->"
 MARK_END = "<!-- bench_quality:end -->"
+JOINTS_BEGIN = "<!-- bench_quality_joints:begin -->"
+JOINTS_END = "<!-- bench_quality_joints:end -->"
 
 
 @dataclass
@@ -256,6 +265,15 @@ def small_instances(quick: bool) -> list[Instance]:
     return out
 
 
+def joints_instances() -> list[Instance]:
+    """The real clips of :func:`small_instances`, planned with the default joints model."""
+    return [
+        replace(inst, params=inst.params.model_copy(update={"joints": True}))
+        for inst in small_instances(False)
+        if inst.kind.startswith("real clip")
+    ]
+
+
 def city_instances(quick: bool) -> list[Instance]:
     """The sample cities, whole (no exact solve)."""
     from fttx_planner.pipeline import existing_infra
@@ -456,6 +474,58 @@ def run(inst: Instance, time_limit: float) -> dict[str, Any]:
     return res
 
 
+def run_joints(inst: Instance, time_limit: float) -> dict[str, Any]:
+    """A default (joints) plan against the MILP with joints."""
+    p, t_engine = plan(inst)
+    civil = None
+    if inst.infra is not None:
+        civil = civil_costs(inst.district, p.catalogue, inst.infra)
+    r = exact_for_plan(p, time_limit_s=time_limit, civil=civil)
+    return {
+        "name": inst.name,
+        "kind": inst.kind,
+        "architecture": inst.params.describe(),
+        "homes": p.homes_passed,
+        "engine_eur": p.total_cost_eur,
+        "engine_s": t_engine,
+        "fdps": len(p.fdps) if p.fdps is not None else 0,
+        "closures": len(p.closures) if p.closures is not None else 0,
+        "exact_status": r.status,
+        "exact_eur": r.cost_eur,
+        "exact_bound_eur": r.bound_eur,
+        "exact_start_eur": r.start_eur,
+        "exact_s": r.seconds,
+        "exact_size": list(r.size),
+        "exact_fdps": sum(c for _, c in r.fdps),
+        "exact_closures": len(r.closures),
+    }
+
+
+def joints_table(results: list[dict[str, Any]], time_limit: float, date: str) -> str:
+    """The table of default plans against the MILP with joints."""
+    lines = [
+        f"Default plans (joints) against the MILP with joints (HiGHS, 2 threads, "
+        f"{time_limit:.0f} s, {date}):",
+        "",
+        "| instance | kind | homes | engine € | engine as the MILP prices it € | MILP best € "
+        "| MILP bound € | status | engine above best | engine above MILP bound "
+        "| distribution points / closures: engine | MILP | MILP s |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---|---|---:|",
+    ]
+    for r in results:
+        e = r["engine_eur"]
+        best = min(r["exact_eur"], e)
+        start = r["exact_start_eur"]
+        lines.append(
+            f"| {r['name']} | {r['kind']} | {r['homes']} | {eur(e)} "
+            f"| {eur(start) if start is not None else '–'} | {eur(r['exact_eur'])} "
+            f"| {eur(r['exact_bound_eur'])} | {r['exact_status']} | {pct(e / best - 1)} "
+            f"| {pct((e - r['exact_bound_eur']) / e)} | {r['fdps']} / {r['closures']} "
+            f"| {r['exact_fdps']} / {r['exact_closures']} | {r['exact_s']:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 # -- reporting -------------------------------------------------------------------------
 
 
@@ -553,13 +623,13 @@ def short(arch: str) -> str:
     return arch.replace("GPON ", "").replace(", greenfield", "").replace(", brownfield", "")
 
 
-def write_markdown(path: Path, text: str) -> None:
-    block = f"{MARK_BEGIN}\n{text}{MARK_END}\n"
+def write_markdown(path: Path, text: str, begin: str = MARK_BEGIN, end: str = MARK_END) -> None:
+    block = f"{begin}\n{text}{end}\n"
     if path.exists():
         old = path.read_text(encoding="utf-8")
-        if MARK_BEGIN in old and MARK_END in old:
-            head, rest = old.split(MARK_BEGIN, 1)
-            _, tail = rest.split(MARK_END, 1)
+        if begin in old and end in old:
+            head, rest = old.split(begin, 1)
+            _, tail = rest.split(end, 1)
             path.write_text(head + block + tail.lstrip("\n"), encoding="utf-8")
             return
         path.write_text(old.rstrip("\n") + "\n\n" + block, encoding="utf-8")
@@ -590,7 +660,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--tables-only", action="store_true", help="rewrite the tables from the JSON results"
     )
+    ap.add_argument(
+        "--joints",
+        action="store_true",
+        help="default (joints) plans of the real clips against the MILP with joints",
+    )
     args = ap.parse_args(argv)
+    if args.joints:
+        main_joints(args)
+        return
     if args.tables_only:
         write_markdown(args.out, tables(json.loads(args.json.read_text("utf-8")), args.time_limit))
         return
@@ -620,6 +698,36 @@ def main(argv: list[str] | None = None) -> None:
     args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     write_markdown(args.out, tables(results, args.time_limit))
     print(f"wrote {args.out} and {args.json}")
+
+
+def main_joints(args: argparse.Namespace) -> None:
+    """``--joints``: run, print and write the joints table."""
+    path = args.json.with_name("quality_joints_results.json")
+    if args.tables_only:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        text = joints_table(saved["results"], saved["time_limit_s"], saved["date"])
+        write_markdown(args.out, text, JOINTS_BEGIN, JOINTS_END)
+        return
+    instances = joints_instances()
+    if args.only:
+        instances = [i for i in instances if re.search(args.only, i.name)]
+    results = []
+    for inst in instances:
+        r = run_joints(inst, args.time_limit)
+        results.append(r)
+        print(
+            f"{r['name']:<32} homes {r['homes']:>5}  engine {r['engine_eur']:>10,.0f}  "
+            f"MILP {r['exact_status']} {r['exact_eur']:,.0f} / {r['exact_bound_eur']:,.0f}  "
+            f"({r['exact_s']:.0f} s)",
+            flush=True,
+        )
+    date = time.strftime("%Y-%m-%d", time.gmtime())
+    path.write_text(
+        json.dumps({"date": date, "time_limit_s": args.time_limit, "results": results}, indent=1),
+        encoding="utf-8",
+    )
+    write_markdown(args.out, joints_table(results, args.time_limit, date), JOINTS_BEGIN, JOINTS_END)
+    print(f"wrote {args.out} and {path}")
 
 
 if __name__ == "__main__":

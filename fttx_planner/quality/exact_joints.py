@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -53,29 +53,7 @@ if TYPE_CHECKING:
     from fttx_planner.network.graph import DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
-
-
-class _Builder(Protocol):
-    """What the rows here need of the MILP builder (``exact._Model``)."""
-
-    def var(
-        self,
-        n: int,
-        cost: float | np.ndarray = ...,
-        lo: float | np.ndarray = ...,
-        hi: float | np.ndarray = ...,
-        integer: bool = ...,
-    ) -> np.ndarray: ...
-
-    def rows(
-        self,
-        n: int,
-        r: np.ndarray,
-        c: np.ndarray,
-        v: np.ndarray | float,
-        lo: float | np.ndarray,
-        hi: float | np.ndarray,
-    ) -> np.ndarray: ...
+    from fttx_planner.quality.exact import _Model
 
 
 @dataclass
@@ -149,7 +127,7 @@ def _within_reach(
 
 
 def add_fdps(
-    m: _Builder,
+    m: _Model,
     n: int,
     root: int,
     arc_tail: np.ndarray,
@@ -264,7 +242,7 @@ def add_fdps(
 
 
 def add_closures(
-    m: _Builder,
+    m: _Model,
     n: int,
     root: int,
     edge_u: np.ndarray,

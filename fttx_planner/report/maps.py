@@ -792,26 +792,8 @@ class MapSheet(Flowable):
             ``(n, 4)`` page boxes of the symbols drawn, for the labels to avoid.
         """
         closures, fdps = (self._to_page(xy) for xy in self.book.joints_on(self.sheet))
-        if len(fdps):
-            h = FDP_HALF * zoom
-            c.setFillColor(colors.white)
-            c.setStrokeColor(DISTRIBUTION)
-            c.setLineWidth(0.7)
-            ops = " ".join(
-                f"{x - h:.1f} {y - h:.1f} {2 * h:.1f} {2 * h:.1f} re" for x, y in fdps.tolist()
-            )
-            c.addLiteral(ops + " B")
-        if len(closures):
-            r = CLOSURE_R * zoom
-            c.setFillColor(CLOSURE)
-            c.setStrokeColor(colors.white)
-            c.setLineWidth(0.5)
-            ops = " ".join(
-                f"{x:.1f} {y - r:.1f} m {x + r:.1f} {y:.1f} l {x:.1f} {y + r:.1f} l "
-                f"{x - r:.1f} {y:.1f} l h"
-                for x, y in closures.tolist()
-            )
-            c.addLiteral(ops + " B")
+        _paint_fdps(c, fdps, FDP_HALF * zoom)
+        _paint_closures(c, closures, CLOSURE_R * zoom)
         r = max(CLOSURE_R, FDP_HALF) * zoom
         pts = np.vstack([closures, fdps])
         return np.column_stack([pts - r, pts + r])
@@ -1125,21 +1107,10 @@ class MapSheet(Flowable):
             c.circle(x + 8.5, y + 2.4, 1.9, stroke=1, fill=1)
 
         def closure(x: float, y: float) -> None:
-            r, cx, cy = CLOSURE_R + 0.2, x + 8.5, y + 2.4
-            c.setFillColor(CLOSURE)
-            c.setStrokeColor(colors.white)
-            c.setLineWidth(0.5)
-            c.addLiteral(
-                f"{cx:.1f} {cy - r:.1f} m {cx + r:.1f} {cy:.1f} l {cx:.1f} {cy + r:.1f} l "
-                f"{cx - r:.1f} {cy:.1f} l h B"
-            )
+            _paint_closures(c, np.array([[x + 8.5, y + 2.4]]), CLOSURE_R + 0.2)
 
         def fdp(x: float, y: float) -> None:
-            h = FDP_HALF + 0.2
-            c.setFillColor(colors.white)
-            c.setStrokeColor(DISTRIBUTION)
-            c.setLineWidth(0.7)
-            c.rect(x + 8.5 - h, y + 2.4 - h, 2 * h, 2 * h, stroke=1, fill=1)
+            _paint_fdps(c, np.array([[x + 8.5, y + 2.4]]), FDP_HALF + 0.2)
 
         def line(col: colors.Color, width: float) -> Any:
             def draw(x: float, y: float) -> None:
@@ -1201,6 +1172,33 @@ class MapSheet(Flowable):
         ox_, oy_ = book.olt_xy
         c.setFillColor(DISTRIBUTION)
         c.circle(ox + (ox_ - bx0) * k, y + (oy_ - by0) * k, 1.3, stroke=0, fill=1)
+
+
+def _paint_closures(c: Canvas, pts: np.ndarray, r: float) -> None:
+    """Closure diamonds at page points ``pts``, ``r`` from centre to corner, as one path."""
+    if not len(pts):
+        return
+    c.setFillColor(CLOSURE)
+    c.setStrokeColor(colors.white)
+    c.setLineWidth(0.5)
+    x, y = np.round(pts[:, 0], 1), np.round(pts[:, 1], 1)
+    corners = np.column_stack([x, y - r, x + r, y, x, y + r, x - r, y]).round(1).tolist()
+    c.addLiteral(
+        " ".join("{:g} {:g} m {:g} {:g} l {:g} {:g} l {:g} {:g} l h".format(*k) for k in corners)
+        + " B"
+    )
+
+
+def _paint_fdps(c: Canvas, pts: np.ndarray, half: float) -> None:
+    """Distribution point squares at page points ``pts``, ``half`` their side, as one path."""
+    if not len(pts):
+        return
+    c.setFillColor(colors.white)
+    c.setStrokeColor(DISTRIBUTION)
+    c.setLineWidth(0.7)
+    side = round(2 * half, 1)
+    corners = (pts - half).round(1).tolist()
+    c.addLiteral(" ".join(f"{x:g} {y:g} {side:g} {side:g} re" for x, y in corners) + " B")
 
 
 def _darker(col: colors.Color, f: float) -> colors.Color:

@@ -215,6 +215,15 @@ def add_fdps(
         -math.inf,
         0.0,
     )
+    # Valid inequalities: a building assigned to a node needs a point there,
+    # and all points together hold every small building's premises.
+    k = np.arange(np_)
+    m.rows(
+        np_, np.concatenate([k, k]), np.concatenate([assign, count[pair_node]]),
+        np.concatenate([np.ones(np_), -np.ones(np_)]), -math.inf, 0.0,
+    )  # fmt: skip
+    need = math.ceil(int(b_homes[bs].sum()) / params.fdp_ports)
+    m.rows(1, np.zeros(n, dtype=np.int64), count, 1.0, float(need), math.inf)
     # The point lies on the tap's path from the OLT: an arc of that path enters it.
     away = (pair_node != b_node[pair_b]) & (pair_node != root)
     sel = np.flatnonzero(away)

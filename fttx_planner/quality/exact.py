@@ -57,8 +57,10 @@ from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, P
 from fttx_planner.design.cables import CableSizer
 from fttx_planner.quality.exact_joints import (
     FdpCols,
+    add_chambers,
     add_closures,
     add_fdps,
+    chamber_start,
     closure_start,
     fdp_start,
     housing_eur,
@@ -739,13 +741,14 @@ def solve_exact(
         cable_lo,
         math.inf,
     )
-    joint = np.zeros(0, dtype=np.int64)
+    joint = chamber = np.zeros(0, dtype=np.int64)
     layer_d = [cable_vars["feeder"][0], cable_vars["distribution"][0]]
-    if params.joints:
+    if fdp is not None:
         joint = add_closures(
             m, n, root, arcs.u, arcs.v, layer_d, [closure, cabinet], [z, s] if two else [z],
-            cost("splice_closure") + housing,
+            cost("splice_closure"),
         )  # fmt: skip
+        chamber = add_chambers(m, root, [joint, closure], fdp.count, housing)
 
     x0 = None
     if start is not None:
@@ -779,6 +782,7 @@ def solve_exact(
         if x0 is not None and fdp is not None:
             site_at = (x0[closure] + x0[cabinet]) > 0.5
             closure_start(x0, joint, arcs.u, arcs.v, layer_d, site_at, root)
+            chamber_start(x0, chamber, [joint, closure], fdp.count, root)
         if x0 is not None:
             for ok, limited, room in ok_cols:
                 n_cab = sum(x0[d2[limited]] @ cnt.astype(float) for d2, cnt in cable_count.values())
@@ -810,7 +814,7 @@ def solve_exact(
         res.fdp_of = np.full(len(b_node), -1, dtype=np.int64)
         res.fdp_of[fdp.pair_b[chosen]] = fdp.pair_node[chosen]
         res.cost_by_part["joints"] = float(
-            x[fdp.count] @ col_cost[fdp.count] + x[joint] @ col_cost[joint]
+            sum(x[c] @ col_cost[c] for c in (fdp.count, joint, chamber))
         )
         res.cost_by_part["drops_along"] = float(x[fdp.assign] @ col_cost[fdp.assign])
     res.cost_by_part["splitters_sites_olt"] = obj - sum(res.cost_by_part.values()) - fixed

@@ -18,10 +18,14 @@ proven bound stay lower bounds on every design the engine could make:
   ``drop_cable`` times that shortest distance (the engine lays it along the
   trench tree, never shorter). The building's distribution fibres end at
   the point instead of at its tap. Left out: a point's drops all going to
-  one splitter, and points never above their splitter.
+  one splitter, and points never above their splitter. Valid inequalities:
+  a building assigned to a node needs a point there, and there are at least
+  ``ceil(premises / fdp_ports)`` points.
 * **Closures**: a binary per node other than the OLT, forced to 1 where
   three or more incident edges carry cables of one layer (an edge into the
-  node and two branches) and the node is no splitter site. Left out: the
+  node and two branches) and the node is no splitter site. A closure (also
+  a splitter closure in the street) shares the chamber of a distribution
+  point at its node, else it gets its own (:func:`add_chambers`). Left out: the
   closures the engine adds to cut a run to a smaller cable (a "size
   change"), the splices inside closures, and a run keeping the size of its
   first edge (the MILP prices every edge its own cheapest cable).
@@ -259,7 +263,7 @@ def add_closures(
     layer_cables: list[np.ndarray],
     site: list[np.ndarray],
     splitters: list[np.ndarray],
-    closure_eur: np.ndarray,
+    closure_eur: float,
 ) -> np.ndarray:
     """Branch closures: ``(n,)`` binary columns (see the module notes).
 
@@ -281,7 +285,7 @@ def add_closures(
         The splitter-count columns, ``(n,)`` each: a site only where
         splitters are (else it would stand in for a closure).
     closure_eur
-        ``(n,)`` a closure with its housing at each node.
+        What a closure costs (its chamber: :func:`add_chambers`).
     """
     deg = np.bincount(edge_u, minlength=n) + np.bincount(edge_v, minlength=n)
     hi = np.ones(n)
@@ -319,6 +323,63 @@ def add_closures(
         # closure >= cables at the node - 2, unless a site.
         m.rows(nb, np.concatenate(rr), np.concatenate(cc), np.concatenate(vv), -2.0, math.inf)
     return closure
+
+
+def add_chambers(
+    m: _Model,
+    root: int,
+    closures: list[np.ndarray],
+    fdp_count: np.ndarray,
+    housing: np.ndarray,
+) -> np.ndarray:
+    """Chambers (or pole mounts) of the closures: ``(n,)`` binary columns.
+
+    As in the bill of materials, a closure (a joint, or a splitter closure
+    in the street, not at the OLT) shares the chamber of a distribution
+    point at its node, else it gets its own (``housing``, the cheapest).
+
+    Parameters
+    ----------
+    m
+        The model.
+    root
+        The OLT's node (its splitter closure is in the office).
+    closures
+        ``(n,)`` binary closure columns each (branch closures, splitter closures).
+    fdp_count
+        ``(n,)`` distribution points at each node.
+    housing
+        ``(n,)`` :func:`housing_eur`.
+    """
+    n = len(fdp_count)
+    street = np.flatnonzero(np.arange(n) != root)
+    ns = len(street)
+    chamber = m.var(n, cost=housing, hi=1.0, integer=True)
+    k = np.arange(ns)
+    for col in closures:
+        # chamber >= closure - points there
+        m.rows(
+            ns, np.concatenate([k, k, k]),
+            np.concatenate([chamber[street], col[street], fdp_count[street]]),
+            np.concatenate([np.ones(ns), -np.ones(ns), np.ones(ns)]), 0.0, math.inf,
+        )  # fmt: skip
+    return chamber
+
+
+def chamber_start(
+    x0: np.ndarray,
+    chamber: np.ndarray,
+    closures: list[np.ndarray],
+    fdp_count: np.ndarray,
+    root: int,
+) -> None:
+    """Set the chambers the start's closures need (none where a point has one)."""
+    need = np.zeros(len(chamber), dtype=bool)
+    for col in closures:
+        need |= x0[col] > 0.5
+    need &= x0[fdp_count] < 0.5
+    need[root] = False
+    x0[chamber] = need
 
 
 def fdp_start(

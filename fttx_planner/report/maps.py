@@ -4,7 +4,8 @@ A :class:`MapBook` prepares the plan's layers once (coordinates as NumPy
 arrays, one style class per geometry) and chooses the sheets: one overview
 of the whole district and, when the district is too large to read at that
 scale, detail sheets at a round scale (1:2,500 to 1:10,000), numbered from
-the north-west. A :class:`MapSheet` flowable draws one sheet: every style
+the north-west (every tile with homes, splitters, closures or distribution
+points gets a sheet). A :class:`MapSheet` flowable draws one sheet: every style
 class is one PDF path of many sub-paths painted with a single operator, so a
 district of 5,000 buildings is a few hundred kilobytes and draws in well
 under a second. Each sheet carries a legend, a scale bar, a north arrow and
@@ -69,9 +70,10 @@ AERIAL = colors.HexColor("#4caf50")
 #: Cable joint closures: small dark diamonds edged white, the app's and the
 #: GeoPackage's symbol (:data:`fttx_planner.export.palette.CLOSURE_FILL`).
 CLOSURE = colors.HexColor(palette.CLOSURE_FILL)
-#: Half the diagonal of a closure's diamond, and half the side of a distribution
-#: point's square (white, edged in the distribution cable's colour, as in the app), in pt.
+#: Half the diagonal of a closure's diamond, in pt (0.8 of it on sheets coarser than 1:10,000).
 CLOSURE_R = 2.6
+#: Half the side of a distribution point's square, in pt: white, edged in the
+#: distribution cable's colour, as in the app.
 FDP_HALF = 1.45
 
 #: Cable sizes (fibres) and the line width (pt) each is drawn with.

@@ -73,5 +73,9 @@ def drop_lines(
     for i, path in zip(along.tolist(), edges_of, strict=True):
         parts = [geom[e] for e in path] + [out[i]]
         merged = shapely.line_merge(shapely.union_all(parts))
+        # line_merge keeps no direction: the drop starts at its distribution point.
+        ends = shapely.get_coordinates(merged)[[0, -1]] - g.node_xy[fdp_node[i]]
+        if shapely.get_type_id(merged) == 1 and np.hypot(*ends[1]) < np.hypot(*ends[0]):
+            merged = shapely.reverse(merged)
         out[i] = merged
     return out

@@ -16,11 +16,13 @@ from fttx_planner.design.joints import cable_runs
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Barriers, District
 from fttx_planner.export import write_all
+from fttx_planner.export.drops import drop_lines
 from fttx_planner.network.taps import MIN_DROP_M, choose_taps
 from fttx_planner.osm.load import load_osm
 from fttx_planner.params import DesignParams
 from fttx_planner.quality.ground import ground_checks
 from fttx_planner.samples import load_sample
+from fttx_planner.synthetic import grid_district
 
 from ._districts import hand_district
 
@@ -302,3 +304,15 @@ def test_exports_pass_the_field_checks(balzers_outputs: Path) -> None:
     assert c.share_through_buildings <= 0.05
     assert c.closures_on_map == c.closures_in_bom > 0
     assert c.fdps_on_map == c.fdps_in_bom > 0
+
+
+def test_drops_are_drawn_from_their_distribution_point_to_the_entry() -> None:
+    plan = plan_district(grid_district(400, irregular=True, seed=2))
+    b = plan.buildings[plan.buildings["served"] & (plan.buildings["fdp_id"] >= 0)]
+    lines = drop_lines(plan, b["building"].to_numpy())
+    assert (shapely.get_type_id(lines) == 1).all()
+    first = np.array([shapely.get_coordinates(line)[0] for line in lines])
+    last = np.array([shapely.get_coordinates(line)[-1] for line in lines])
+    fdp_xy = plan.graph.node_xy[b["fdp_node"].to_numpy()]
+    assert np.allclose(first, fdp_xy)
+    assert np.allclose(last, plan.access.entry_xy[b["building"].to_numpy()])

@@ -78,17 +78,18 @@ def distribution_points(
     rows: list[list[int]] = []  # [node, splitter, ports used, buildings]
 
     def close(x: int, items: list[tuple[float, int]]) -> None:
-        """Open distribution points at ``x`` for ``items``, farthest first."""
-        used = ports  # force a new point for the first item
-        for _, b in sorted(items, reverse=True):
+        """Open distribution points at ``x`` for ``items``: all sit at ``x``, so
+        they are packed first-fit, the largest buildings first."""
+        first = len(rows)
+        for _, b in sorted(items, key=lambda it: (-int(homes[it[1]]), -it[0], it[1])):
             h = int(homes[b])
-            if used + h > ports:
+            k = next((k for k in range(first, len(rows)) if rows[k][2] + h <= ports), None)
+            if k is None:
                 rows.append([x, int(splitter_of[b]), 0, 0])
-                used = 0
-            used += h
-            rows[-1][2] += h
-            rows[-1][3] += 1
-            fdp_of[b] = len(rows) - 1
+                k = len(rows) - 1
+            rows[k][2] += h
+            rows[k][3] += 1
+            fdp_of[b] = k
 
     for x in order[::-1].tolist():  # children before parents
         items = pending.pop(x, [])
@@ -104,11 +105,11 @@ def distribution_points(
         # nearer ones fill what those points have left; of the rest, full
         # points' worth open here too. What is left, less than a point, moves up.
         take = _beyond_reach(items, homes, ports, reach_m - up_m)
-        take += _full_points(items[take:], homes, ports)
-        if take:
-            close(x, items[:take])
+        full, rest = _full_points(items[take:], homes, ports)
+        if take or full:
+            close(x, items[:take] + full)
         up = pending.setdefault(int(parent[x]), [])
-        up.extend((d + up_m, b) for d, b in items[take:])
+        up.extend((d + up_m, b) for d, b in rest)
     table = pd.DataFrame(rows, columns=["node", "splitter_id", "ports_used", "buildings"])
     table.insert(0, "fdp_id", np.arange(len(rows)))
     table.insert(2, "x", node_xy[table["node"].to_numpy(), 0])
@@ -135,17 +136,28 @@ def _beyond_reach(
     return take if take and items[0][0] > limit_m else 0
 
 
-def _full_points(items: list[tuple[float, int]], homes: np.ndarray, ports: int) -> int:
-    """How many of ``items`` (farthest first) fill whole points (at least one
-    item once they hold a point's worth), ``0`` if they hold less."""
-    if sum(int(homes[b]) for _, b in items) < ports:
-        return 0
-    full, used = 0, 0
-    for i, (_, b) in enumerate(items):
-        used += int(homes[b])
-        if used == ports:
-            full = i + 1
-        elif used > ports:
-            full = i
+def _full_points(
+    items: list[tuple[float, int]], homes: np.ndarray, ports: int
+) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    """The items (farthest first) that fill whole points, and the rest.
+
+    While the items hold a point's worth, a point takes the farthest ones
+    that fit, skipping a building too large for what is left so that a
+    smaller one can fill it. A point that cannot be filled exactly is not
+    opened: its drops go on up, where others may complete it.
+    """
+    full: list[tuple[float, int]] = []
+    rest = list(items)
+    while sum(int(homes[b]) for _, b in rest) >= ports:
+        used, pick = 0, []
+        for i, (_, b) in enumerate(rest):
+            if used + int(homes[b]) <= ports:
+                used += int(homes[b])
+                pick.append(i)
+                if used == ports:
+                    break
+        if used < ports:
             break
-    return max(full, 1)
+        full.extend(rest[i] for i in pick)
+        rest = [it for i, it in enumerate(rest) if i not in set(pick)]
+    return full, rest

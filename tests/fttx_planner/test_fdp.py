@@ -62,3 +62,37 @@ def test_a_point_never_serves_drops_beyond_its_reach_or_ports() -> None:
             x = int(parent[x])
             assert x >= 0
         assert depth_m[node[b]] - depth_m[at[b]] <= 80.0 + 1e-9
+
+
+def test_drops_closing_at_one_node_are_packed_into_the_fewest_points() -> None:
+    # Six buildings of 2-3 premises (16 in all) at the splitter site, 8 ports:
+    # taken in turn they would open three points; two hold them.
+    homes = np.array([2, 2, 3, 3, 3, 3])
+    fdps, fdp_of = distribution_points(
+        np.array([0]), np.array([-1]), np.array([-1]), np.zeros(1), np.zeros((1, 2)),
+        np.zeros(6, dtype=np.int64), homes,
+        splitter_of=np.zeros(6, dtype=np.int64), splitter_node=np.array([0]),
+        eligible=np.ones(6, dtype=bool), ports=8, reach_m=100.0,
+    )  # fmt: skip
+    assert fdps["ports_used"].tolist() == [8, 8]
+    assert np.bincount(fdp_of, weights=homes).tolist() == [8, 8]
+
+
+def test_a_point_that_cannot_be_filled_goes_on_up() -> None:
+    # Node 2 hangs 5 m below node 1, 10 m below the splitter site 0. Seven
+    # single homes at node 2 reach node 1 and its house of three (10
+    # premises): eight ports cannot be filled exactly there, so no point
+    # opens; the drops go on to the site, whose six single homes complete two
+    # full points. (Filling a point at node 1 with the seven singles would
+    # have left 3 + 6 premises for two more.)
+    homes = np.array([1] * 7 + [3] + [1] * 6)
+    node = np.array([2] * 7 + [1] + [0] * 6)
+    fdps, fdp_of = distribution_points(
+        np.array([0, 1, 2]), np.array([-1, 0, 1]), np.array([-1, 0, 1]),
+        np.array([0.0, 10.0, 15.0]), np.zeros((3, 2)), node, homes,
+        splitter_of=np.zeros(14, dtype=np.int64), splitter_node=np.array([0]),
+        eligible=np.ones(14, dtype=bool), ports=8, reach_m=100.0,
+    )  # fmt: skip
+    assert fdps["node"].tolist() == [0, 0]
+    assert fdps["ports_used"].tolist() == [8, 8]
+    assert (fdp_of >= 0).all()

@@ -5,9 +5,14 @@ Every feasible design of the same district, parameters and catalogue
 * serves the same buildings, so drops, building entries, home connections
   and ONTs cost the same in every design (they are counted identically);
 * opens a connected trench network reaching the OLT and every served tap,
-  and every trench it opens carries at least one cable: its civil and cable
-  cost is at least that of a minimum Steiner tree over the OLT and all taps
-  with edge weights *civil cost + cheapest cable per metre x length*;
+  and every trench it opens carries at least one cable, or with
+  distribution points drops where the reach and the street graph's bridges
+  allow (:func:`~fttx_planner.quality.cable_floor.cable_floor_per_m`): its
+  civil and cable cost is at least that of a minimum Steiner tree over the
+  OLT and all taps with edge weights *civil cost + that cable floor per
+  metre x length*;
+* with distribution points, has at least ``ceil(small premises / ports)``
+  of them, each with its housing (:func:`housing_eur`);
 * needs at least ``ceil(homes / usable ports)`` last-stage splitters (and
   ``ceil`` of that over the first-stage ratio in a two-stage cascade), two
   splices per home and per splitter, a splice closure per two splitters or
@@ -58,9 +63,12 @@ class LowerBound:
     ----------
     fixed_eur
         Items the same in every design: drops, building entries, home
-        connections, ONTs and their installation, two splices per home.
+        connections, ONTs and their installation, two splices per home,
+        crossings and drop trenches fixed by the taps, and (with joints)
+        the fewest distribution points with their housings.
     trench_eur
-        Steiner-tree bound on civil works plus one cable along every trench.
+        Steiner-tree bound on civil works plus the least cable (or drops)
+        every trench carries.
     splitters_eur
         The fewest splitters, their splices, and the cheapest way to house
         them (closures or one cabinet).
@@ -159,10 +167,7 @@ def design_lower_bound(
         small = h[~is_mdu(h, params)]
         # In greenfield every distribution point sits in a chamber; on reused
         # poles (where the graph has any) it may hang on one instead.
-        housing = cost("handhole")
-        poles = graph.edge_pole is None or bool(graph.edge_pole.any())
-        if params.deployment != Deployment.GREENFIELD and poles:
-            housing = min(housing, cost("pole_mount"))
+        housing = float(housing_eur(graph, np.arange(len(graph.edge_u)), params, catalogue).min())
         fixed += math.ceil(int(small.sum()) / params.fdp_ports) * (cost("fdp") + housing)
     if n_homes == 0:
         return LowerBound(fixed, 0.0, 0.0, 0.0)
@@ -205,6 +210,34 @@ def design_lower_bound(
         terminals = np.union1d(terminals, [graph.olt_node])
     trench = steiner_lower_bound(graph.n_nodes, graph.edge_u, graph.edge_v, weight, terminals)
     return LowerBound(fixed, trench, split_eur, olt_eur)
+
+
+def housing_eur(
+    graph: DesignGraph,
+    edges: np.ndarray,
+    params: DesignParams,
+    catalogue: Catalogue,
+) -> np.ndarray:
+    """``(n,)`` the cheapest housing of a closure or distribution point at each node.
+
+    A chamber (``handhole``); on a pole (``pole_mount``, where cheaper) only
+    outside greenfield and at nodes with a pole-carried edge among
+    ``edges`` (every node if the graph does not say where poles are). The
+    bill of materials hangs one on a pole only where the edge above it is
+    mostly aerial, so this is never dearer.
+    """
+    cost = catalogue.cost
+    out = np.full(graph.n_nodes, cost("handhole"))
+    if params.deployment == Deployment.GREENFIELD:
+        return out
+    pole_eur = min(cost("handhole"), cost("pole_mount"))
+    if graph.edge_pole is None:
+        out[:] = pole_eur
+        return out
+    on_pole = edges[graph.edge_pole[edges]]
+    out[graph.edge_u[on_pole]] = pole_eur
+    out[graph.edge_v[on_pole]] = pole_eur
+    return out
 
 
 # -- Steiner tree lower bound --------------------------------------------------

@@ -22,6 +22,7 @@ Both floors hold for every design, so the larger of the two does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components, depth_first_order, dijkstra
 
 from fttx_planner.costing.access import is_mdu
+from fttx_planner.design.cables import subtree_sums
 from fttx_planner.design.trench import cheapest_cable_per_m
+from fttx_planner.network.sparse import symmetric_matrix
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
@@ -37,11 +40,73 @@ if TYPE_CHECKING:
     from fttx_planner.params import DesignParams
 
 
-def bridge_edges(n_nodes: int, edge_u: np.ndarray, edge_v: np.ndarray) -> np.ndarray:
+@dataclass(frozen=True)
+class Forest:
+    """A depth-first spanning forest of a graph.
+
+    Attributes
+    ----------
+    comp
+        ``(n,)`` connected component of each node.
+    order
+        Nodes in depth-first preorder (each subtree a contiguous range).
+    pre
+        ``(n,)`` position of each node in ``order``.
+    parent
+        ``(n,)`` parent in the forest (``-1`` for a component's root).
+    size
+        ``(n,)`` nodes in each node's subtree.
+    tree_edge
+        ``(n,)`` the edge joining each node to its parent (``-1`` for roots).
+    """
+
+    comp: np.ndarray
+    order: np.ndarray
+    pre: np.ndarray
+    parent: np.ndarray
+    size: np.ndarray
+    tree_edge: np.ndarray
+
+    def holds(self, top: np.ndarray, x: int) -> np.ndarray:
+        """Whether node ``x`` lies in the subtree of each node of ``top``."""
+        return (self.pre[top] <= self.pre[x]) & (self.pre[x] < self.pre[top] + self.size[top])
+
+
+def dfs_forest(n_nodes: int, edge_u: np.ndarray, edge_v: np.ndarray) -> Forest:
+    """A depth-first spanning forest (scipy's search from a virtual node joined
+    to one node of every component)."""
+    ones = np.ones(len(edge_u))
+    _, comp = connected_components(symmetric_matrix(n_nodes, edge_u, edge_v, ones), directed=False)
+    roots = np.unique(comp, return_index=True)[1]
+    vu = np.concatenate([edge_u, edge_v, np.full(len(roots), n_nodes)])
+    vv = np.concatenate([edge_v, edge_u, roots])
+    mat = coo_matrix((np.ones(len(vu)), (vu, vv)), shape=(n_nodes + 1, n_nodes + 1)).tocsr()
+    order, pred = depth_first_order(mat, n_nodes, directed=True, return_predecessors=True)
+    order = order[1:].astype(np.int64)  # without the virtual node
+    pre = np.empty(n_nodes, dtype=np.int64)
+    pre[order] = np.arange(n_nodes)
+    parent = pred[:n_nodes].astype(np.int64)
+    parent[parent == n_nodes] = -1
+    size = subtree_sums(order, parent, np.ones(n_nodes, dtype=np.int64))
+    # The tree edge of each node: an edge joining it to its parent.
+    key = np.minimum(edge_u, edge_v) * (n_nodes + 1) + np.maximum(edge_u, edge_v)
+    keys, first = np.unique(key, return_index=True)
+    tree_edge = np.full(n_nodes, -1, dtype=np.int64)
+    child = np.flatnonzero(parent >= 0)
+    ck = np.minimum(child, parent[child]) * (n_nodes + 1) + np.maximum(child, parent[child])
+    tree_edge[child] = first[np.searchsorted(keys, ck)]
+    return Forest(comp, order, pre, parent, size, tree_edge)
+
+
+def bridge_edges(
+    n_nodes: int, edge_u: np.ndarray, edge_v: np.ndarray, forest: Forest | None = None
+) -> np.ndarray:
     """Which edges are bridges (their removal disconnects their component).
 
     Tarjan's test on a depth-first spanning forest: the tree edge into ``c``
-    is a bridge when no other edge joins the subtree of ``c`` to the rest.
+    is a bridge when no other edge joins the subtree of ``c`` to a node
+    outside it (in a depth-first forest other edges join a node to one of
+    its ancestors, so the lowest preorder number they reach decides).
     Parallel edges are never bridges; self-loops never are.
 
     Parameters
@@ -50,6 +115,8 @@ def bridge_edges(n_nodes: int, edge_u: np.ndarray, edge_v: np.ndarray) -> np.nda
         Number of nodes.
     edge_u, edge_v
         Undirected edges (parallel edges and self-loops allowed).
+    forest
+        The graph's :func:`dfs_forest`, when the caller has it.
 
     Returns
     -------
@@ -64,67 +131,24 @@ def bridge_edges(n_nodes: int, edge_u: np.ndarray, edge_v: np.ndarray) -> np.nda
     >>> bridge_edges(4, np.array([0, 1, 2, 2]), np.array([1, 2, 0, 3])).tolist()
     [False, False, False, True]
     """
-    _, pre, parent, size, tree_edge = _dfs_forest(n_nodes, edge_u, edge_v)
+    f = dfs_forest(n_nodes, edge_u, edge_v) if forest is None else forest
     m = len(edge_u)
     is_tree = np.zeros(m, dtype=bool)
-    child = np.flatnonzero(parent >= 0)
-    is_tree[tree_edge[child]] = True
-    low = pre.copy()
-    high = pre.copy()
+    child = np.flatnonzero(f.parent >= 0)
+    is_tree[f.tree_edge[child]] = True
+    low = f.pre.copy()
     other = ~is_tree & (edge_u != edge_v)
-    u, v = edge_u[other], edge_v[other]
-    np.minimum.at(low, u, pre[v])
-    np.minimum.at(low, v, pre[u])
-    np.maximum.at(high, u, pre[v])
-    np.maximum.at(high, v, pre[u])
-    low_l, high_l, par_l = low.tolist(), high.tolist(), parent.tolist()
-    for x in np.argsort(pre)[::-1].tolist():  # children before parents
+    np.minimum.at(low, edge_u[other], f.pre[edge_v[other]])
+    np.minimum.at(low, edge_v[other], f.pre[edge_u[other]])
+    low_l, par_l = low.tolist(), f.parent.tolist()
+    for x in f.order[::-1].tolist():  # children before parents
         p = par_l[x]
-        if p >= 0:
-            low_l[p] = min(low_l[p], low_l[x])
-            high_l[p] = max(high_l[p], high_l[x])
-    low, high = np.array(low_l), np.array(high_l)
-    cut = (low[child] >= pre[child]) & (high[child] < pre[child] + size[child])
+        if p >= 0 and low_l[x] < low_l[p]:
+            low_l[p] = low_l[x]
+    cut = np.asarray(low_l)[child] >= f.pre[child]
     out = np.zeros(m, dtype=bool)
-    out[tree_edge[child[cut]]] = True
+    out[f.tree_edge[child[cut]]] = True
     return out
-
-
-def _dfs_forest(
-    n_nodes: int, edge_u: np.ndarray, edge_v: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A depth-first spanning forest: component, preorder, parent, subtree size, tree edge.
-
-    ``tree_edge[c]`` is the edge joining ``c`` to its parent (roots: ``-1``).
-    """
-    _, comp = connected_components(
-        coo_matrix((np.ones(len(edge_u)), (edge_u, edge_v)), shape=(n_nodes, n_nodes)).tocsr(),
-        directed=False,
-    )
-    # One search from a virtual node joined to the first node of every component.
-    roots = np.unique(comp, return_index=True)[1]
-    vu = np.concatenate([edge_u, edge_v, np.full(len(roots), n_nodes)])
-    vv = np.concatenate([edge_v, edge_u, roots])
-    mat = coo_matrix((np.ones(len(vu)), (vu, vv)), shape=(n_nodes + 1, n_nodes + 1)).tocsr()
-    order, pred = depth_first_order(mat, n_nodes, directed=True, return_predecessors=True)
-    pre = np.empty(n_nodes + 1, dtype=np.int64)
-    pre[order] = np.arange(len(order))
-    pre = pre[:n_nodes]
-    parent = pred[:n_nodes].astype(np.int64)
-    parent[parent == n_nodes] = -1
-    size_l = [1] * n_nodes
-    par_l = parent.tolist()
-    for x in order[::-1].tolist():
-        if x < n_nodes and par_l[x] >= 0:
-            size_l[par_l[x]] += size_l[x]
-    # The tree edge of each node: an edge joining it to its parent.
-    key = np.minimum(edge_u, edge_v) * (n_nodes + 1) + np.maximum(edge_u, edge_v)
-    keys, first = np.unique(key, return_index=True)
-    tree_edge = np.full(n_nodes, -1, dtype=np.int64)
-    child = np.flatnonzero(parent >= 0)
-    ck = np.minimum(child, parent[child]) * (n_nodes + 1) + np.maximum(child, parent[child])
-    tree_edge[child] = first[np.searchsorted(keys, ck)]
-    return comp, pre, parent, np.array(size_l, dtype=np.int64), tree_edge
 
 
 def cable_floor_per_m(
@@ -169,32 +193,30 @@ def cable_floor_per_m(
     sources = np.flatnonzero(small_at)
     if len(sources) == 0:
         return np.full(m, cable)
-    lengths = coo_matrix((graph.edge_length_m, (graph.edge_u, graph.edge_v)), shape=(n, n))
+    # Parallel streets keep the shorter length (a summed one would be too long).
     near = dijkstra(
-        lengths, directed=False, indices=sources, min_only=True, limit=params.fdp_reach_m
+        graph.matrix(graph.edge_length_m),
+        directed=False,
+        indices=sources,
+        min_only=True,
+        limit=params.fdp_reach_m,
     )
     reach = params.fdp_reach_m
     floor = np.where((near[graph.edge_u] <= reach) & (near[graph.edge_v] <= reach), drop, cable)
 
     # Bridges: what must cross them.
-    bridge = bridge_edges(n, graph.edge_u, graph.edge_v)
+    forest = dfs_forest(n, graph.edge_u, graph.edge_v)
+    bridge = bridge_edges(n, graph.edge_u, graph.edge_v, forest)
     if not bridge.any():
         return floor
-    comp, pre, parent, size, _ = _dfs_forest(n, graph.edge_u, graph.edge_v)
-    sub_small = small_at.copy()
-    sub_mdu = mdu_at.copy()
-    ss, sm, par_l = sub_small.tolist(), sub_mdu.tolist(), parent.tolist()
-    for x in np.argsort(pre)[::-1].tolist():
-        p = par_l[x]
-        if p >= 0:
-            ss[p] += ss[x]
-            sm[p] += sm[x]
-    sub_small, sub_mdu = np.array(ss), np.array(sm)
+    comp = forest.comp
+    sub_small = subtree_sums(forest.order, forest.parent, small_at)
+    sub_mdu = subtree_sums(forest.order, forest.parent, mdu_at)
     total_small = np.bincount(comp, weights=small_at)
     total_mdu = np.bincount(comp, weights=mdu_at)
     e = np.flatnonzero(bridge)
     u, v = graph.edge_u[e], graph.edge_v[e]
-    c = np.where(parent[v] == u, v, u)  # the child end in the search tree
+    c = np.where(forest.parent[v] == u, v, u)  # the child end in the search tree
     below = (sub_small[c], sub_mdu[c])
     above = (total_small[comp[c]] - sub_small[c], total_mdu[comp[c]] - sub_mdu[c])
 
@@ -206,8 +228,7 @@ def cable_floor_per_m(
     if root is None:
         needed = np.minimum(far_below, far_above)
     else:
-        inside = (pre[c] <= pre[root]) & (pre[root] < pre[c] + size[c])
-        root_below = inside & (comp[c] == comp[root])
+        root_below = forest.holds(c, root) & (comp[c] == comp[root])
         needed = np.where(root_below, far_above, far_below)
     floor[e] = np.maximum(floor[e], needed)
     return floor

@@ -55,6 +55,7 @@ from scipy.sparse import coo_matrix
 from fttx_planner.costing.access import connection_cost_eur
 from fttx_planner.costing.bom import CABINET_MIN_SPLITTERS, CARDS_PER_CHASSIS, PORTS_PER_CARD
 from fttx_planner.design.cables import CableSizer
+from fttx_planner.quality.bound import housing_eur
 from fttx_planner.quality.exact_joints import (
     FdpCols,
     add_chambers,
@@ -63,7 +64,6 @@ from fttx_planner.quality.exact_joints import (
     chamber_start,
     closure_start,
     fdp_start,
-    housing_eur,
 )
 
 if TYPE_CHECKING:

@@ -46,15 +46,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner.costing.access import is_mdu
-from fttx_planner.params import Deployment
+from fttx_planner.network.sparse import symmetric_matrix
 
 if TYPE_CHECKING:
     from fttx_planner.catalogue import Catalogue
-    from fttx_planner.network.graph import DesignGraph
     from fttx_planner.params import DesignParams
     from fttx_planner.plan import Plan
     from fttx_planner.quality.exact import _Model
@@ -85,47 +83,12 @@ class FdpCols:
     count: np.ndarray
 
 
-def housing_eur(
-    graph: DesignGraph,
-    edges: np.ndarray,
-    params: DesignParams,
-    catalogue: Catalogue,
-) -> np.ndarray:
-    """``(n,)`` the cheapest housing of a closure or distribution point at each node.
-
-    A chamber (``handhole``); on a pole (``pole_mount``, where cheaper) only
-    outside greenfield and at nodes with a pole-carried edge among
-    ``edges`` (every node if the graph does not say where poles are), as
-    in :func:`fttx_planner.quality.bound.design_lower_bound`. The bill of
-    materials hangs one on a pole only where the edge above it is mostly
-    aerial, so this is never dearer.
-    """
-    cost = catalogue.cost
-    out = np.full(graph.n_nodes, cost("handhole"))
-    if params.deployment == Deployment.GREENFIELD:
-        return out
-    pole_eur = min(cost("handhole"), cost("pole_mount"))
-    if graph.edge_pole is None:
-        out[:] = pole_eur
-        return out
-    on_pole = edges[graph.edge_pole[edges]]
-    out[graph.edge_u[on_pole]] = pole_eur
-    out[graph.edge_v[on_pole]] = pole_eur
-    return out
-
-
 def _within_reach(
     n: int, u: np.ndarray, v: np.ndarray, length: np.ndarray, taps: np.ndarray, reach_m: float
 ) -> np.ndarray:
     """``(len(taps), n)`` shortest distances from each tap (``inf`` beyond the reach)."""
     # Parallel edges: the shortest; zero lengths kept as a tiny positive weight.
-    a, b = np.minimum(u, v), np.maximum(u, v)
-    order = np.lexsort((length, b, a))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = (a[order][1:] != a[order][:-1]) | (b[order][1:] != b[order][:-1])
-    keep = order[first]
-    w = np.maximum(length[keep], 1e-9)
-    mat = coo_matrix((w, (a[keep], b[keep])), shape=(n, n)).tocsr()
+    mat = symmetric_matrix(n, u, v, np.maximum(length, 1e-9))
     d = dijkstra(mat, directed=False, indices=taps, limit=reach_m + 1e-6)
     return np.atleast_2d(np.where(d < 1e-6, 0.0, d))
 

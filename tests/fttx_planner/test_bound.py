@@ -8,6 +8,7 @@ from dataclasses import replace
 import networkx as nx
 import numpy as np
 import pytest
+import shapely
 
 from fttx_planner.design.cables import CableSizer
 from fttx_planner.design.planner import plan_district
@@ -222,3 +223,19 @@ def test_bound_is_cheap() -> None:
     elapsed = time.perf_counter() - t0
     assert elapsed < 0.5 * sum(plan.timings_s.values()) + 0.2
     assert (plan.total_cost_eur - lb) / plan.total_cost_eur < 0.05
+
+
+def test_parallel_streets_keep_their_own_length_in_the_reach() -> None:
+    """Two streets join the same junctions (60 m straight, 78 m round): the
+    reach runs along the shorter, so the two drops beyond may use it."""
+    d = hand_district(
+        [(0.0, 0.0), (60.0, 0.0), (160.0, 0.0)],
+        [(0, 1), (0, 1), (1, 2)],
+        [(70.0, 14.0), (90.0, 14.0)],
+    )
+    geoms = d.streets.edge_geometry.copy()
+    geoms[1] = shapely.LineString([(0, 0), (30, 25), (60, 0)])
+    streets = replace(d.streets, edge_geometry=geoms, edge_length_m=shapely.length(geoms))
+    plan = plan_district(replace(d, streets=streets))
+    assert len(plan.fdps) == 1
+    assert lower_bound(plan) <= plan.total_cost_eur

@@ -33,7 +33,7 @@ import numpy as np
 
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.network.crossings import Crossings
-from fttx_planner.network.footways import DropPrices, dug_drop_m
+from fttx_planner.network.footways import dug_drop_m
 from fttx_planner.network.graph import Access
 from fttx_planner.params import DesignParams
 
@@ -63,13 +63,6 @@ def drop_trench_total_m(access: Access, params: DesignParams) -> float:
     served = access.node >= 0
     dug = dug_drop_m(access.drop_m, params.drop_free_m)
     return float(dug[served].sum())
-
-
-def drop_prices(catalogue: Catalogue, params: DesignParams) -> DropPrices:
-    """The prices the footway router compares drops with (:class:`DropPrices`)."""
-    return DropPrices(
-        catalogue.cost("drop_cable"), catalogue.cost("drop_trench"), params.drop_free_m
-    )
 
 
 def access_quantities(

@@ -18,7 +18,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
-from fttx_planner.costing.access import drop_prices, drop_trench_total_m, is_mdu
+from fttx_planner.costing.access import drop_trench_total_m, is_mdu
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.demand.premises import Demand, estimate_demand
 from fttx_planner.design.areas import design_phases
@@ -258,9 +258,7 @@ def _plan_once(
         if params.olt_x_m is not None and params.olt_y_m is not None
         else district.olt_xy
     )
-    graph, access = build_design_graph(
-        district, attach, civil, params.max_drop_m, olt_xy, drop_prices(catalogue, params)
-    )
+    graph, access = build_design_graph(district, attach, civil, params.max_drop_m, olt_xy)
     if olt_xy is None:
         graph = replace(graph, olt_node=_choose_olt(graph, access, homes))
     st.done("access", 0.25)
@@ -374,8 +372,7 @@ def _crossings(
     k = len(access.node)
     tap_street = access.tap_street if access.tap_street is not None else np.full(k, -1)
     entry = access.entry_xy if access.entry_xy is not None else access.tap_xy
-    # Drops dug along footways and beyond the lead-in allowance (costing.access),
-    # priced with the crossings.
+    # Drops dug beyond the lead-in allowance (costing.access), priced with the crossings.
     dug_m = drop_trench_total_m(access, params)
     return street_crossings(
         district.streets,

@@ -10,8 +10,8 @@ buildings; the far side gets whichever is cheaper: one crossing per
 building, or a second trench over the span of its taps plus one crossing.
 This is fixed once the taps are fixed, so every design of the district pays
 it alike (the lower bound counts it in full), and so are the metres of drops
-dug along footways (:mod:`fttx_planner.network.footways`), which this record
-carries for the same reason. Quiet streets are crossed by the drop's own
+dug beyond the lead-in allowance (:func:`fttx_planner.network.footways.dug_drop_m`),
+which this record carries for the same reason. Quiet streets are crossed by the drop's own
 trench at no extra cost.
 
 Where the trench itself crosses a main road, at a junction, is up to the
@@ -48,7 +48,7 @@ class Crossings:
     side_m
         Length of each of those second trenches (m).
     drop_trench_m
-        Metres of drops dug along footways, steps and paths (``drop_trench``).
+        Metres of drops dug beyond the lead-in allowance (``drop_trench``).
     """
 
     building_crossing: np.ndarray
@@ -85,7 +85,7 @@ def street_crossings(
     side_trench_cost_per_m
         A trench along the far side (a footway trench).
     drop_trench_m
-        Metres of drops dug along footways (carried into the record).
+        Metres of drops dug beyond the lead-in allowance (carried into the record).
     """
     k = len(tap_street)
     crossing = np.zeros(k, dtype=bool)

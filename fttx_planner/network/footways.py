@@ -23,86 +23,30 @@ leaves its outline (or its entrance) for a drop path within
 :data:`FOOTWAY_REACH_M`, crossing no other building and no barrier on the
 way, and follows the drop-path network to the nearest tap node (an end of a
 street edge that takes taps). The whole route must cross no other building,
-be at most the longest drop, and cost less than the building's straight
-drop where that one crosses nothing. The metres along the drop paths are
-dug as a narrow drop trench (``drop_trench`` in the catalogue), and so are a
-drop's metres over open ground beyond the lead-in the drop installation
-covers (its straight drop, or a route's stub from the footway to the entry,
-beyond :attr:`~fttx_planner.params.DesignParams.drop_free_m`): both drops
-are priced alike (:class:`DropPrices`), so the cheaper buildable one is kept.
+be at most the longest drop, and be shorter than the building's straight
+drop where that one crosses nothing. Beyond the lead-in the drop
+installation covers, a drop, straight or routed, is dug as a narrow drop
+trench (``drop_trench`` in the catalogue, :func:`dug_drop_m`): one price per
+metre for both, so the shorter buildable drop is the cheaper.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import shapely
 from scipy.sparse.csgraph import dijkstra
 from shapely.ops import substring
 
-from fttx_planner.catalogue import Catalogue
 from fttx_planner.district import StreetGraph
 from fttx_planner.network.sparse import symmetric_matrix
 from fttx_planner.network.taps import MIN_DROP_M, BarrierIndex, count_buildings_crossed
-from fttx_planner.params import DesignParams
 
 #: A building farther than this from every drop path is not reached along one (m).
 FOOTWAY_REACH_M = 30.0
 #: Routes tried per building when the best one runs through another building.
 _TRIES = 3
-
-
-@dataclass(frozen=True)
-class DropPrices:
-    """What a drop costs by its metres, to choose between a straight drop and a route.
-
-    Attributes
-    ----------
-    cable_eur_per_m
-        Drop cable (``drop_cable``), along the whole drop.
-    trench_eur_per_m
-        Drop trench (``drop_trench``): every metre beyond the lead-in allowance.
-    free_m
-        The lead-in allowance (:attr:`~fttx_planner.params.DesignParams.drop_free_m`):
-        the first metres of a drop, straight or along a path, are in the drop
-        installation (:func:`dug_drop_m`).
-
-    Examples
-    --------
-    An 80 m straight drop, and a route of 60 m along a footway and a 5 m stub:
-
-    >>> p = DropPrices(1.0, 32.0, 20.0)
-    >>> float(p.straight_eur(np.array([80.0]))[0]), float(p.route_eur(5.0, 60.0))
-    (2000.0, 1505.0)
-    """
-
-    cable_eur_per_m: float
-    trench_eur_per_m: float
-    free_m: float
-
-    @classmethod
-    @cache
-    def default(cls) -> DropPrices:
-        """The shipped catalogue's prices and the default allowance."""
-        cat = Catalogue.default()
-        free_m = float(DesignParams.model_fields["drop_free_m"].default)
-        return cls(cat.cost("drop_cable"), cat.cost("drop_trench"), free_m)
-
-    def straight_eur(self, straight_m: np.ndarray) -> np.ndarray:
-        """A straight drop of this length (``inf``: none that can be built)."""
-        straight_m = np.asarray(straight_m, dtype=float)
-        finite = np.isfinite(straight_m)
-        length = np.where(finite, straight_m, 0.0)
-        cost = self.route_eur(length, np.zeros_like(length))
-        return np.where(finite, cost, np.inf)
-
-    def route_eur(self, stub_m: np.ndarray | float, along_m: np.ndarray | float) -> np.ndarray:
-        """A drop with a straight stub to a drop path and this much along drop paths."""
-        length = np.asarray(stub_m, dtype=float) + np.asarray(along_m, dtype=float)
-        dug = dug_drop_m(length, self.free_m)
-        return self.cable_eur_per_m * length + self.trench_eur_per_m * dug
 
 
 def dug_drop_m(drop_m: np.ndarray, free_m: float) -> np.ndarray:
@@ -184,7 +128,6 @@ def footway_drops(
     max_drop_m: float,
     entry_of: dict[int, np.ndarray],
     barriers: BarrierIndex,
-    prices: DropPrices | None = None,
 ) -> FootwayDrops:
     """Route the candidate buildings' drops along the drop-path network.
 
@@ -202,18 +145,14 @@ def footway_drops(
     candidates
         Indices of the buildings to try.
     shorter_than_m
-        ``(k,)`` a building's straight drop where that one crosses nothing
-        (``inf``: none); its route is kept only when it costs less.
+        ``(k,)`` a building's route is kept only when shorter than this
+        (its straight drop where that one crosses nothing; ``inf``: any).
     max_drop_m
         Longest drop.
     entry_of
         Entrance points on each building's outline, by building index.
     barriers
         The ground barriers a drop must not cross.
-    prices
-        What the drops cost by their metres (``None``: the shipped
-        catalogue's and the default lead-in allowance,
-        :meth:`DropPrices.default`).
 
     Returns
     -------
@@ -235,9 +174,7 @@ def footway_drops(
     if len(edges) == 0:
         return _empty()
     geoms = streets.edge_geometry[edges]
-    prices = DropPrices.default() if prices is None else prices
-    # A route costs no less than a straight drop as long as its stub: look
-    # only as far as it could win.
+    # A route is no shorter than its stub: look only as far as it could win.
     reach = np.minimum(shorter_than_m[candidates], FOOTWAY_REACH_M)
     bi, ei = shapely.STRtree(geoms).query(
         footprints[candidates], predicate="dwithin", distance=reach
@@ -258,11 +195,8 @@ def footway_drops(
     via_u = at + dist[u[e]]
     via_v = (length[e] - at) + dist[v[e]]
     along = np.minimum(via_u, via_v)
-    stub = np.hypot(*(foot - entry).T)
-    total = stub + along
-    cost = prices.route_eur(stub, along)
-    straight_eur = prices.straight_eur(shorter_than_m)
-    ok = (total <= max_drop_m) & (total >= MIN_DROP_M) & (cost < straight_eur[b])
+    total = np.hypot(*(foot - entry).T) + along
+    ok = (total <= max_drop_m) & (total >= MIN_DROP_M) & (total < shorter_than_m[b])
     # What the stubs cross, only for the routes that could be kept.
     rows = np.flatnonzero(ok)
     stubs = shapely.linestrings(np.stack([entry[rows], foot[rows]], axis=1))
@@ -273,7 +207,7 @@ def footway_drops(
     lookup = _edge_lookup(n, u, v, length)
     chosen: dict[int, tuple[int, shapely.LineString]] = {}
     for _ in range(_TRIES):
-        best = _cheapest_per_building(b, cost, total, ok)
+        best = _shortest_per_building(b, total, ok)
         best = best[~np.isin(b[best], list(chosen))]
         if len(best) == 0:
             break
@@ -303,12 +237,10 @@ def footway_drops(
     )
 
 
-def _cheapest_per_building(
-    building: np.ndarray, cost: np.ndarray, total: np.ndarray, ok: np.ndarray
-) -> np.ndarray:
-    """Row of each building's cheapest allowed route (the shortest of equal cost)."""
+def _shortest_per_building(building: np.ndarray, total: np.ndarray, ok: np.ndarray) -> np.ndarray:
+    """Row of each building's shortest allowed route."""
     rows = np.flatnonzero(ok)
-    rows = rows[np.lexsort((total[rows], cost[rows], building[rows]))]
+    rows = rows[np.lexsort((total[rows], building[rows]))]
     first = np.ones(len(rows), dtype=bool)
     first[1:] = building[rows][1:] != building[rows][:-1]
     return rows[first]

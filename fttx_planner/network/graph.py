@@ -22,7 +22,7 @@ from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.district import District
 from fttx_planner.network.crossings import CROSSING_HIGHWAYS
-from fttx_planner.network.footways import DropPrices, footway_drops
+from fttx_planner.network.footways import footway_drops
 from fttx_planner.network.sparse import symmetric_matrix
 from fttx_planner.network.taps import BarrierIndex, Taps, choose_taps, entrances_of
 
@@ -188,8 +188,9 @@ class Access:
         footways, steps or paths (:mod:`fttx_planner.network.footways`),
         ``None`` for a straight drop (``None``: all straight).
     drop_trench_m
-        ``(k,)`` metres of each drop dug along drop paths, 0 for a straight
-        drop (``None``: all straight).
+        ``(k,)`` metres of each drop along drop paths, 0 for a straight drop
+        (``None``: all straight). What is dug is the part of the whole drop
+        beyond the lead-in allowance (:func:`~fttx_planner.network.footways.dug_drop_m`).
     """
 
     node: np.ndarray
@@ -280,7 +281,6 @@ def build_design_graph(
     civil: CivilCosts,
     max_drop_m: float,
     olt_xy: tuple[float, float] | None,
-    prices: DropPrices | None = None,
 ) -> tuple[DesignGraph, Access]:
     """Attach buildings and the OLT to the streets and split edges at taps.
 
@@ -298,9 +298,6 @@ def build_design_graph(
         OLT location, or ``None``: the OLT goes on the street component with
         the most homes within ``max_drop_m`` of it (its exact site is chosen
         later).
-    prices
-        What drops cost by their metres, to choose between a straight drop
-        and one along footways (``None``: the shipped catalogue's).
 
     Raises
     ------
@@ -384,7 +381,7 @@ def build_design_graph(
     )
     street_of = np.where(taps.edge >= 0, edge_ids[comp_local[np.maximum(taps.edge, 0)]], -1)
     taps, street_of, path, along_m = _along_footways(
-        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m, prices
+        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m
     )
     reason = np.full(k, "", dtype=object)
     too_far = (homes > 0) & (street_of < 0)
@@ -458,14 +455,13 @@ def _along_footways(
     street_of: np.ndarray,
     wanted: np.ndarray,
     max_drop_m: float,
-    prices: DropPrices | None = None,
 ) -> tuple[Taps, np.ndarray, np.ndarray, np.ndarray]:
     """Drops routed along footways, steps and paths where that is better than straight.
 
     A building takes the route along the drop-path network
     (:mod:`fttx_planner.network.footways`) when its straight drop crosses
     another building or a barrier, when no street is within a straight
-    drop's reach, or when the route costs less (``prices``). Returns the taps
+    drop's reach, or when the route is the shorter. Returns the taps
     updated, the street edge of each tap, each drop's routed geometry from
     the tap to the entry (``None``: straight) and its metres along drop paths.
     """
@@ -497,7 +493,6 @@ def _along_footways(
             None if barriers is None else barriers.geometry,
             None if barriers is None else barriers.kind,
         ),
-        prices,
     )
     b = routed.building
     if len(b) == 0:

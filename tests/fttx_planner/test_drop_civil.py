@@ -7,14 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from fttx_planner.costing.access import connection_cost_eur, drop_prices, drop_trench_total_m
+from fttx_planner.costing.access import connection_cost_eur, drop_trench_total_m
 from fttx_planner.costing.bom import build_bom
 from fttx_planner.design.cables import CableSizer
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import District
-from fttx_planner.network.footways import DropPrices, dug_drop_m, footway_drops
+from fttx_planner.network.footways import dug_drop_m
 from fttx_planner.network.graph import civil_costs
-from fttx_planner.network.taps import BarrierIndex
 from fttx_planner.params import DesignParams
 from fttx_planner.plan import Plan
 from fttx_planner.quality.bound import design_lower_bound
@@ -105,52 +104,3 @@ def test_an_mdu_sized_cable_follows_the_same_rule() -> None:
         homes, drop_m, plan.params, plan.catalogue, sizer, _with_lead_in(plan).crossings
     )
     assert with_dug - plain == pytest.approx(60.0 * plan.catalogue.cost("drop_trench"))
-
-
-#: A street along y = 0 through node 1 at x = 100, where a footway climbs to
-#: y = 50; a house beside its top (its corner at (105, 55), 7.1 m from it).
-_FOOT_NODES = [(0, 0), (100, 0), (200, 0), (100, 50)]
-_FOOT_EDGES = [(0, 1), (1, 2), (1, 3)]
-
-
-def _routed(straight_m: float, prices: DropPrices) -> tuple[np.ndarray, np.ndarray]:
-    """Buildings the footway router takes, and their route lengths."""
-    d = hand_district(_FOOT_NODES, _FOOT_EDGES, [(110, 60)])
-    hw = np.array(["residential", "residential", "footway"], dtype=object)
-    streets = replace(d.streets, edge_highway=hw, edge_trench=np.array([True, True, False]))
-    r = footway_drops(
-        streets, np.array([0, 1]), np.array([0, 1, 2]), d.buildings.footprint, np.array([0]),
-        np.array([straight_m]), 250.0, {}, BarrierIndex(None, None), prices,
-    )  # fmt: skip
-    return r.building, r.length_m
-
-
-def test_the_footway_route_is_taken_only_when_it_costs_less() -> None:
-    prices = drop_prices(plan_district(_set_back()).catalogue, DesignParams())
-    # The route: a 7.1 m stub to the footway's top and 50 m down it; its
-    # first 20 m are in the installation like a straight drop's.
-    stub_m = float(np.hypot(5.0, 5.0))
-    route_eur = float(prices.route_eur(stub_m, 50.0))
-    assert route_eur == pytest.approx(
-        (stub_m + 50.0) * prices.cable_eur_per_m
-        + (stub_m + 50.0 - prices.free_m) * prices.trench_eur_per_m
-    )
-    # A clean straight drop of 90 m costs more: the route.
-    assert float(prices.straight_eur(np.array([90.0]))[0]) > route_eur
-    b, length = _routed(90.0, prices)
-    assert b.tolist() == [0]
-    assert length[0] == pytest.approx(stub_m + 50.0)
-    # One of 50 m is shorter, so cheaper: it stays straight.
-    assert float(prices.straight_eur(np.array([50.0]))[0]) < route_eur
-    b, _ = _routed(50.0, prices)
-    assert b.tolist() == []
-    # With no straight drop that can be built, any route is taken.
-    b, _ = _routed(np.inf, prices)
-    assert b.tolist() == [0]
-
-
-def test_the_router_defaults_to_the_shipped_prices() -> None:
-    default = DropPrices.default()
-    assert default == drop_prices(plan_district(_set_back()).catalogue, DesignParams())
-    assert _routed(50.0, default)[0].tolist() == []
-    assert _routed(60.0, default)[0].tolist() == [0]

@@ -2,11 +2,18 @@
 
 A distribution point (FDP, drop closure, street box) takes a few drops,
 usually 4, 8 or 12. Walking the trench tree from the leaves up, each node
-gathers the drops waiting below it; they move up together until they fill
-a distribution point, until one more edge would take the farthest of them
-beyond :attr:`~DesignParams.fdp_reach_m`, or until they reach a splitter
-site, and a distribution point (or several, farthest drops first) opens
-there. A distribution point thus always sits on the way from its drops to
+gathers the drops waiting below it, and opens distribution points for
+
+* the drops that one more edge would take beyond
+  :attr:`~DesignParams.fdp_reach_m`, with as many nearer ones as fit the
+  points these open;
+* a point's worth of the farthest drops that fill it exactly (a house too
+  large for what is left is skipped for a smaller one); when none fills it
+  exactly the drops go on up, where others may complete it;
+* all of them at a splitter site (drops never pass their splitter).
+
+The drops closing at a node are packed first-fit, largest buildings first.
+A distribution point thus always sits on the way from its drops to
 their splitter: each drop cable runs from it down the trench to the tap and
 on to the entry, so the fibre path, and the loss, is the same as without
 it; the distribution cable stops at the distribution point.
@@ -159,5 +166,6 @@ def _full_points(
         if used < ports:
             break
         full.extend(rest[i] for i in pick)
-        rest = [it for i, it in enumerate(rest) if i not in set(pick)]
+        taken = set(pick)
+        rest = [it for i, it in enumerate(rest) if i not in taken]
     return full, rest

@@ -70,6 +70,8 @@ def access_quantities(
     drop_m: np.ndarray,
     params: DesignParams,
     sizer: Sizer,
+    crossings: Crossings | None = None,
+    barrier: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Catalogue quantities for connecting the given (served) buildings.
 
@@ -83,6 +85,12 @@ def access_quantities(
         Design parameters (MDU threshold).
     sizer
         Cable sizes, for the drop cables of MDUs.
+    crossings
+        The road crossings, far-side trenches and metres of drop trench the
+        taps fix (``None``: not counted).
+    barrier
+        ``(k,)`` the barrier kind each drop crosses with no way round it,
+        ``""`` for none (``None``: not counted); each is a priced crossing.
     """
     qty: dict[str, float] = defaultdict(float)
     homes = np.asarray(homes, dtype=np.int64)
@@ -103,6 +111,12 @@ def access_quantities(
     qty["ont"] += n_homes
     qty["ont_install"] += n_homes
     qty["fibre_splice"] += 2 * n_homes
+    if crossings is not None:
+        qty["road_crossing"] += crossings.count
+        qty["trench_footway"] += float(crossings.side_m.sum())
+        qty["drop_trench"] += crossings.drop_trench_m
+    if barrier is not None:
+        qty["barrier_crossing"] += int((np.asarray(barrier) != "").sum())
     return qty
 
 
@@ -115,21 +129,8 @@ def connection_cost_eur(
     crossings: Crossings | None = None,
     barrier: np.ndarray | None = None,
 ) -> float:
-    """What connecting the served buildings costs in every design with these taps.
-
-    The :func:`access_quantities` priced, plus the road crossings, the
-    far-side trenches and the drops' metres of drop trench (fixed once the
-    taps are) and the priced crossings of
-    drops with no way round a barrier (``barrier`` gives each building's
-    barrier kind, ``""`` for none).
-    """
+    """What connecting the served buildings costs in every design with these taps:
+    the :func:`access_quantities` (crossings and barrier crossings included) priced."""
     cost = catalogue.cost
-    qty = access_quantities(homes, drop_m, params, sizer)
-    total = sum(cost(name) * q for name, q in qty.items())
-    if crossings is not None:
-        total += cost("road_crossing") * crossings.count
-        total += cost("trench_footway") * float(crossings.side_m.sum())
-        total += cost("drop_trench") * crossings.drop_trench_m
-    if barrier is not None:
-        total += cost("barrier_crossing") * int((np.asarray(barrier) != "").sum())
-    return float(total)
+    qty = access_quantities(homes, drop_m, params, sizer, crossings, barrier)
+    return float(sum(cost(name) * q for name, q in qty.items()))

@@ -116,8 +116,11 @@ def build_bom(
 
     served = buildings[buildings["served"]]
     qty["fibre_splice"] += 2 * len(splitters)
+    # Drops, entries, boxes, and the crossings and drop trenches the taps fix:
+    # counted as the lower bound counts them.
+    barrier = served["barrier"].to_numpy() if "barrier" in buildings else None
     access = access_quantities(
-        served["homes"].to_numpy(), served["drop_m"].to_numpy(), params, sizer
+        served["homes"].to_numpy(), served["drop_m"].to_numpy(), params, sizer, crossings, barrier
     )
     for name, quantity in access.items():
         qty[name] += quantity
@@ -134,10 +137,6 @@ def build_bom(
         qty["fibre_splice"] += int(closures["splices"].sum())
     if fdps is not None and len(fdps):
         qty["fdp"] += len(fdps)
-    if crossings is not None:
-        qty["road_crossing"] += crossings.count
-        qty["trench_footway"] += float(crossings.side_m.sum())
-        qty["drop_trench"] += crossings.drop_trench_m
     if params.joints and civil.main_road is not None and len(trenches):
         # Where the trench crosses a main road at a junction (design-dependent;
         # like the joints, not in the exact reference's model).
@@ -147,8 +146,6 @@ def build_bom(
                 trenches["edge"].to_numpy(),
             )
         )  # fmt: skip
-    if "barrier" in buildings:
-        qty["barrier_crossing"] += int((served["barrier"] != "").sum())
 
     ports = int((splitters["stage"] == 1).sum())
     cards = math.ceil(ports / PORTS_PER_CARD)

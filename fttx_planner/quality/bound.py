@@ -234,6 +234,9 @@ def housing_eur(
     if graph.edge_pole is None:
         out[:] = pole_eur
         return out
+    # Edges added after the poles were known (a region's links to its
+    # offices) carry none.
+    edges = edges[edges < len(graph.edge_pole)]
     on_pole = edges[graph.edge_pole[edges]]
     out[graph.edge_u[on_pole]] = pole_eur
     out[graph.edge_v[on_pole]] = pole_eur

@@ -38,6 +38,7 @@ from fttx_planner.district import (
 )
 from fttx_planner.osm._handlers import UNDEFINED_COORDINATE, RawOsm
 from fttx_planner.osm.limits import unreadable_tag_warning
+from fttx_planner.osm.links import trench_links
 from fttx_planner.osm.projection import to_metric, transform_geometries, transform_xy
 
 #: libosmium fixed-point coordinates per degree.
@@ -133,6 +134,12 @@ def build_street_graph(raw: RawOsm, crs: str) -> tuple[StreetGraph, StreetNotes]
     edge_u, edge_v = inverse[:n_segments], inverse[n_segments:]
 
     keep = _unique_edges(edge_u, edge_v, length_m, trench) & (length_m > 0.0) & (edge_u != edge_v)
+    # Paths that join separate street networks carry the trench (osm.links).
+    trench = trench.copy()
+    kept = np.flatnonzero(keep)
+    trench[kept] |= trench_links(
+        len(first), edge_u[kept], edge_v[kept], length_m[kept], trench[kept], highway[kept]
+    )
     graph = StreetGraph(
         node_xy=xy_m[ends[first]].reshape(-1, 2),
         node_osm_id=nodes[ends[first], 0].astype(np.int64),

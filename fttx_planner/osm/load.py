@@ -10,7 +10,9 @@ Streets
     ``highway=*`` ways only (a real extract holds far more: landuse, rivers,
     power lines). Classes in :data:`~fttx_planner.district.TRENCH_HIGHWAYS`
     become trench edges (``edge_trench=True``), classes in
-    :data:`~fttx_planner.district.DROP_ONLY_HIGHWAYS` drop-only edges; every
+    :data:`~fttx_planner.district.DROP_ONLY_HIGHWAYS` drop-only edges, except
+    the footways, cycleways and paths that link separate street networks,
+    which carry the trench too (:mod:`fttx_planner.osm.links`); every
     other class (motorway, trunk and their links, construction, proposed,
     platform, corridor, elevator, raceway...) is left out, and so are
     ``area=yes`` highways (squares mapped as outlines: their outline is no

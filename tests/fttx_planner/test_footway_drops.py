@@ -173,13 +173,14 @@ def _osm_xml(path: Path) -> Path:
 
 def test_from_an_osm_file_to_the_exported_drop(tmp_path: Path) -> None:
     d = load_osm(_osm_xml(tmp_path / "stepped.osm"))
-    # The loader keeps footways, steps, paths (drops only), driveways and
-    # pedestrian streets (they carry trenches).
+    # The loader keeps footways, steps (drops only), driveways and pedestrian
+    # streets (they carry trenches); the path is the pedestrian street's only
+    # link to the other streets, so it carries the trench too (osm.links).
     s = d.streets
     trench = dict(zip(s.edge_highway.tolist(), s.edge_trench.tolist(), strict=True))
     assert trench == {
         "residential": True, "service": True, "pedestrian": True,
-        "steps": False, "footway": False, "path": False,
+        "steps": False, "footway": False, "path": True,
     }  # fmt: skip
     plan = plan_district(d)
     back = int(np.flatnonzero(d.buildings.osm_id == 10 + len(range(10, 200, 10)) - 2)[0])

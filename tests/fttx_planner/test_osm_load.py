@@ -18,6 +18,7 @@ from fttx_planner._errors import OsmLoadError
 from fttx_planner.district import DROP_ONLY_HIGHWAYS, TRENCH_HIGHWAYS, District
 from fttx_planner.osm._geometry import build_buildings
 from fttx_planner.osm._handlers import RawOsm
+from fttx_planner.osm.links import LINK_HIGHWAYS, trench_links
 from fttx_planner.osm.load import load_osm
 from fttx_planner.samples import SAMPLES_DIR
 
@@ -70,8 +71,15 @@ def test_sample_street_graph_is_consistent(districts: dict[str, District], slug:
     np.testing.assert_allclose(end, streets.node_xy[streets.edge_v])
     np.testing.assert_allclose(shapely.length(streets.edge_geometry), streets.edge_length_m)
     assert set(streets.edge_highway) <= TRENCH_HIGHWAYS | DROP_ONLY_HIGHWAYS
+    # Street classes carry the trench, and so do the paths that link street
+    # networks (never steps; fttx_planner.osm.links).
     expected_trench = np.isin(streets.edge_highway, list(TRENCH_HIGHWAYS))
-    np.testing.assert_array_equal(streets.edge_trench, expected_trench)
+    links = trench_links(
+        streets.n_nodes, streets.edge_u, streets.edge_v, streets.edge_length_m,
+        expected_trench, streets.edge_highway,
+    )  # fmt: skip
+    np.testing.assert_array_equal(streets.edge_trench, expected_trench | links)
+    assert set(streets.edge_highway[links]) <= LINK_HIGHWAYS
     assert streets.edge_trench.any()
     # every node is an edge end: the graph is simplified, with no stray nodes
     used = np.unique(np.concatenate([streets.edge_u, streets.edge_v]))

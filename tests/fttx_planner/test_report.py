@@ -357,16 +357,19 @@ def test_bad_finance_file_is_a_clear_error(small_plan: Plan, tmp_path: Path) -> 
 def test_cli_report_of_a_sample_city(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     finance = tmp_path / "finance.toml"
     finance.write_text("arpu_eur_per_month = 44.0\n", encoding="utf-8")
+    # Drops of at most 120 m leave Kotka's set-back buildings unserved.
+    design = tmp_path / "design.toml"
+    design.write_text("max_drop_m = 120.0\n", encoding="utf-8")
     assert main(["report", "kotka_karhula", "--out", str(tmp_path), "--quiet",
-                 "--finance-params", str(finance)]) == 0  # fmt: skip
+                 "--params", str(design), "--finance-params", str(finance)]) == 0  # fmt: skip
     path = tmp_path / "report.pdf"
     assert "Report written to" in capsys.readouterr().out
     texts = page_texts(path)
     text = "\n".join(texts)
     assert "Karhula, Kotka, Finland" in texts[0]
     assert "brownfield" in texts[0]
-    # Kotka has buildings whose street does not reach the OLT: listed with their reason.
-    assert "Unserved buildings" in text and "not connected" in text
+    # Buildings no drop reaches are listed with their reason.
+    assert "Unserved buildings" in text and "no fibre street within the maximum drop" in text
     assert "existing duct reused" in text  # the brownfield map legend
     assert "OpenStreetMap contributors" in text
     assert "parameter file finance.toml" in text

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from fttx_planner._errors import FttxError
+from models._files import file_kind
 
 #: Longest quoted value in an error message (characters).
 MAX_QUOTED_CHARS = 60
@@ -62,19 +63,6 @@ def listed(values: list[str], most: int = 6, limit: int = 30) -> str:
     return shown + (f" and {len(values) - most} more" if len(values) > most else "")
 
 
-def _kind(mode: int) -> str:
-    """What a non-regular file is, in words."""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def check_input_file(
     path: str | os.PathLike[str],
     what: str,
@@ -120,7 +108,7 @@ def check_input_file(
         msg = f"{what} {path}: cannot be read ({exc.strerror or type(exc).__name__})"
         raise error(msg) from None
     if not stat.S_ISREG(info.st_mode):
-        msg = f"{what} {path}: is {_kind(info.st_mode)}, not a file"
+        msg = f"{what} {path}: is {file_kind(info.st_mode)}, not a file"
         raise error(msg)
     if not os.access(path, os.R_OK):
         msg = f"{what} {path}: permission denied"

@@ -124,7 +124,7 @@ def read_bounded(path: Path, what: str, max_bytes: int) -> str:
         msg = f"{what} not found: {path}"
         raise FinanceParameterError(msg) from None
     if not stat.S_ISREG(info.st_mode):
-        msg = f"{what} {path}: is {_kind(info.st_mode)}, not a regular file"
+        msg = f"{what} {path}: is {file_kind(info.st_mode)}, not a regular file"
         raise FinanceParameterError(msg)
     if info.st_size > max_bytes:
         msg = f"{what} {path} is larger than {max_bytes // 1024:,} KiB"
@@ -141,8 +141,8 @@ def read_bounded(path: Path, what: str, max_bytes: int) -> str:
         raise FinanceParameterError(msg) from None
 
 
-def _kind(mode: int) -> str:
-    """What a file that is not a regular file is, in words."""
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular file is, in words (``os.stat`` mode)."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):

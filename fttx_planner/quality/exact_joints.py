@@ -9,7 +9,8 @@ to the MILP of :func:`fttx_planner.quality.exact.solve_exact` as a
 proven bound stay lower bounds on every design the engine could make:
 
 * **Distribution points**: integer ``q[n]`` points at node ``n`` (catalogue
-  ``fdp`` plus the cheapest housing there, :func:`housing_eur`). Each small
+  ``fdp`` plus the cheapest housing there,
+  :func:`~fttx_planner.quality.bound.housing_eur`). Each small
   (not :func:`~fttx_planner.costing.access.is_mdu`) building is assigned to
   one node on its tap's path from the OLT (as the engine's points always
   are) whose shortest distance along the design graph from the tap is
@@ -125,7 +126,7 @@ def add_fdps(
     b_node, b_homes
         Tap and premises of every served building.
     params, catalogue, housing
-        Rules, prices and :func:`housing_eur`.
+        Rules, prices and :func:`~fttx_planner.quality.bound.housing_eur`.
 
     Returns
     -------
@@ -312,7 +313,7 @@ def add_chambers(
     fdp_count
         ``(n,)`` distribution points at each node.
     housing
-        ``(n,)`` :func:`housing_eur`.
+        ``(n,)`` :func:`~fttx_planner.quality.bound.housing_eur`.
     """
     n = len(fdp_count)
     street = np.flatnonzero(np.arange(n) != root)

@@ -61,7 +61,8 @@ def drop_trench_total_m(access: Access, params: DesignParams) -> float:
     taps are, so the bill of materials and the lower bound both count it).
     """
     served = access.node >= 0
-    dug = dug_drop_m(access.drop_m, params.drop_free_m)
+    shared = access.shared_m if access.shared_m is not None else 0.0
+    dug = dug_drop_m(access.drop_m, params.drop_free_m, shared)
     return float(dug[served].sum())
 
 

@@ -44,6 +44,7 @@ from fttx_planner.network.graph import (
     civil_costs,
 )
 from fttx_planner.network.sparse import symmetric_matrix
+from fttx_planner.network.spurs import DropPrices
 from fttx_planner.params import Deployment, DesignParams
 from fttx_planner.plan import Plan, PlanCancelled
 from fttx_planner.quality.bound import lower_bound
@@ -258,7 +259,12 @@ def _plan_once(
         if params.olt_x_m is not None and params.olt_y_m is not None
         else district.olt_xy
     )
-    graph, access = build_design_graph(district, attach, civil, params.max_drop_m, olt_xy)
+    prices = DropPrices(
+        free_m=params.drop_free_m,
+        dig_cost_per_m=catalogue.cost("drop_trench"),
+        cable_cost_per_m=catalogue.cost("drop_cable"),
+    )
+    graph, access = build_design_graph(district, attach, civil, params.max_drop_m, olt_xy, prices)
     if olt_xy is None:
         graph = replace(graph, olt_node=_choose_olt(graph, access, homes))
     st.done("access", 0.25)

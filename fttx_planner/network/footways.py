@@ -41,7 +41,12 @@ from shapely.ops import substring
 
 from fttx_planner.district import StreetGraph
 from fttx_planner.network.sparse import symmetric_matrix
-from fttx_planner.network.taps import MIN_DROP_M, BarrierIndex, count_buildings_crossed
+from fttx_planner.network.taps import (
+    MIN_DROP_M,
+    BarrierIndex,
+    count_buildings_crossed,
+    nearest_entry,
+)
 
 #: A building farther than this from every drop path is not reached along one (m).
 FOOTWAY_REACH_M = 30.0
@@ -49,20 +54,24 @@ FOOTWAY_REACH_M = 30.0
 _TRIES = 3
 
 
-def dug_drop_m(drop_m: np.ndarray, free_m: float) -> np.ndarray:
+def dug_drop_m(drop_m: np.ndarray, free_m: float, shared_m: np.ndarray | float = 0.0) -> np.ndarray:
     """Metres of each drop dug as a drop trench: what runs beyond the lead-in allowance.
 
     The drop installation covers a lead-in of ``free_m`` from the street
     (:attr:`~fttx_planner.params.DesignParams.drop_free_m`), straight or
     along a footway; every metre beyond it, over open ground or along a drop
-    path, is a narrow trench.
+    path, is a narrow trench, except the first ``shared_m`` of a drop laid
+    in another building's drop trench (:mod:`fttx_planner.network.spurs`).
 
     Examples
     --------
     >>> dug_drop_m(np.array([80.0, 12.0, 100.0]), 20.0).tolist()
     [60.0, 0.0, 80.0]
+    >>> dug_drop_m(np.array([80.0, 80.0]), 20.0, np.array([10.0, 50.0])).tolist()
+    [60.0, 30.0]
     """
-    return np.maximum(np.asarray(drop_m, dtype=float) - free_m, 0.0)
+    start_m = np.maximum(free_m, np.asarray(shared_m, dtype=float))
+    return np.maximum(np.asarray(drop_m, dtype=float) - start_m, 0.0)
 
 
 @dataclass(frozen=True)
@@ -180,17 +189,7 @@ def footway_drops(
         footprints[candidates], predicate="dwithin", distance=reach
     )
     b, e = candidates[bi], ei
-    ends = np.asarray(shapely.get_coordinates(shapely.shortest_line(footprints[b], geoms[e])))
-    ends = ends.reshape(-1, 2, 2)
-    entry, foot = ends[:, 0, :].copy(), ends[:, 1, :].copy()
-    for i in np.flatnonzero(np.isin(b, list(entry_of))).tolist():
-        pts = entry_of[int(b[i])]
-        near = np.asarray(
-            shapely.get_coordinates(shapely.shortest_line(shapely.points(pts), geoms[e[i]]))
-        )
-        near = near.reshape(-1, 2, 2)
-        j = int(np.argmin(np.hypot(*(near[:, 1] - near[:, 0]).T)))
-        entry[i], foot[i] = near[j, 0], near[j, 1]
+    entry, foot = nearest_entry(footprints[b], geoms[e], b, entry_of)
     at = shapely.line_locate_point(geoms[e], shapely.points(foot))
     via_u = at + dist[u[e]]
     via_v = (length[e] - at) + dist[v[e]]

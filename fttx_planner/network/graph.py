@@ -22,8 +22,9 @@ from fttx_planner._errors import DesignError
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.district import District
 from fttx_planner.network.crossings import CROSSING_HIGHWAYS
-from fttx_planner.network.footways import footway_drops
+from fttx_planner.network.footways import FootwayDrops, footway_drops
 from fttx_planner.network.sparse import symmetric_matrix
+from fttx_planner.network.spurs import DropPrices, SharedDrops, shared_drops
 from fttx_planner.network.taps import BarrierIndex, Taps, choose_taps, entrances_of
 
 #: Street classes whose trenches cut the carriageway (else footway or verge).
@@ -191,6 +192,11 @@ class Access:
         ``(k,)`` metres of each drop along drop paths, 0 for a straight drop
         (``None``: all straight). What is dug is the part of the whole drop
         beyond the lead-in allowance (:func:`~fttx_planner.network.footways.dug_drop_m`).
+    shared_m
+        ``(k,)`` metres of each drop, from its tap, that run in another
+        building's drop trench (:mod:`fttx_planner.network.spurs`), 0 for a
+        drop in its own trench from the street (``None``: all own); what is
+        dug is what lies beyond both these and the lead-in allowance.
     """
 
     node: np.ndarray
@@ -203,6 +209,7 @@ class Access:
     tap_street: np.ndarray | None = None
     drop_path: np.ndarray | None = None
     drop_trench_m: np.ndarray | None = None
+    shared_m: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -281,6 +288,7 @@ def build_design_graph(
     civil: CivilCosts,
     max_drop_m: float,
     olt_xy: tuple[float, float] | None,
+    drop_prices: DropPrices | None = None,
 ) -> tuple[DesignGraph, Access]:
     """Attach buildings and the OLT to the streets and split edges at taps.
 
@@ -298,6 +306,11 @@ def build_design_graph(
         OLT location, or ``None``: the OLT goes on the street component with
         the most homes within ``max_drop_m`` of it (its exact site is chosen
         later).
+    drop_prices
+        The lead-in allowance and drop prices: set-back drops then share
+        their neighbours' drop trenches where cheaper
+        (:func:`~fttx_planner.network.spurs.shared_drops`); ``None``: every
+        drop is dug on its own.
 
     Raises
     ------
@@ -380,9 +393,20 @@ def build_design_graph(
         barrier_kind=None if barriers is None else barriers.kind,
     )
     street_of = np.where(taps.edge >= 0, edge_ids[comp_local[np.maximum(taps.edge, 0)]], -1)
-    taps, street_of, path, along_m = _along_footways(
-        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m
+    entry_of = entrances_of(
+        shapely.STRtree(district.buildings.footprint),
+        district.buildings.footprint,
+        district.entrances,
     )
+    taps, street_of, path, along_m = _along_footways(
+        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m, entry_of
+    )
+    shared = None
+    if drop_prices is not None:
+        taps, street_of, path, shared = _shared(
+            district, taps, street_of, path, streets.edge_geometry[all_ids], drop_prices,
+            max_drop_m, entry_of,
+        )  # fmt: skip
     reason = np.full(k, "", dtype=object)
     too_far = (homes > 0) & (street_of < 0)
     other_comp = too_far & (near_dist <= max_drop_m)
@@ -443,8 +467,75 @@ def build_design_graph(
         tap_street=np.where(served, street_of, -1),
         drop_path=np.where(served, path, np.full(k, None, dtype=object)),
         drop_trench_m=np.where(served, along_m, 0.0),
+        shared_m=None if shared is None else _shared_m(k, shared),
     )
     return graph, access
+
+
+def _shared_m(k: int, shared: SharedDrops) -> np.ndarray:
+    """``(k,)`` metres of each drop in another building's drop trench (0: none)."""
+    out = np.zeros(k)
+    out[shared.building] = shared.from_m
+    return out
+
+
+def _shared(
+    district: District,
+    taps: Taps,
+    street_of: np.ndarray,
+    path: np.ndarray,
+    streets: np.ndarray,
+    prices: DropPrices,
+    max_drop_m: float,
+    entry_of: dict[int, np.ndarray],
+) -> tuple[Taps, np.ndarray, np.ndarray, SharedDrops]:
+    """Set-back drops run in their neighbours' drops where cheaper (:mod:`.spurs`).
+
+    A building that shares a drop is tapped where its host is; returns the
+    taps, the street of each tap and the drop routes updated, and the shared drops.
+    """
+    served = street_of >= 0
+    straight = served & ~shapely.is_geometry(path)
+    route = path.copy()
+    route[straight] = shapely.linestrings(
+        np.stack([taps.tap_xy[straight], taps.entry_xy[straight]], axis=1)
+    )
+    barriers = district.barriers
+    shared = shared_drops(
+        district.buildings.footprint,
+        route,
+        served & (taps.buildings_crossed == 0) & (taps.barrier == ""),
+        prices,
+        max_drop_m,
+        entry_of,
+        BarrierIndex(
+            None if barriers is None else barriers.geometry,
+            None if barriers is None else barriers.kind,
+        ),
+        streets,
+    )
+    b, h = shared.building, shared.host
+    if len(b) == 0:
+        return taps, street_of, path, shared
+    street_of = street_of.copy()
+    street_of[b] = street_of[h]
+    path = path.copy()
+    path[b] = shared.path
+    return _retapped(taps, b, taps.tap_xy[h], shared), street_of, path, shared
+
+
+def _retapped(
+    taps: Taps, b: np.ndarray, tap_xy: np.ndarray, route: FootwayDrops | SharedDrops
+) -> Taps:
+    """The taps with buildings ``b`` tapped at ``tap_xy`` by a clean routed drop."""
+    arrays = {f: getattr(taps, f).copy() for f in Taps.__dataclass_fields__}
+    arrays["edge"][b] = 0  # any edge index: the caller's ``street_of`` says which
+    arrays["distance_m"][b] = route.length_m
+    arrays["tap_xy"][b] = tap_xy
+    arrays["entry_xy"][b] = route.entry_xy
+    arrays["buildings_crossed"][b] = 0
+    arrays["barrier"][b] = ""
+    return Taps(**arrays)
 
 
 def _along_footways(
@@ -455,6 +546,7 @@ def _along_footways(
     street_of: np.ndarray,
     wanted: np.ndarray,
     max_drop_m: float,
+    entry_of: dict[int, np.ndarray],
 ) -> tuple[Taps, np.ndarray, np.ndarray, np.ndarray]:
     """Drops routed along footways, steps and paths where that is better than straight.
 
@@ -484,11 +576,7 @@ def _along_footways(
         wanted,
         np.where(clean, taps.distance_m, np.inf),
         max_drop_m,
-        entrances_of(
-            shapely.STRtree(district.buildings.footprint),
-            district.buildings.footprint,
-            district.entrances,
-        ),
+        entry_of,
         BarrierIndex(
             None if barriers is None else barriers.geometry,
             None if barriers is None else barriers.kind,
@@ -500,16 +588,9 @@ def _along_footways(
     tap_node = routed.tap_node
     street_of = street_of.copy()
     street_of[b] = node_edge[np.searchsorted(nodes, tap_node)]
-    arrays = {f: getattr(taps, f).copy() for f in Taps.__dataclass_fields__}
-    arrays["edge"][b] = 0  # any edge index: ``street_of`` says which
-    arrays["distance_m"][b] = routed.length_m
-    arrays["tap_xy"][b] = streets.node_xy[tap_node]
-    arrays["entry_xy"][b] = routed.entry_xy
-    arrays["buildings_crossed"][b] = 0
-    arrays["barrier"][b] = ""
     path[b] = routed.path
     along_m[b] = routed.along_m
-    return Taps(**arrays), street_of, path, along_m
+    return _retapped(taps, b, streets.node_xy[tap_node], routed), street_of, path, along_m
 
 
 def _split_edges(

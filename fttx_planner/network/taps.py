@@ -233,6 +233,40 @@ def entrances_of(
     return {j: entrances[idx] for j, idx in out.items()}
 
 
+def nearest_entry(
+    footprints: np.ndarray, geoms: np.ndarray, building: np.ndarray, entry_of: dict[int, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where a drop from each geometry to each building's outline is shortest.
+
+    Parameters
+    ----------
+    footprints, geoms
+        ``(n,)`` a building's footprint and the line its drop leaves from.
+    building
+        ``(n,)`` building index of each footprint (to find its entrances).
+    entry_of
+        Entrance points on each building's outline, by building index
+        (:func:`entrances_of`); a building with any enters at the nearest one.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(n, 2)`` the entry on the building and ``(n, 2)`` the foot on the line.
+    """
+    ends = np.asarray(shapely.get_coordinates(shapely.shortest_line(footprints, geoms)))
+    ends = ends.reshape(-1, 2, 2)
+    entry, foot = ends[:, 0, :].copy(), ends[:, 1, :].copy()
+    for i in np.flatnonzero(np.isin(building, list(entry_of))).tolist():
+        pts = entry_of[int(building[i])]
+        near = np.asarray(
+            shapely.get_coordinates(shapely.shortest_line(shapely.points(pts), geoms[i]))
+        )
+        near = near.reshape(-1, 2, 2)
+        j = int(np.argmin(np.hypot(*(near[:, 1] - near[:, 0]).T)))
+        entry[i], foot[i] = near[j, 0], near[j, 1]
+    return entry, foot
+
+
 def _candidates(
     building: np.ndarray,
     edge: np.ndarray,

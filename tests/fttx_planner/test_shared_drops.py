@@ -1,0 +1,88 @@
+"""Set-back drops share their neighbours' drop trenches where cheaper (network.spurs)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import shapely
+
+from fttx_planner.costing.access import drop_trench_total_m
+from fttx_planner.design.planner import plan_district
+from fttx_planner.district import Barriers, District
+from fttx_planner.network.footways import dug_drop_m
+from fttx_planner.network.spurs import DropPrices, shared_drops
+from fttx_planner.network.taps import BarrierIndex
+from fttx_planner.params import DesignParams
+
+from ._districts import hand_district
+
+#: A street along y = 0. A front house (walls x 50-60, y 10-20); house B set
+#: back 60 m (x 64-74, y 60-70), its straight drop beside the front house;
+#: house C (x 80-90, y 40-50) beside B's drop, 11 m from it, 40 m from the street.
+_FRONT, _B, _C = 0, 1, 2
+
+
+def _district(barrier: shapely.Geometry | None = None) -> District:
+    d = hand_district([(0, 0), (200, 0)], [(0, 1)], [(55, 15), (69, 65), (85, 45)])
+    if barrier is None:
+        return d
+    kind = np.array(["railway"], dtype=object)
+    return replace(d, barriers=Barriers(geometry=np.array([barrier]), kind=kind))
+
+
+def test_a_house_beside_a_long_drop_branches_off_it_and_is_dug_for_its_branch_only() -> None:
+    plan = plan_district(_district(), DesignParams())
+    a = plan.access
+    assert a.shared_m is not None
+    # C leaves the street in B's drop trench, tapped where B is.
+    assert a.node[_C] == a.node[_B]
+    assert a.shared_m[_B] == 0.0 and a.shared_m[_FRONT] == 0.0
+    along = a.shared_m[_C]
+    assert 40.0 <= along <= 50.0  # where C's wall faces B's drop
+    assert a.drop_m[_C] == pytest.approx(along + 11.0, abs=0.6)
+    # Dug: B beyond its 20 m lead-in, C only its 11 m branch (not 40 - 20 on its own).
+    free_m = plan.params.drop_free_m
+    dug = drop_trench_total_m(a, plan.params)
+    assert dug == pytest.approx((a.drop_m[_B] - free_m) + 11.0, abs=0.6)
+    own = float(dug_drop_m(np.array([a.drop_m[_B], 40.0]), free_m).sum())
+    assert dug < own - 8.0
+    bom = dict(zip(plan.bom["item"], plan.bom["quantity"], strict=True))
+    assert bom["drop_trench"] == pytest.approx(dug)
+    # The drop drawn from the tap runs up B's drop, then across to C's wall.
+    route = a.drop_path[_C]
+    assert shapely.get_coordinates(route)[0] == pytest.approx(a.tap_xy[_C], abs=0.6)
+    assert route.length == pytest.approx(a.drop_m[_C], abs=0.6)
+    houses = plan.district.buildings.footprint
+    assert not shapely.crosses(route, houses[[_FRONT, _B]]).any()
+    # The bound counts the same drop trench: it stays below the plan.
+    assert plan.lower_bound_eur is not None and plan.lower_bound_eur <= plan.total_cost_eur
+
+
+def test_no_branch_across_a_railway() -> None:
+    rail = shapely.LineString([(77, 30), (77, 100)])  # between B's drop and C
+    plan = plan_district(_district(rail), DesignParams())
+    a = plan.access
+    assert a.node[_C] != a.node[_B]
+    assert a.shared_m is not None and a.shared_m[_C] == 0.0
+    assert a.drop_m[_C] == pytest.approx(40.0, abs=0.6)
+
+
+def test_sharing_is_kept_only_where_it_costs_less() -> None:
+    """With digging free, a longer shared route never beats a straight drop."""
+    d = _district()
+    fp = d.buildings.footprint
+    tap = np.array([[55.0, 0.0], [69.0, 0.0], [85.0, 0.0]])
+    entry = np.array([[55.0, 10.0], [69.0, 60.0], [85.0, 40.0]])
+    route = shapely.linestrings(np.stack([tap, entry], axis=1))
+    args = (np.ones(3, dtype=bool), 250.0, {}, BarrierIndex(None, None), d.streets.edge_geometry)
+    priced = shared_drops(fp, route, args[0], DropPrices(20.0, 32.0, 1.0), *args[1:])
+    assert priced.building.tolist() == [_C] and priced.host.tolist() == [_B]
+    assert priced.dug_m[0] == pytest.approx(11.0)
+    free_dig = shared_drops(fp, route, args[0], DropPrices(20.0, 0.0, 1.0), *args[1:])
+    assert len(free_dig.building) == 0
+    # A host whose own drop crosses a building or a barrier hosts nobody.
+    dirty = shared_drops(fp, route, np.array([True, False, True]), DropPrices(20.0, 32.0, 1.0),
+                         *args[1:])  # fmt: skip
+    assert len(dirty.building) == 0

@@ -14,8 +14,9 @@ up to a point and dig only its own branch from there to its entry. It is
 kept when
 
 * digging plus drop cable costs less than the building's own drop;
-* the branch crosses no other building, no barrier (railway, water,
-  motorway) and no street that carries trenches;
+* its whole route runs through no other building (nor inside one), and the
+  branch crosses no barrier (railway, water, motorway) and no street that
+  carries trenches;
 * the whole route is within the longest drop;
 * the host's drop itself crosses no building and no barrier.
 
@@ -37,7 +38,7 @@ import shapely
 from shapely.ops import substring
 
 from fttx_planner.network.footways import dug_drop_m
-from fttx_planner.network.taps import BarrierIndex, count_buildings_crossed, nearest_entry
+from fttx_planner.network.taps import MIN_DROP_M, BarrierIndex, nearest_entry
 
 #: Rounds of attaching (a house may attach to one attached in an earlier round).
 PASSES = 3
@@ -159,16 +160,17 @@ def shared_drops(
         b, h, a, ent, foot, new_len, new_dug = pairs
         saving = own_cost[b] - _cost(prices, new_len, new_dug)
         ok = saving >= MIN_SAVING_EUR
+        routes = np.empty(len(b), dtype=object)  # the joined routes, as checked
         chosen = _buildable(
-            b, ent, foot, saving, ok, building_tree, footprints, barriers, street_tree
-        )
+            b, route[h], a, ent, foot, saving, ok, routes, building_tree, footprints, barriers,
+            street_tree,
+        )  # fmt: skip
         moved = np.zeros(k, dtype=bool)
         for i in chosen[np.argsort(length[b[chosen]], kind="stable")].tolist():
             bi, hi = int(b[i]), int(h[i])
             if moved[hi] or frozen[bi] or moved[bi]:
                 continue  # the host was re-routed this round, or b hosts others
-            path = _joined(route[hi], float(a[i]), foot[i], ent[i])
-            route[bi], length[bi], dug[bi] = path, float(new_len[i]), float(new_dug[i])
+            route[bi], length[bi], dug[bi] = routes[i], float(new_len[i]), float(new_dug[i])
             host_of[bi], entry[bi], from_m[bi] = hi, ent[i], float(a[i])
             moved[bi] = frozen[hi] = clean[bi] = True
         if not moved.any():
@@ -220,22 +222,30 @@ def _pairs(
     branch = np.hypot(*(foot - ent).T)
     new_len = a + branch
     new_dug = dug_drop_m(new_len, prices.free_m, a)
-    ok = new_len <= max_drop_m
+    ok = (new_len <= max_drop_m) & (new_len >= MIN_DROP_M)
     return b[ok], h[ok], a[ok], ent[ok], foot[ok], new_len[ok], new_dug[ok]
 
 
 def _buildable(
     b: np.ndarray,
+    host_route: np.ndarray,
+    a: np.ndarray,
     ent: np.ndarray,
     foot: np.ndarray,
     saving: np.ndarray,
     ok: np.ndarray,
+    routes: np.ndarray,
     building_tree: shapely.STRtree,
     footprints: np.ndarray,
     barriers: BarrierIndex,
     street_tree: shapely.STRtree | None,
 ) -> np.ndarray:
-    """Row of each building's best buildable branch (the biggest saving)."""
+    """Row of each building's best buildable shared drop (the biggest saving).
+
+    The whole route (up the host's drop, then the branch) may run through
+    no other building; the branch crosses no barrier and no street. Fills
+    ``routes`` at the rows checked.
+    """
     ok = ok.copy()
     chosen: dict[int, int] = {}
     for _ in range(_TRIES):
@@ -247,8 +257,10 @@ def _buildable(
         first = np.ones(len(rows), dtype=bool)
         first[1:] = b[rows][1:] != b[rows][:-1]
         best = rows[first]
+        for i in best.tolist():
+            routes[i] = _joined(host_route[i], float(a[i]), foot[i], ent[i])
+        bad = _through_other(routes[best], b[best], footprints, building_tree)
         seg = shapely.linestrings(np.stack([ent[best], foot[best]], axis=1))
-        bad = count_buildings_crossed(seg, b[best], footprints, building_tree) > 0
         bad |= barriers.crossed(seg) != ""
         if street_tree is not None:
             s, _ = street_tree.query(seg, predicate="crosses")
@@ -258,6 +270,23 @@ def _buildable(
         if not bad.any():
             break
     return np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen))
+
+
+def _through_other(
+    lines: np.ndarray, own: np.ndarray, footprints: np.ndarray, tree: shapely.STRtree
+) -> np.ndarray:
+    """``(n,)`` bool: the line runs inside a building other than its own.
+
+    Also a line wholly inside one (a footprint drawn over another), which
+    ``crosses`` misses.
+    """
+    s, g = tree.query(lines, predicate="intersects")
+    keep = g != own[s]
+    s, g = s[keep], g[keep]
+    inside = shapely.relate_pattern(lines[s], footprints[g], "1********")
+    out = np.zeros(len(lines), dtype=bool)
+    out[s[inside]] = True
+    return out
 
 
 def _joined(host: shapely.LineString, a_m: float, foot: np.ndarray, entry: np.ndarray) -> object:

@@ -86,3 +86,25 @@ def test_sharing_is_kept_only_where_it_costs_less() -> None:
     dirty = shared_drops(fp, route, np.array([True, False, True]), DropPrices(20.0, 32.0, 1.0),
                          *args[1:])  # fmt: skip
     assert len(dirty.building) == 0
+
+
+def test_no_shared_drop_through_or_inside_another_building() -> None:
+    d = _district()
+    tap = np.array([[55.0, 0.0], [69.0, 0.0], [85.0, 0.0]])
+    entry = np.array([[55.0, 10.0], [69.0, 60.0], [85.0, 40.0]])
+    route = shapely.linestrings(np.stack([tap, entry], axis=1))
+    prices = DropPrices(20.0, 32.0, 1.0)
+    rest = (250.0, {}, BarrierIndex(None, None), d.streets.edge_geometry)
+    clean = np.ones(4, dtype=bool)
+    # A yard roof mapped as a building over B's drop and C's branch: the whole
+    # route lies inside it, which ``crosses`` alone would let through.
+    roof = shapely.box(68.0, 0.0, 80.5, 61.0)
+    fp = np.append(d.buildings.footprint, roof)
+    assert len(shared_drops(fp, np.append(route, None), clean, prices, *rest).building) == 0
+    # A shed across B's drop below C: the route up B's drop runs through it.
+    shed = shapely.box(60.0, 25.0, 75.0, 30.0)
+    fp = np.append(d.buildings.footprint, shed)
+    assert len(shared_drops(fp, np.append(route, None), clean, prices, *rest).building) == 0
+    # Without a shed C shares B's drop.
+    fp = np.append(d.buildings.footprint, shapely.box(150.0, 30.0, 160.0, 40.0))
+    assert shared_drops(fp, np.append(route, None), clean, prices, *rest).building.tolist() == [_C]

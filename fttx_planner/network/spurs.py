@@ -35,7 +35,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from shapely.ops import substring
 
 from fttx_planner.network.footways import dug_drop_m
 from fttx_planner.network.taps import MIN_DROP_M, BarrierIndex, nearest_entry
@@ -290,9 +289,10 @@ def _through_other(
 
 
 def _joined(host: shapely.LineString, a_m: float, foot: np.ndarray, entry: np.ndarray) -> object:
-    """The host's route from its tap up to ``a_m``, then the branch to the entry."""
-    start = np.asarray(shapely.get_coordinates(substring(host, 0.0, a_m)))
-    coords = np.vstack([start, foot, entry])
+    """The host's route from its tap up to ``a_m`` (where ``foot`` lies), then on to the entry."""
+    coords = np.asarray(shapely.get_coordinates(host))
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(coords, axis=0).T))])
+    coords = np.vstack([coords[along < a_m], foot, entry])
     keep = np.ones(len(coords), dtype=bool)
     keep[1:] = (np.abs(np.diff(coords, axis=0)) > 1e-9).any(axis=1)
     coords = coords[keep]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -319,7 +320,20 @@ def _plan_once(
         if design is None:  # pragma: no cover - guaranteed by the shortest-path check
             msg = "Internal error: the re-routed tree violates the loss budget."
             raise DesignError(msg)
-    splitters, buildings, cables, trenches, closures, fdps = design
+    priced = _priced(design, params, catalogue, civil, graph, crossings, sizer, connections)
+    if params.joints and not params.two_stage:
+        # The partition prices branch closures (design.branches) only roughly:
+        # distribution points end some fibres above a branch, and a closure
+        # may share a point's chamber. Keep the cheaper of it and the plain
+        # partition, by the whole bill of materials.
+        plain = _design_on_tree(
+            graph, access, homes, params, catalogue, sizer, tree, st, run, branches=False
+        )
+        if plain is not None:
+            alt = _priced(plain, params, catalogue, civil, graph, crossings, sizer, connections)
+            if alt[0]["cost_eur"].sum() < priced[0]["cost_eur"].sum() - 1e-6:
+                design, priced = plain, alt
+    splitters, buildings, cables, _, closures, fdps = design
     st.done("splitters and fibres", 0.8)
 
     unserved = int((~buildings["served"]).sum())
@@ -328,11 +342,7 @@ def _plan_once(
             f"{unserved} buildings ({int(buildings.loc[~buildings['served'], 'homes'].sum())} "
             "homes) cannot be served; see their reasons."
         )
-    bom, trenches = build_bom(
-        params, catalogue, splitters, _homes_only(buildings, connections), cables, trenches,
-        civil, graph, closures=closures, fdps=fdps, crossings=crossings,
-        sizer=sizer,
-    )  # fmt: skip
+    bom, trenches = priced
     st.done("bill of materials", 1.0)
     return Plan(
         district=district,
@@ -353,6 +363,24 @@ def _plan_once(
         fdps=fdps,
         crossings=crossings,
     )
+
+
+def _priced(
+    design: tuple[pd.DataFrame, ...],
+    params: DesignParams,
+    catalogue: Catalogue,
+    civil: CivilCosts,
+    graph: DesignGraph,
+    crossings: Crossings,
+    sizer: CableSizer,
+    connections: Connections | None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The bill of materials and priced trench table of a design from :func:`_design_on_tree`."""
+    splitters, buildings, cables, trenches, closures, fdps = design
+    return build_bom(
+        params, catalogue, splitters, _homes_only(buildings, connections), cables, trenches,
+        civil, graph, closures=closures, fdps=fdps, crossings=crossings, sizer=sizer,
+    )  # fmt: skip
 
 
 def _home_run(homes: np.ndarray, connections: Connections | None) -> np.ndarray | None:
@@ -514,12 +542,15 @@ def _design_on_tree(
     tree: np.ndarray,
     st: _Stages,
     home_run: np.ndarray | None = None,
+    branches: bool = True,
 ) -> tuple[pd.DataFrame, ...] | None:
     """Splitters, buildings, cables, trenches, closures and distribution points on a tree.
 
     ``home_run`` (hook, :class:`Connections`): ``(k,)`` fibres of each row
     that run from the OLT with no splitter; they are carried, like homes,
-    in the distribution counts all the way up to the OLT.
+    in the distribution counts all the way up to the OLT. ``branches``: the
+    splitter partition prices the closures where cables branch
+    (:func:`~fttx_planner.design.splitters.partition_last_stage`).
 
     Returns ``None`` if a served home's loss along the tree exceeds the budget.
     """
@@ -543,8 +574,10 @@ def _design_on_tree(
         groups.extend(Group(node=int(node[b]), members=[(b, cap)]) for _ in range(full))
         if rest:
             items_at.setdefault(int(node[b]), []).append((b, rest))
+    # (Called plainly when pricing branches: the benchmark swaps in older partitions.)
+    partition = partition_last_stage if branches else partial(partition_last_stage, branches=False)
     groups.extend(
-        partition_last_stage(
+        partition(
             order,
             parent,
             parent_edge,

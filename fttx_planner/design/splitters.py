@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -164,6 +164,12 @@ class PartitionCosts:
         The fibres to splitters below an edge run in its distribution cable
         (second-stage splitters of a cascade, fed from the first stage),
         counted as one fibre more there, not as a feeder cable.
+    branch_eur
+        A closure where cables branch at a node without splitters
+        (:mod:`fttx_planner.design.branches`); 0: not priced. Its chamber
+        is left out: it is often a distribution point's, and some branches
+        carry drops only (on the sample cities the closure alone gives the
+        cheapest designs, with closure and chamber Balzers costs 1.2 % more).
     """
 
     splitter_eur: float
@@ -174,6 +180,7 @@ class PartitionCosts:
     feeder_eur_per_m: float
     max_open: int
     upstream_in_distribution: bool = False
+    branch_eur: float = 0.0
 
     def site_eur(self, k: np.ndarray) -> np.ndarray:
         """Cost of the site of a node holding ``k`` splitters."""
@@ -219,6 +226,9 @@ class PartitionCosts:
             feeder_eur_per_m=float(table[1]),
             max_open=OPEN_PER_CAPACITY * capacity,
             upstream_in_distribution=params.two_stage and not first,
+            branch_eur=cost("splice_closure")
+            if params.joints and stage == "last" and not params.two_stage
+            else 0.0,
         )
 
 
@@ -325,16 +335,10 @@ def optimal_partition(
     """
     n = len(parent)
     d_max = costs.max_open
-    homes = np.zeros(n, dtype=np.int64)
-    for node, its in items_at.items():
-        homes[node] = sum(ld for _, ld in its)
-    base_k = np.zeros(n, dtype=np.int64) if site_splitters is None else site_splitters
-    is_fed = np.zeros(n, dtype=bool) if fed is None else fed
+    homes, base_k, is_fed, order, children = _program_tree(
+        order, parent, items_at, site_splitters, fed
+    )
     base_f = None if base_fibres is None else np.asarray(base_fibres, dtype=np.int64)
-    order = _with_items_below(order, parent, (homes > 0) | is_fed)
-    children: dict[int, list[int]] = {}
-    for v in order[1:].tolist():
-        children.setdefault(int(parent[v]), []).append(v)
     table = costs.cable_eur_per_m
     r_idx = np.arange(d_max + 1)
 
@@ -405,6 +409,29 @@ def optimal_partition(
         if ch:
             state[ch[0]] = (child_flag, tc)
     return _assign(order, parent, items_at, cover, n_split, capacity)
+
+
+def _program_tree(
+    order: np.ndarray,
+    parent: np.ndarray,
+    items_at: dict[int, list[Item]],
+    site_splitters: np.ndarray | None,
+    fed: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, list[int]]]:
+    """What a partition program walks: homes, splitters already placed and
+    fed nodes per node, the nodes it needs (:func:`_with_items_below`) and
+    their children."""
+    n = len(parent)
+    homes = np.zeros(n, dtype=np.int64)
+    for node, its in items_at.items():
+        homes[node] = sum(ld for _, ld in its)
+    base_k = np.zeros(n, dtype=np.int64) if site_splitters is None else site_splitters
+    is_fed = np.zeros(n, dtype=bool) if fed is None else fed
+    order = _with_items_below(order, parent, (homes > 0) | is_fed)
+    children: dict[int, list[int]] = {}
+    for v in order[1:].tolist():
+        children.setdefault(int(parent[v]), []).append(v)
+    return homes, base_k, is_fed, order, children
 
 
 def _with_items_below(order: np.ndarray, parent: np.ndarray, needed: np.ndarray) -> np.ndarray:
@@ -642,6 +669,7 @@ def partition_last_stage(
     params: DesignParams,
     catalogue: Catalogue,
     cancelled: Callable[[], bool] | None = None,
+    branches: bool = True,
 ) -> list[Group]:
     """Last-stage splitters for the items, at least cost (see :func:`optimal_partition`).
 
@@ -660,6 +688,9 @@ def partition_last_stage(
         Architecture and prices.
     cancelled
         Cancel callback.
+    branches
+        Price the closures where cables branch (with joints, single stage;
+        :func:`~fttx_planner.design.branches.branch_partition`).
     """
     n = len(parent)
     site = np.zeros(n, dtype=np.int64)
@@ -667,20 +698,16 @@ def partition_last_stage(
         site[g.node] += 1
     total = sum(ld for its in items_at.values() for _, ld in its)
     costs = PartitionCosts.for_stage(catalogue, params, "last", total)
+    if not branches:
+        costs = replace(costs, branch_eur=0.0)
 
     def solve(extra: np.ndarray) -> list[Group]:
-        return optimal_partition(
-            order,
-            parent,
-            parent_edge,
-            edge_length_m,
-            items_at,
-            params.homes_per_splitter,
-            costs,
-            site_splitters=site + extra,
-            fed=site > 0,
-            cancelled=cancelled,
-        )
+        args = (order, parent, parent_edge, edge_length_m, items_at, params.homes_per_splitter)
+        if costs.branch_eur > 0:
+            from fttx_planner.design.branches import branch_partition
+
+            return branch_partition(*args, costs, site + extra, site > 0, cancelled=cancelled)
+        return optimal_partition(*args, costs, site + extra, site > 0, cancelled=cancelled)
 
     lasts = solve(np.zeros(n, dtype=np.int64))
     if not params.two_stage:

@@ -49,12 +49,21 @@ class Crossings:
         Length of each of those second trenches (m).
     drop_trench_m
         Metres of drops dug beyond the lead-in allowance (``drop_trench``).
+    side_from_m, side_to_m
+        Where each far-side trench starts and ends, in metres along its
+        street edge's geometry (``side_to_m - side_from_m == side_m``; ``None``:
+        not recorded). What the map draws (:mod:`fttx_planner.export.crossings_layer`).
+    side_left
+        Each far-side trench lies left of its edge's direction (``None``: not recorded).
     """
 
     building_crossing: np.ndarray
     side_street: np.ndarray
     side_m: np.ndarray
     drop_trench_m: float = 0.0
+    side_from_m: np.ndarray | None = None
+    side_to_m: np.ndarray | None = None
+    side_left: np.ndarray | None = None
 
     @property
     def count(self) -> int:
@@ -92,7 +101,11 @@ def street_crossings(
     main = np.isin(streets.edge_highway, list(CROSSING_HIGHWAYS))
     b = np.flatnonzero((tap_street >= 0) & main[np.maximum(tap_street, 0)])
     if len(b) == 0:
-        return Crossings(crossing, np.zeros(0, dtype=np.int64), np.zeros(0), drop_trench_m)
+        none = np.zeros(0)
+        return Crossings(
+            crossing, np.zeros(0, dtype=np.int64), none, drop_trench_m, none, none,
+            np.zeros(0, dtype=bool),
+        )  # fmt: skip
     geoms = streets.edge_geometry[tap_street[b]]
     pos = shapely.line_locate_point(geoms, shapely.points(tap_xy[b]))
     length = shapely.length(geoms)
@@ -105,23 +118,29 @@ def street_crossings(
     direction = ahead - behind
     to_entry = entry_xy[b] - tap_xy[b]
     left = direction[:, 0] * to_entry[:, 1] - direction[:, 1] * to_entry[:, 0] > 0
-    side_street, side_m = [], []
+    side_street, side_m, side_from, side_left = [], [], [], []
     street = tap_street[b]
     for e in np.unique(street).tolist():
         on = street == e
         n_left = int((left & on).sum())
-        far = on & (left if n_left * 2 < on.sum() else ~left)
+        far_left = n_left * 2 < on.sum()
+        far = on & (left if far_left else ~left)
         if not far.any():
             continue
         span = float(pos[far].max() - pos[far].min())
         if crossing_cost_eur + span * side_trench_cost_per_m < far.sum() * crossing_cost_eur:
             side_street.append(e)
             side_m.append(span)
+            side_from.append(float(pos[far].min()))
+            side_left.append(far_left)
         else:
             crossing[b[far]] = True
+    start = np.asarray(side_from, dtype=float)
+    span_m = np.asarray(side_m, dtype=float)
     return Crossings(
-        crossing, np.asarray(side_street, dtype=np.int64), np.asarray(side_m), drop_trench_m
-    )
+        crossing, np.asarray(side_street, dtype=np.int64), span_m, drop_trench_m,
+        start, start + span_m, np.asarray(side_left, dtype=bool),
+    )  # fmt: skip
 
 
 def junction_crossings(

@@ -24,6 +24,8 @@ grouped: they get their own entry point and in-building box.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -169,3 +171,115 @@ def _full_points(
         taken = set(pick)
         rest = [it for i, it in enumerate(rest) if i not in taken]
     return full, rest
+
+
+def lower_points(
+    order: np.ndarray,
+    parent: np.ndarray,
+    node_xy: np.ndarray,
+    parent_edge: np.ndarray,
+    fdps: pd.DataFrame,
+    fdp_of: np.ndarray,
+    node: np.ndarray,
+    dist: np.ndarray,
+    feeder: np.ndarray,
+    site: np.ndarray,
+    cable_eur_per_m: Callable[[int], float],
+    drop_eur_per_m: float,
+) -> pd.DataFrame:
+    """Move distribution points down towards their drops, where that pays.
+
+    :func:`distribution_points` leaves a point as high as the reach allows.
+    When all its drops go down one child edge, the point can follow them:
+    each of its drops is that edge shorter, and the distribution cable
+    that edge longer (or one size up). A point moves down edge by edge
+    while the drop cable saved is worth more than the cable added, and
+    never so that
+
+    * a node without splitters gets a second child edge with distribution
+      fibres (a branch closure, :mod:`fttx_planner.design.joints`);
+    * it leaves a node with a splitter site or a branch closure alone (the
+      point shares its chamber there).
+
+    Parameters
+    ----------
+    order, parent, node_xy, parent_edge
+        The rooted trench tree and node coordinates.
+    fdps, fdp_of
+        The points (:data:`FDP_COLUMNS`) and every building's point (``-1``: none).
+    node
+        ``(k,)`` tap node of every building.
+    dist, feeder
+        Distribution and feeder fibres on the edge into every node, with
+        the points where they are.
+    site
+        ``(n,)`` bool: splitter sites and the OLT.
+    cable_eur_per_m
+        Cheapest cable set for a number of fibres, per metre.
+    drop_eur_per_m
+        Drop cable per metre.
+
+    Returns
+    -------
+    DataFrame
+        The points with their new nodes (same ids, same buildings).
+    """
+    if not len(fdps):
+        return fdps
+    dist = dist.copy()
+    kids: dict[int, list[int]] = {}
+    for x in order[1:].tolist():
+        kids.setdefault(int(parent[x]), []).append(x)
+    at = np.bincount(fdps["node"].to_numpy(dtype=np.int64), minlength=len(parent))
+    members: dict[int, list[int]] = {}
+    for b in np.flatnonzero(fdp_of >= 0).tolist():
+        members.setdefault(int(fdp_of[b]), []).append(b)
+
+    def carrying(x: int, values: np.ndarray) -> int:
+        return sum(1 for c in kids.get(x, []) if values[c] > 0)
+
+    new_node = fdps["node"].to_numpy(dtype=np.int64).copy()
+    for f, x, load in zip(fdps["fdp_id"], new_node.tolist(), fdps["ports_used"], strict=True):
+        if at[x] == 1 and (site[x] or carrying(x, dist) >= 2 or carrying(x, feeder) >= 2):
+            continue
+        way = _common_way_down(int(x), [int(node[b]) for b in members.get(int(f), [])], parent)
+        drops = len(members.get(int(f), []))
+        moved = int(x)
+        for c in way:
+            p = int(parent[c])
+            # Per metre of the edge: the drops' cable saved, the cable added.
+            added = cable_eur_per_m(int(dist[c] + load)) - cable_eur_per_m(int(dist[c]))
+            branch = not site[p] and dist[c] == 0 and carrying(p, dist) >= 1
+            if branch or drops * drop_eur_per_m <= added:
+                break
+            dist[c] += load
+            moved = c
+        if moved != x:
+            at[x] -= 1
+            at[moved] += 1
+            new_node[int(f)] = moved
+    out = fdps.copy()
+    out["node"] = new_node
+    out["x"] = node_xy[new_node, 0]
+    out["y"] = node_xy[new_node, 1]
+    out["edge"] = parent_edge[new_node]
+    return out
+
+
+def _common_way_down(top: int, taps: list[int], parent: np.ndarray) -> list[int]:
+    """The nodes below ``top`` on the way to every one of ``taps``, top down
+    (empty when the taps part at ``top``)."""
+    ways = []
+    for t in taps:
+        way = []
+        x = t
+        while x != top:
+            way.append(x)
+            x = int(parent[x])
+        ways.append(way[::-1])
+    common: list[int] = []
+    for step in zip(*ways, strict=False):
+        if any(s != step[0] for s in step):
+            break
+        common.append(step[0])
+    return common

@@ -24,7 +24,7 @@ from fttx_planner.costing.bom import build_bom
 from fttx_planner.demand.premises import Demand, estimate_demand
 from fttx_planner.design.areas import design_phases
 from fttx_planner.design.cables import CableSizer, cable_table, depth_lengths, subtree_sums
-from fttx_planner.design.fdp import distribution_points
+from fttx_planner.design.fdp import distribution_points, lower_points
 from fttx_planner.design.joints import CLOSURE_COLUMNS, cable_runs
 from fttx_planner.design.splitters import Group, Item, partition_first_stage, partition_last_stage
 from fttx_planner.design.trench import (
@@ -662,8 +662,17 @@ def _design_on_tree(
     )  # fmt: skip
     if home_run is not None and len(fdps):  # hook: the OLT is no splitter
         fdps.loc[fdps["splitter_id"] == len(groups), "splitter_id"] = -1
-    fdp_nodes = fdps["node"].to_numpy(dtype=np.int64)
-    fdp_node = np.where(fdp_of >= 0, fdp_nodes[np.maximum(fdp_of, 0)] if len(fdps) else -1, -1)
+    fdp_node = _fdp_node(fdps, fdp_of)
+    if len(fdps):  # points down towards their drops where that pays
+        site = np.zeros(n, dtype=bool)
+        site[splitters["node"].to_numpy(dtype=np.int64)] = True
+        site[graph.olt_node] = True
+        feeder, dist = _fibres(order, parent, node, served, homes, fdp_node, splitters, last_stage)
+        fdps = lower_points(
+            order, parent, graph.node_xy, parent_edge, fdps, fdp_of, np.maximum(node, 0), dist,
+            feeder, site, sizer.cost_per_metre, catalogue.cost("drop_cable"),
+        )  # fmt: skip
+        fdp_node = _fdp_node(fdps, fdp_of)
     along_m = np.where(
         fdp_of >= 0, depth_m[np.maximum(node, 0)] - depth_m[np.maximum(fdp_node, 0)], 0.0
     )
@@ -693,24 +702,7 @@ def _design_on_tree(
         }
     )
 
-    # Fibre counts per tree edge (edge into each non-root tree node).
-    # Drops leave the distribution cable at their distribution point.
-    home_node = np.where(fdp_node >= 0, fdp_node, node)
-    homes_at = np.bincount(home_node[served], weights=homes[served], minlength=n).astype(np.int64)
-    last = splitters["stage"] == last_stage
-    lastload_at = np.bincount(
-        splitters.loc[last, "node"], weights=splitters.loc[last, "ports_used"], minlength=n
-    ).astype(np.int64)
-    first_at = np.bincount(splitters.loc[splitters["stage"] == 1, "node"], minlength=n)
-    dist_vals = homes_at - lastload_at
-    if params.two_stage:
-        s2 = splitters.loc[last]
-        s2_at = np.bincount(s2["node"], minlength=n)
-        par_node = splitters.set_index("splitter_id").loc[s2["parent_id"], "node"].to_numpy()
-        s2_parent_at = np.bincount(par_node, minlength=n)
-        dist_vals = dist_vals + s2_at - s2_parent_at
-    feeder = subtree_sums(order, parent, first_at)
-    dist = subtree_sums(order, parent, dist_vals)
+    feeder, dist = _fibres(order, parent, node, served, homes, fdp_node, splitters, last_stage)
     child = order[1:]
     edges = parent_edge[child]
     cables = cable_table(
@@ -726,6 +718,48 @@ def _design_on_tree(
         return splitters, buildings, cables, trenches, pd.DataFrame(columns=CLOSURE_COLUMNS), fdps
     runs = cable_runs(order, parent, parent_edge, cables, graph.node_xy, sites, sizer, closure_eur)
     return splitters, buildings, runs.cables, trenches, runs.closures, fdps
+
+
+def _fdp_node(fdps: pd.DataFrame, fdp_of: np.ndarray) -> np.ndarray:
+    """``(k,)`` the node of every building's distribution point (``-1``: none)."""
+    if not len(fdps):
+        return np.full(len(fdp_of), -1, dtype=np.int64)
+    nodes = fdps["node"].to_numpy(dtype=np.int64)
+    return np.where(fdp_of >= 0, nodes[np.maximum(fdp_of, 0)], -1)
+
+
+def _fibres(
+    order: np.ndarray,
+    parent: np.ndarray,
+    node: np.ndarray,
+    served: np.ndarray,
+    homes: np.ndarray,
+    fdp_node: np.ndarray,
+    splitters: pd.DataFrame,
+    last_stage: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Feeder and distribution fibres on the edge into every tree node.
+
+    Drops leave the distribution cable at their distribution point.
+    """
+    n = len(parent)
+    home_node = np.where(fdp_node >= 0, fdp_node, node)
+    homes_at = np.bincount(home_node[served], weights=homes[served], minlength=n).astype(np.int64)
+    last = splitters["stage"] == last_stage
+    lastload_at = np.bincount(
+        splitters.loc[last, "node"], weights=splitters.loc[last, "ports_used"], minlength=n
+    ).astype(np.int64)
+    first_at = np.bincount(splitters.loc[splitters["stage"] == 1, "node"], minlength=n)
+    dist_vals = homes_at - lastload_at
+    if last_stage == 2:
+        s2 = splitters.loc[last]
+        s2_at = np.bincount(s2["node"], minlength=n)
+        par_node = splitters.set_index("splitter_id").loc[s2["parent_id"], "node"].to_numpy()
+        s2_parent_at = np.bincount(par_node, minlength=n)
+        dist_vals = dist_vals + s2_at - s2_parent_at
+    feeder = subtree_sums(order, parent, first_at)
+    dist = subtree_sums(order, parent, dist_vals)
+    return feeder, dist
 
 
 def _reprice(

@@ -1,9 +1,11 @@
-"""Splitter placement that prices the closures where cables branch.
+"""Splitter and distribution point placement: closures priced, points lowered.
 
 The partition of :mod:`fttx_planner.design.branches` is checked against an
 independent pricing of its model (splitters, sites, cables, branch
-closures) and against the plain program, and whole plans against the same
-plans made without it: cheaper, and still valid.
+closures) and against the plain program; distribution points move down to
+their drops only where that pays and adds no closure; and whole plans
+against the same plans made without pricing closures: cheaper, and still
+valid.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.design import splitters as splitters_mod
 from fttx_planner.design.branches import branch_partition
+from fttx_planner.design.cables import CableSizer, subtree_sums
+from fttx_planner.design.fdp import distribution_points, lower_points
 from fttx_planner.design.planner import plan_district
 from fttx_planner.design.splitters import Group, Item, PartitionCosts, optimal_partition
 from fttx_planner.design.trench import root_tree
@@ -128,6 +133,50 @@ def test_branch_partition_is_the_plain_program_plus_the_closures(seed: int) -> N
         assert _priced(parent, length_m, items_at, priced, _costs(800.0)) <= (
             _priced(parent, length_m, items_at, plain, _costs(800.0)) + 1e-6
         )
+
+
+def _lowered(drops: int, sibling_fibres: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A splitter site 0, 200 m of street to node 1, then 30 m to node 2 and
+    30 m to node 3 where ``drops`` houses are tapped; node 4 hangs off node 1
+    with ``sibling_fibres`` distribution fibres of a block of flats. The
+    houses' drops reach 100 m, so their point opens at node 1."""
+    parent = np.array([-1, 0, 1, 2, 1])
+    order = np.arange(5)
+    depth_m = np.array([0.0, 200.0, 230.0, 260.0, 210.0])
+    node = np.full(drops, 3)
+    homes = np.ones(drops, dtype=np.int64)
+    fdps, fdp_of = distribution_points(
+        order, parent, order - 1, depth_m, np.zeros((5, 2)), node, homes,
+        splitter_of=np.zeros(drops, dtype=np.int64), splitter_node=np.array([0]),
+        eligible=np.ones(drops, dtype=bool), ports=8, reach_m=100.0,
+    )  # fmt: skip
+    ends = np.bincount(fdps["node"], weights=fdps["ports_used"], minlength=5).astype(np.int64)
+    ends[4] += sibling_fibres
+    dist = subtree_sums(order, parent, ends)
+    feeder = np.zeros(5, dtype=np.int64)
+    site = np.array([True, False, False, False, False])
+    lowered = lower_points(
+        order, parent, np.zeros((5, 2)), order - 1, fdps, fdp_of, node, dist, feeder, site,
+        CableSizer(Catalogue.default()).cost_per_metre, Catalogue.default().cost("drop_cable"),
+    )  # fmt: skip
+    return fdps, lowered
+
+
+def test_a_point_moves_down_to_its_drops_where_that_pays() -> None:
+    fdps, lowered = _lowered(drops=4, sibling_fibres=0)
+    assert fdps["node"].tolist() == [1]
+    # Four drops save 4 EUR/m of drop cable; a new 12-fibre cable costs 2.7.
+    assert lowered["node"].tolist() == [3]
+    assert lowered["ports_used"].tolist() == fdps["ports_used"].tolist()
+    # Two drops do not pay for the cable.
+    assert _lowered(drops=2, sibling_fibres=0)[1]["node"].tolist() == [1]
+
+
+def test_a_point_never_moves_to_make_a_branch_closure() -> None:
+    # Node 1 already sends fibres down to node 4: fibres to node 2 would
+    # make the cable branch there.
+    fdps, lowered = _lowered(drops=4, sibling_fibres=6)
+    assert lowered["node"].tolist() == fdps["node"].tolist() == [1]
 
 
 @pytest.fixture(scope="module")

@@ -33,6 +33,7 @@ _ICONS = {
     "square": "https://maps.google.com/mapfiles/kml/shapes/placemark_square.png",
     "diamond": "https://maps.google.com/mapfiles/kml/shapes/open-diamond.png",
     "cross": "https://maps.google.com/mapfiles/kml/shapes/forbidden.png",
+    "plus": "https://maps.google.com/mapfiles/kml/shapes/cross-hairs.png",
 }
 #: A layer column written as the placemark's ``<description>`` (HTML), not as data.
 DESCRIPTION = "description"
@@ -108,7 +109,7 @@ class _Styles:
         if sym.kind == "marker":
             icon = ET.SubElement(st, "IconStyle")
             ET.SubElement(icon, "color").text = kml_colour(
-                sym.outline if sym.shape == "cross" else fill
+                sym.outline if sym.shape in ("cross", "plus") else fill
             )
             ET.SubElement(icon, "scale").text = f"{sym.size_px / 16:.2f}"
             ET.SubElement(ET.SubElement(icon, "Icon"), "href").text = _ICONS[sym.shape]

@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from fttx_planner.export.cable_runs import cable_runs
+from fttx_planner.export.crossings_layer import crossings_layer
 from fttx_planner.export.drops import drop_lines
 from fttx_planner.export.palette import splitter_colour_groups
 from fttx_planner.plan import Plan
@@ -29,6 +30,7 @@ LAYER_NAMES = (
     "splitters",
     "closures",
     "fdps",
+    "crossings",
     "olt",
     "unserved",
 )
@@ -48,7 +50,9 @@ def plan_layers(
     :func:`~fttx_planner.export.cable_runs.cable_runs`),
     ``drops``, ``buildings`` (with ``homes, served, splitter_id, splitter,
     loss_db, reason``), ``splitters``, ``closures`` (cable joints),
-    ``fdps`` (distribution points), ``olt``, ``unserved``. Buildings and
+    ``fdps`` (distribution points), ``olt``, ``unserved``, ``crossings``
+    (every road and barrier crossing of the bill of materials, and the
+    far-side trenches, :mod:`~fttx_planner.export.crossings_layer`). Buildings and
     last-stage splitters carry ``colour_group``, the index of their splitter
     group's colour in :data:`~fttx_planner.export.palette.GROUP_FILLS`
     (``-1``: unserved or first stage), as the window colours them. A city
@@ -175,6 +179,7 @@ def plan_layers(
         },
         geometry=list(shapely.point_on_surface(fp[uns])), crs=crs,
     )  # fmt: skip
+    layers["crossings"] = crossings_layer(plan)
     layers.update(_endpoint_layers(plan))  # city plans only (fttx_planner.endpoints)
     if detail is not None:
         from fttx_planner.detail.names import object_names

@@ -42,6 +42,10 @@ RAILWAY = "#8c8c8c"
 MOTORWAY = "#e8a07c"
 #: Splice closures (joints): dark, small, under the splitters.
 CLOSURE_FILL = "#37474f"
+#: Road crossings (bored or cut across a main road) and their far-side trenches.
+CROSSING = "#b2182b"
+#: Barrier crossings (a bore under a railway, river or motorway).
+BARRIER_CROSSING = "#542788"
 #: Lines, fills and points of layers without a style of their own.
 DEFAULT_LINE = "#607d8b"
 DEFAULT_FILL = "#cfd8dc"

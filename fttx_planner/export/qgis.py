@@ -26,7 +26,10 @@ from fttx_planner.export.styles import LayerStyle, Symbol, draw_order, geometry_
 #: The QGIS version the files are written for (the oldest long-term release read).
 QGIS_VERSION = "3.22.0-Białowieża"
 _DOCTYPE = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
-_MARKER_SHAPES = {"circle": "circle", "square": "square", "diamond": "diamond", "cross": "cross2"}
+_MARKER_SHAPES = {
+    "circle": "circle", "square": "square", "diamond": "diamond", "cross": "cross2",
+    "plus": "cross",
+}  # fmt: skip
 #: QGIS geometry names and WKB types of the three symbol kinds.
 _GEOMETRY = {"line": ("Line", "MultiLineString"), "fill": ("Polygon", "MultiPolygon"),
              "marker": ("Point", "Point")}  # fmt: skip
@@ -110,7 +113,8 @@ def symbol_element(name: str, sym: Symbol) -> ET.Element:
     if sym.kind == "line":
         cls = "SimpleLine"
         props = {"line_color": rgba(sym.colour), "line_width": f"{sym.width_px:g}",
-                 "line_width_unit": "Pixel", "line_style": "solid", "capstyle": "flat",
+                 "line_width_unit": "Pixel", "line_style": "dash" if sym.dashed else "solid",
+                 "capstyle": "flat",
                  "offset": "0", **common}  # fmt: skip
         if sym.width_by:
             dd["outlineWidth"] = _width_expression(sym.width_by)

@@ -24,7 +24,11 @@ _NS = {
 _SE = "{http://www.opengis.net/se}"
 _OGC = "{http://www.opengis.net/ogc}"
 #: SLD has no diamond: a square stands in.
-_WELL_KNOWN = {"circle": "circle", "square": "square", "diamond": "square", "cross": "x"}
+_WELL_KNOWN = {
+    "circle": "circle", "square": "square", "diamond": "square", "cross": "x", "plus": "cross",
+}  # fmt: skip
+#: Dash pattern of a dashed line (pixels on, off).
+DASH_PX = "6 3"
 
 
 def _param(parent: ET.Element, name: str, value: str) -> None:
@@ -52,6 +56,8 @@ def _symbolizer(rule_el: ET.Element, sym: Symbol, fill: str, edge: str) -> None:
         stroke = ET.SubElement(ET.SubElement(rule_el, f"{_SE}LineSymbolizer"), f"{_SE}Stroke")
         _param(stroke, "stroke", sym.colour)
         _param(stroke, "stroke-width", f"{sym.width_px:g}")
+        if sym.dashed:
+            _param(stroke, "stroke-dasharray", DASH_PX)
         return
     if sym.kind == "fill":
         poly = ET.SubElement(rule_el, f"{_SE}PolygonSymbolizer")

@@ -37,13 +37,16 @@ class Symbol:
     size_px
         Marker size.
     shape
-        Marker shape: ``"circle"``, ``"square"``, ``"diamond"`` or ``"cross"`` (an X).
+        Marker shape: ``"circle"``, ``"square"``, ``"diamond"``, ``"cross"`` (an X)
+        or ``"plus"`` (a +); the two crosses are drawn in the outline colour.
     fill_by
         Column holding an index into :data:`palette.GROUP_FILLS`: the fill
         (and a darker outline) per feature instead of ``colour``.
     width_by
         Column holding a fibre count: line width per feature by
         :func:`palette.cable_width_px` instead of ``width_px``.
+    dashed
+        A dashed line (KML draws it solid: it has no dashes).
     """
 
     kind: str
@@ -54,6 +57,7 @@ class Symbol:
     shape: str = "circle"
     fill_by: str | None = None
     width_by: str | None = None
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,21 @@ def _unserved() -> LayerStyle:
     return LayerStyle("Unserved homes", (Rule("Home not served", cross),))
 
 
+def _crossings() -> LayerStyle:
+    def plus(colour: str, size_px: float) -> Symbol:
+        return Symbol("marker", colour, 3.0, colour, size_px, "plus")
+
+    far_trench = Symbol("line", pal.CROSSING, 1.8, dashed=True)
+    return LayerStyle("Road and barrier crossings", (
+        Rule("Far-side trench", far_trench, "item", ("trench_footway",)),
+        Rule("Barrier crossing (bore)", plus(pal.BARRIER_CROSSING, 16.0), "kind", ("barrier",)),
+        Rule("Road crossing at a junction", plus(pal.CROSSING, 16.0), "kind", ("junction",)),
+        Rule("Road crossing to a far-side trench", plus(pal.CROSSING, 13.0), "kind",
+             ("far_side",)),
+        Rule("Road crossing of a drop", plus(pal.CROSSING, 11.0)),
+    ))  # fmt: skip
+
+
 def _sites() -> LayerStyle:
     co = Symbol("marker", pal.OLT_FILL, 2.0, "#ffffff", 14.0, "square")
     cabinet = Symbol("marker", pal.SPLITTER_STAGE1, 1.8, pal.SPLITTER_EDGE, 10.0, "square")
@@ -211,12 +230,13 @@ STYLES: dict[str, Callable[[], LayerStyle]] = {
     "unserved": _unserved,
     "sites": _sites,
     "fibre_cables": _fibre_cables,
+    "crossings": _crossings,
 }
 
 #: Layers in drawing order, bottom first; unknown layers go by geometry type.
 DRAW_ORDER = (
     "barriers", "streets", "trenches", "buildings", "drops", "cables", "fibre_cables", "fdps",
-    "closures", "sites", "splitters", "olt", "unserved",
+    "closures", "sites", "crossings", "splitters", "olt", "unserved",
 )  # fmt: skip
 #: Table name suffixes of a layer split by geometry (:func:`split_by_geometry`).
 KIND_SUFFIX = {"fill": "areas", "line": "lines", "marker": "points"}

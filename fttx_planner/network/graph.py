@@ -446,6 +446,12 @@ def build_design_graph(
     graph, tap_node = _split_edges(district, graph_ids, civil, all_street, all_pos)
     node = np.full(k, -1, dtype=np.int64)
     node[served] = tap_node[:-1]
+    if shared is not None and len(shared.building):
+        # A shared drop starts where its host's tap node is (taps merge to TAP_MERGE_M).
+        path = path.copy()
+        path[shared.building] = _from_node(
+            path[shared.building], graph.node_xy[node[shared.building]]
+        )
     tap_xy = np.full((k, 2), np.nan)
     tap_xy[served] = graph.node_xy[tap_node[:-1]]
     entry_xy = np.where(served[:, None], taps.entry_xy, np.nan)
@@ -470,6 +476,16 @@ def build_design_graph(
         shared_m=None if shared is None else _shared_m(k, shared),
     )
     return graph, access
+
+
+def _from_node(routes: np.ndarray, start_xy: np.ndarray) -> np.ndarray:
+    """The routes with their first point moved onto their tap node."""
+    out = np.empty(len(routes), dtype=object)
+    for i, (route, xy) in enumerate(zip(routes, start_xy, strict=True)):
+        coords = np.asarray(shapely.get_coordinates(route)).copy()
+        coords[0] = xy
+        out[i] = shapely.LineString(coords)
+    return out
 
 
 def _shared_m(k: int, shared: SharedDrops) -> np.ndarray:

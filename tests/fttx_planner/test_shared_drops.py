@@ -11,6 +11,7 @@ import shapely
 from fttx_planner.costing.access import drop_trench_total_m
 from fttx_planner.design.planner import plan_district
 from fttx_planner.district import Barriers, District
+from fttx_planner.export.layers import plan_layers
 from fttx_planner.network.footways import dug_drop_m
 from fttx_planner.network.spurs import DropPrices, shared_drops
 from fttx_planner.network.taps import BarrierIndex
@@ -19,13 +20,14 @@ from fttx_planner.params import DesignParams
 from ._districts import hand_district
 
 #: A street along y = 0. A front house (walls x 50-60, y 10-20); house B set
-#: back 60 m (x 64-74, y 60-70), its straight drop beside the front house;
-#: house C (x 80-90, y 40-50) beside B's drop, 11 m from it, 40 m from the street.
+#: back 60 m (x 64.2-74.2, y 60-70), its straight drop beside the front house;
+#: house C (x 80.2-90.2, y 40-50) beside B's drop, 11 m from it, 40 m from the
+#: street. B's tap at x = 69.2 merges onto a node at 69.0 (taps merge to 0.5 m).
 _FRONT, _B, _C = 0, 1, 2
 
 
 def _district(barrier: shapely.Geometry | None = None) -> District:
-    d = hand_district([(0, 0), (200, 0)], [(0, 1)], [(55, 15), (69, 65), (85, 45)])
+    d = hand_district([(0, 0), (200, 0)], [(0, 1)], [(55, 15), (69.2, 65), (85.2, 45)])
     if barrier is None:
         return d
     kind = np.array(["railway"], dtype=object)
@@ -56,6 +58,10 @@ def test_a_house_beside_a_long_drop_branches_off_it_and_is_dug_for_its_branch_on
     assert route.length == pytest.approx(a.drop_m[_C], abs=0.6)
     houses = plan.district.buildings.footprint
     assert not shapely.crosses(route, houses[[_FRONT, _B]]).any()
+    # Exported, each drop is one line from its distribution point to the entry
+    # (the shared route starts on the tap node, not a merge distance off it).
+    drops = plan_layers(plan, wgs84=False)["drops"]
+    assert (drops.geom_type == "LineString").all()
     # The bound counts the same drop trench: it stays below the plan.
     assert plan.lower_bound_eur is not None and plan.lower_bound_eur <= plan.total_cost_eur
 
@@ -73,8 +79,8 @@ def test_sharing_is_kept_only_where_it_costs_less() -> None:
     """With digging free, a longer shared route never beats a straight drop."""
     d = _district()
     fp = d.buildings.footprint
-    tap = np.array([[55.0, 0.0], [69.0, 0.0], [85.0, 0.0]])
-    entry = np.array([[55.0, 10.0], [69.0, 60.0], [85.0, 40.0]])
+    tap = np.array([[55.0, 0.0], [69.2, 0.0], [85.2, 0.0]])
+    entry = np.array([[55.0, 10.0], [69.2, 60.0], [85.2, 40.0]])
     route = shapely.linestrings(np.stack([tap, entry], axis=1))
     args = (np.ones(3, dtype=bool), 250.0, {}, BarrierIndex(None, None), d.streets.edge_geometry)
     priced = shared_drops(fp, route, args[0], DropPrices(20.0, 32.0, 1.0), *args[1:])
@@ -90,15 +96,15 @@ def test_sharing_is_kept_only_where_it_costs_less() -> None:
 
 def test_no_shared_drop_through_or_inside_another_building() -> None:
     d = _district()
-    tap = np.array([[55.0, 0.0], [69.0, 0.0], [85.0, 0.0]])
-    entry = np.array([[55.0, 10.0], [69.0, 60.0], [85.0, 40.0]])
+    tap = np.array([[55.0, 0.0], [69.2, 0.0], [85.2, 0.0]])
+    entry = np.array([[55.0, 10.0], [69.2, 60.0], [85.2, 40.0]])
     route = shapely.linestrings(np.stack([tap, entry], axis=1))
     prices = DropPrices(20.0, 32.0, 1.0)
     rest = (250.0, {}, BarrierIndex(None, None), d.streets.edge_geometry)
     clean = np.ones(4, dtype=bool)
     # A yard roof mapped as a building over B's drop and C's branch: the whole
     # route lies inside it, which ``crosses`` alone would let through.
-    roof = shapely.box(68.0, 0.0, 80.5, 61.0)
+    roof = shapely.box(68.0, 0.0, 80.7, 61.0)
     fp = np.append(d.buildings.footprint, roof)
     assert len(shared_drops(fp, np.append(route, None), clean, prices, *rest).building) == 0
     # A shed across B's drop below C: the route up B's drop runs through it.

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from fttx_planner.design.splitters import (
+    _LEAF,
     Group,
     Item,
     _assign,
@@ -36,6 +37,8 @@ from fttx_planner.design.splitters import (
     _program_tree,
     _with_edge,
 )
+from fttx_planner.design.splitters import _choose as _plain_choose
+from fttx_planner.design.splitters import _decide as _plain_decide
 
 if TYPE_CHECKING:
     from fttx_planner.design.splitters import PartitionCosts
@@ -165,33 +168,53 @@ def branch_partition(
     root = int(order[0])
     edge_arr: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     memo: dict[int, tuple[list[States], States, float]] = {}
+    # Nodes with one child or none cannot branch: the plain program's two
+    # states (no splitter below, some) and its decisions serve there.
+    chains: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for step, v in enumerate(order[::-1].tolist()):
         if cancelled is not None and step % 2048 == 0 and cancelled():
             return []
-        prefixes: list[States] = [[np.zeros(1), None, None, None, None, None]]
-        for c in children.get(v, []):
-            prefixes.append(_combine(prefixes[-1], *edge_arr[c]))
-        branch = 0.0 if (v == root or base_k[v] > 0) else costs.branch_eur
-        memo[v] = (prefixes, _shifted(prefixes[-1], int(homes[v])), branch)
+        ch = children.get(v, [])
+        if len(ch) <= 1:
+            a0, a1 = edge_arr[ch[0]] if ch else _LEAF
+            pad = _infinities(int(homes[v]))
+            g0, g1 = np.concatenate([pad, a0]), np.concatenate([pad, a1])
+            chains[v] = (g0, g1)
+            _, kc_strict = covers.get(len(g0), int(base_k[v]))
+            h0, h1 = _plain_decide(g0, g1, kc_strict, bool(is_fed[v]))
+        else:
+            prefixes: list[States] = [[np.zeros(1), None, None, None, None, None]]
+            for c in ch:
+                prefixes.append(_combine(prefixes[-1], *edge_arr[c]))
+            branch = 0.0 if (v == root or base_k[v] > 0) else costs.branch_eur
+            memo[v] = (prefixes, _shifted(prefixes[-1], int(homes[v])), branch)
+            h0, h1 = _decide(memo[v][1], covers, int(base_k[v]), bool(is_fed[v]), branch)
         if v == root:
             break
-        h0, h1 = _decide(memo[v][1], covers, int(base_k[v]), bool(is_fed[v]), branch)
         e = int(parent_edge[v])
         edge_arr[v] = _with_edge(h0, h1, table, 0, r_idx, float(edge_length_m[e]), costs)
 
     cover = np.zeros(n, dtype=np.int64)
     n_split = np.zeros(n, dtype=np.int64)
-    root_h0, root_h1 = _decide(memo[root][1], covers, int(base_k[root]), bool(is_fed[root]), 0.0)
-    todo = [(root, 0 if root_h0[0] <= root_h1[0] else 1, 0)]
+    todo = [(root, 0 if h0[0] <= h1[0] else 1, 0)]
     while todo:
         v, flag, r = todo.pop()
+        ch = children.get(v, [])
+        if v in chains:
+            g0, g1 = chains.pop(v)
+            k_cost, _ = covers.get(len(g0), int(base_k[v]))
+            t, child_flag = _plain_choose(g0, g1, k_cost, flag, r, bool(is_fed[v]))
+            cover[v] = t - r
+            n_split[v] = -(-(t - r) // capacity)
+            if ch:
+                todo.append((ch[0], child_flag, t - int(homes[v])))
+            continue
         prefixes, g, branch = memo.pop(v)
         k_cost, _ = covers.get(_length(g), int(base_k[v]))
         t, s = _choose(g, k_cost, flag, r, bool(is_fed[v]), branch)
         cover[v] = t - r
         n_split[v] = -(-(t - r) // capacity)
         tc = t - int(homes[v])
-        ch = children.get(v, [])
         for j in range(len(ch) - 1, -1, -1):
             s, tc, child_flag, b = _split(prefixes[j], *edge_arr.pop(ch[j]), s, tc)
             todo.append((ch[j], child_flag, b))

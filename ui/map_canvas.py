@@ -429,21 +429,25 @@ class MapCanvas(QWidget):
                 _halo_text(painter, QPointF(x + 12, y + 5), str(text), QColor(ms.OFFICE_FILL))
 
     def _paint_joints(self, painter: QPainter, scene: MapScene) -> None:
-        """Closures as small dark diamonds, distribution points as white squares."""
+        """Distribution points as white squares, closures as small dark diamonds on top.
+
+        A closure sharing its distribution point's chamber shows as a diamond
+        in the square (as on the report's maps); the pick finds it first.
+        """
         vis = self._visible_points(scene.joints.xy)
         pts = self._screen_xy(scene.joints.xy[vis])
         kinds = scene.joints.kind[vis]
-        painter.setPen(QPen(QColor("#ffffff"), 1.0))
         r = 3.5
+        painter.setPen(QPen(QColor(ms.FDP_EDGE), 1.4))
+        painter.setBrush(QColor(ms.FDP_FILL))
+        for x, y in pts[kinds == 1].tolist():
+            painter.drawRect(QRectF(x - r * 0.8, y - r * 0.8, 1.6 * r, 1.6 * r))
+        painter.setPen(QPen(QColor("#ffffff"), 1.0))
         painter.setBrush(QColor(ms.CLOSURE_FILL))
         for x, y in pts[kinds == 0].tolist():
             painter.drawPolygon(
                 [QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)]
             )
-        painter.setPen(QPen(QColor(ms.FDP_EDGE), 1.4))
-        painter.setBrush(QColor(ms.FDP_FILL))
-        for x, y in pts[kinds == 1].tolist():
-            painter.drawRect(QRectF(x - r * 0.8, y - r * 0.8, 1.6 * r, 1.6 * r))
 
     def _paint_overlays(self, painter: QPainter, interactive: bool) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)

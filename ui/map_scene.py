@@ -212,7 +212,9 @@ class MapScene:
         if tree is None or len(tree.geometries) == 0:
             return None
         hit = tree.query_nearest(pt, max_distance=tolerance_m, return_distance=False)
-        return int(hit[0]) if len(hit) else None
+        # Of features equally near (a closure in its distribution point's
+        # chamber), the first: closures come before distribution points.
+        return int(hit.min()) if len(hit) else None
 
     def feature(self, kind: str, index: int) -> Feature:
         """Details of feature ``index`` of layer ``kind`` (with its name, once known)."""

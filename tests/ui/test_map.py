@@ -193,12 +193,20 @@ def test_closures_and_distribution_points_on_the_map(scene: MapScene) -> None:
     closures, fdps = scene.layers["closures"], scene.layers["fdps"]
     assert len(scene.joints.xy) == len(closures) + len(fdps) > 0
     assert int((scene.joints.kind == 1).sum()) == len(fdps)
-    p = fdps.geometry.values[0]
+    at_closure = np.zeros(len(fdps), dtype=bool)
+    if len(closures):
+        near = shapely.STRtree(closures.geometry.values).query(
+            fdps.geometry.values, predicate="dwithin", distance=1.0
+        )[0]
+        at_closure[near] = True
+    i = int(np.flatnonzero(~at_closure)[0])
+    p = fdps.geometry.values[i]
     f = scene.pick(p.x, p.y, 0.5, {"joints"})
     assert f is not None and f.kind == "joints" and f.title == "Distribution point"
-    assert int(dict(f.rows)["Ports used"]) == int(fdps["ports_used"].iloc[0])
-    if len(closures):
-        c = closures.geometry.values[0]
+    assert int(dict(f.rows)["Ports used"]) == int(fdps["ports_used"].iloc[i])
+    # Every closure is picked as a closure, also one in its distribution point's
+    # chamber (drawn on top of the point's square).
+    for c in closures.geometry.values:
         f = scene.pick(c.x, c.y, 0.5, {"joints"})
         assert f is not None and f.title.startswith("Closure")
 

@@ -56,11 +56,17 @@ def unsynced_sqlite() -> Iterator[None]:
 
 
 def write_layers(layers: dict[str, gpd.GeoDataFrame], target: Path) -> Path:
-    """Non-empty layers into one GeoPackage, written atomically."""
+    """Non-empty layers into one GeoPackage, written atomically.
+
+    A layer mixing points and lines (``crossings``: crossing points and
+    far-side trenches) becomes one table per geometry kind, as in a plan's
+    GeoPackage, so the region's merged tables keep one type each.
+    """
     from fttx_planner.export import atomic_path
+    from fttx_planner.export.styles import split_by_geometry
 
     with atomic_path(target) as tmp, unsynced_sqlite():
-        for name, gdf in layers.items():
+        for name, gdf in split_by_geometry(layers).items():
             if len(gdf):
                 pyogrio.write_dataframe(gdf, tmp, layer=name, driver="GPKG")
     return target

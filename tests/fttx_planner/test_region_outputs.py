@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 
 from fttx_planner.catalogue import Catalogue
 from fttx_planner.cli import main
@@ -24,6 +25,7 @@ from fttx_planner.osm.projection import to_wgs84, transform_xy
 from fttx_planner.params import DesignParams
 from fttx_planner.region import plan_area, plan_region
 from fttx_planner.region.areas import ServiceArea
+from fttx_planner.region.layers import write_layers
 from fttx_planner.region.tasks import AreaResult
 from fttx_planner.synthetic import grid_district
 
@@ -125,3 +127,17 @@ def test_manifest_bounds_and_layers_serve_an_overview(
     assert table["summary"].tolist() == [a["summary"] for a in m["areas"]]
     sa = gpd.read_file(out / "plan.gpkg", layer="service_areas")
     assert sa["geopackage"].tolist() == table["geopackage"].tolist()
+
+
+def test_an_area_layer_of_points_and_lines_is_written_as_one_table_per_kind(
+    tmp_path: Path,
+) -> None:
+    """Crossings (points) and far-side trenches (lines) share a layer; a table has one type."""
+    crossings = gpd.GeoDataFrame(
+        {"kind": ["junction", "far_side"]},
+        geometry=[shapely.Point(0, 0), shapely.LineString([(0, 0), (10, 0)])],
+        crs="EPSG:32632",
+    )
+    path = write_layers({"crossings": crossings}, tmp_path / "plan.gpkg")
+    tables = {str(name): str(kind) for name, kind in pyogrio.list_layers(path)}
+    assert tables == {"crossings_points": "Point", "crossings_lines": "LineString"}

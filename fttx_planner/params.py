@@ -10,7 +10,7 @@ from __future__ import annotations
 import tomllib
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -248,6 +248,20 @@ class DesignParams(BaseModel):
         "trench's crossings of main roads at junctions. Off: every drop leaves the "
         "distribution cable at its own tap, each edge carries its own cheapest cable and "
         "junctions cost nothing (the model of the exact reference, for comparisons).",
+    )
+    crossing_from: Literal[
+        "primary", "secondary", "tertiary", "unclassified", "residential", "none"
+    ] = _f(
+        "tertiary",
+        "Road crossings from class",
+        "",
+        "Streets of this OSM highway class and above (primary > secondary > tertiary > "
+        "unclassified > residential, with their links) are main roads: a drop to their far "
+        "side or a trench across them at a junction is a priced road crossing, and many "
+        "drops to one far side get a trench on both sides; quieter streets are crossed by "
+        "the drop's own trench. 'none': no crossing is priced. Assumed: tertiary roads and "
+        "above carry through traffic that an open cut must manage (Fibre Options (UK) "
+        "prices road crossings apart from footway metres).",
     )
     mdu_min_units: int = _f(
         4,

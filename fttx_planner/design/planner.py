@@ -35,7 +35,7 @@ from fttx_planner.design.trench import (
     trench_weight,
 )
 from fttx_planner.district import District
-from fttx_planner.network.crossings import Crossings, street_crossings
+from fttx_planner.network.crossings import Crossings, main_roads, street_crossings
 from fttx_planner.network.graph import (
     Access,
     CivilCosts,
@@ -160,7 +160,11 @@ def plan_district(
         district, green_params, catalogue, None, _scaled(progress, 0.5, 1.0), cancelled, connections
     )
     repriced = _reprice(
-        green, params, catalogue, civil_costs(district, catalogue, infra), connections
+        green,
+        params,
+        catalogue,
+        civil_costs(district, catalogue, infra, crossing_highways=main_roads(params)),
+        connections,
     )
     if repriced.total_cost_eur < brown.total_cost_eur:
         repriced.warnings.append(
@@ -254,7 +258,7 @@ def _plan_once(
         raise DesignError(msg)
     st.done("demand", 0.1)
 
-    civil = civil_costs(district, catalogue, infra)
+    civil = civil_costs(district, catalogue, infra, crossing_highways=main_roads(params))
     olt_xy = (
         (params.olt_x_m, params.olt_y_m)
         if params.olt_x_m is not None and params.olt_y_m is not None
@@ -416,6 +420,7 @@ def _crossings(
         catalogue.cost("road_crossing"),
         catalogue.cost("trench_footway"),
         dug_m,
+        main_roads(params),
     )
 
 

@@ -43,7 +43,7 @@ import numpy as np
 import shapely
 import shapely.ops
 
-from fttx_planner.network.crossings import junction_crossings
+from fttx_planner.network.crossings import junction_crossings, main_roads
 from fttx_planner.network.graph import civil_costs
 from fttx_planner.plan import Plan
 
@@ -60,7 +60,9 @@ def main_road_edges(plan: Plan) -> np.ndarray:
     crossings): the civil costs' ``main_road`` by street edge, as
     :func:`~fttx_planner.costing.bom.build_bom` reads it.
     """
-    main = civil_costs(plan.district, plan.catalogue).main_road
+    main = civil_costs(
+        plan.district, plan.catalogue, crossing_highways=main_roads(plan.params)
+    ).main_road
     if main is None:  # no main roads: no junction crossing (as the BOM)
         return np.zeros(len(plan.graph.edge_street), dtype=bool)
     return np.asarray(main[plan.graph.edge_street], dtype=bool)

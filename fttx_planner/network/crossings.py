@@ -23,16 +23,48 @@ it, each a ``road_crossing`` in the bill of materials.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 
 from fttx_planner.district import StreetGraph
 
+if TYPE_CHECKING:
+    from fttx_planner.params import DesignParams
+
 #: Street classes whose crossing is priced (a carriageway with traffic).
 CROSSING_HIGHWAYS = frozenset(
     {"primary", "primary_link", "secondary", "secondary_link", "tertiary", "tertiary_link"}
 )
+
+
+#: Street classes by rank, the busiest first: a main road is one of a class at or
+#: above :attr:`~fttx_planner.params.DesignParams.crossing_from`.
+ROAD_RANKS = ("primary", "secondary", "tertiary", "unclassified", "residential")
+
+
+def crossing_highways(from_class: str) -> frozenset[str]:
+    """Street classes whose crossing is priced: ``from_class`` and above, with their links.
+
+    Examples
+    --------
+    >>> sorted(crossing_highways("secondary"))
+    ['primary', 'primary_link', 'secondary', 'secondary_link']
+    >>> crossing_highways("tertiary") == CROSSING_HIGHWAYS
+    True
+    >>> crossing_highways("none")
+    frozenset()
+    """
+    if from_class == "none":
+        return frozenset()
+    ranks = ROAD_RANKS[: ROAD_RANKS.index(from_class) + 1]
+    return frozenset(ranks) | frozenset(f"{r}_link" for r in ranks[:3])
+
+
+def main_roads(params: DesignParams) -> frozenset[str]:
+    """The street classes the parameters make main roads (:func:`crossing_highways`)."""
+    return crossing_highways(params.crossing_from)
 
 
 @dataclass(frozen=True)
@@ -79,6 +111,7 @@ def street_crossings(
     crossing_cost_eur: float,
     side_trench_cost_per_m: float,
     drop_trench_m: float = 0.0,
+    main_highways: frozenset[str] = CROSSING_HIGHWAYS,
 ) -> Crossings:
     """Decide, per main-road edge, crossings or a far-side trench.
 
@@ -95,10 +128,12 @@ def street_crossings(
         A trench along the far side (a footway trench).
     drop_trench_m
         Metres of drops dug beyond the lead-in allowance (carried into the record).
+    main_highways
+        Street classes that are main roads (:func:`crossing_highways`).
     """
     k = len(tap_street)
     crossing = np.zeros(k, dtype=bool)
-    main = np.isin(streets.edge_highway, list(CROSSING_HIGHWAYS))
+    main = np.isin(streets.edge_highway, list(main_highways))
     b = np.flatnonzero((tap_street >= 0) & main[np.maximum(tap_street, 0)])
     if len(b) == 0:
         none = np.zeros(0)

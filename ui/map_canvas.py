@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from ui import map_crossings as mc
 from ui import map_style as ms
 from ui.map_scene import DEFAULT_VISIBLE, LAYERS, Feature, MapScene, _path
 from ui.map_trace import Highlight
@@ -50,6 +51,8 @@ COARSE_M_PER_PX = 1.5
 COARSE_WIDTH = 0.55
 #: ... and lines this thin or thinner are then drawn as one-pixel hairlines.
 HAIRLINE_PX = 1.25
+#: Pixels per metre above which closures and distribution points are drawn.
+JOINTS_SCALE = 1.0
 #: Pick tolerance in pixels.
 PICK_PX = 6.0
 #: Zoom limits in pixels per metre.
@@ -401,8 +404,10 @@ class MapCanvas(QWidget):
                 for (x, y), text in zip(pts.tolist(), labels.tolist(), strict=True):
                     if text:  # splitters sharing a site carry one label ("S1-0005 +1")
                         painter.drawText(QPointF(x + size * 0.7, y - size * 0.6), str(text))
-        if "joints" in self.visible_layers and len(scene.joints.xy) and self.scale > 1.0:
+        if "joints" in self.visible_layers and len(scene.joints.xy) and self.scale > JOINTS_SCALE:
             self._paint_joints(painter, scene)
+        if "crossings" in self.visible_layers and len(scene.crossings.xy):
+            self._paint_crossings(painter, scene)
         if "offices" in self.visible_layers and len(scene.offices.xy):
             self._paint_offices(painter, scene)
         if "olt" in self.visible_layers and len(scene.olt):
@@ -427,6 +432,21 @@ class MapCanvas(QWidget):
             painter.setFont(_font(9, bold=True))
             for (x, y), text in zip(pts.tolist(), labels.tolist(), strict=True):
                 _halo_text(painter, QPointF(x + 12, y + 5), str(text), QColor(ms.OFFICE_FILL))
+
+    def _paint_crossings(self, painter: QPainter, scene: MapScene) -> None:
+        """Road crossings and bores as ``+`` over the cables and joints, at every zoom.
+
+        A town has a few dozen. Over a splitter or joint drawn at its place
+        the ``+`` opens in the middle, so both show.
+        """
+        vis = self._visible_points(scene.crossings.xy)
+        pts = self._screen_xy(scene.crossings.xy[vis])
+        drawn = {"splitters": True, "joints": self.scale > JOINTS_SCALE}
+        shared = np.zeros(len(vis), dtype=bool)
+        for layer, under in scene.crossing_under.items():
+            if layer in self.visible_layers and drawn[layer]:
+                shared |= under
+        mc.paint_crossings(painter, pts, scene.crossings.kind[vis], shared[vis])
 
     def _paint_joints(self, painter: QPainter, scene: MapScene) -> None:
         """Distribution points as white squares, closures as small dark diamonds on top.
@@ -619,6 +639,8 @@ class MapCanvas(QWidget):
                 rows.append(("closure", "Closure (cable joint)", None))
             if 1 in kinds:
                 rows.append(("fdp", "Distribution point (drops)", None))
+        if "crossings" in vis:
+            rows += mc.legend_rows(scene.layers["crossings"], len(scene.crossings.xy))
         if "feeder" in vis:
             rows.append(("line", "Feeder cable", ms.LineStyle(ms.FEEDER, 3.0)))
         if "distribution" in vis:
@@ -915,6 +937,8 @@ def _legend_symbol(
     painter: QPainter, kind: str, style: Any, x0: float, x1: float, cy: float
 ) -> None:
     mid = QPointF((x0 + x1) / 2, cy)
+    if mc.paint_legend_symbol(painter, kind, mid):
+        return
     if kind == "line":
         pen = style.pen()
         pen.setCosmetic(True)

@@ -29,6 +29,7 @@ from scipy.spatial import cKDTree
 
 from fttx_planner.export import plan_layers
 from fttx_planner.plan import Plan
+from ui import map_crossings as mc
 from ui import map_style as ms
 
 #: Toggleable layers, in drawing order, with their labels.
@@ -42,6 +43,7 @@ LAYERS: dict[str, str] = {
     "feeder": "Feeder cables",
     "splitters": "Splitters",
     "joints": "Closures and distribution points",
+    "crossings": "Road and barrier crossings",
     "olt": "OLT",
     "unserved": "Unserved homes",
     "offices": "Central offices (region plans)",
@@ -165,6 +167,14 @@ class MapScene:
     offices: Symbols = field(
         default_factory=lambda: Symbols(np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
     )
+    #: Road crossings and barrier bores (``kind``: index in :data:`ui.map_crossings.KINDS`),
+    #: the first rows of ``layers["crossings"]`` (its far-side trench lines follow).
+    crossings: Symbols = field(
+        default_factory=lambda: Symbols(np.zeros((0, 2)), np.zeros(0, dtype=np.int64))
+    )
+    #: By layer (``joints``, ``splitters``), per crossing: a symbol of that layer shares its
+    #: place (where it is drawn, the crossing's ``+`` opens in the middle, so it shows through).
+    crossing_under: dict[str, np.ndarray] = field(default_factory=dict)
 
     # -- hit-testing ------------------------------------------------------------
     def pick(
@@ -172,9 +182,10 @@ class MapScene:
     ) -> Feature | None:
         """The feature under metric point ``(x, y)``, searching only visible layers.
 
-        Points (OLT, splitters, unserved homes) within ``tolerance_m`` come
-        first, then a building containing the point, then cables and drops
-        within the tolerance, then a building within it.
+        Points (OLT, crossings, splitters, unserved homes) within
+        ``tolerance_m`` come first, then a building containing the point,
+        then far-side trenches, cables and drops within the tolerance, then a
+        building within it.
         """
         shown = set(visible) & set(self._trees) | ({"olt"} & set(visible))
         pt = shapely.Point(x, y)
@@ -183,7 +194,7 @@ class MapScene:
         )
         if "olt" in shown and near_olt:
             return self.feature("olt", 0)
-        for layer in ("offices", "splitters", "unserved", "joints"):
+        for layer in ("offices", "crossings", "splitters", "unserved", "joints"):
             if layer in shown:
                 hit = self._nearest(layer, pt, tolerance_m)
                 if hit is not None:
@@ -192,6 +203,10 @@ class MapScene:
             inside = self._trees["buildings"].query(pt, predicate="intersects")
             if len(inside):
                 return self.feature("buildings", int(inside[0]))
+        if "crossings" in shown:  # far-side trenches, drawn over the cables
+            hit = self._nearest("crossing_lines", pt, tolerance_m)
+            if hit is not None:
+                return self.feature("crossings", len(self.crossings.xy) + hit)
         for layer in ("feeder", "distribution", "drops"):
             if layer in shown:
                 hit = self._nearest(layer, pt, tolerance_m)
@@ -240,6 +255,10 @@ class MapScene:
             return self._splitter_feature(index)
         if kind == "joints":
             return self._joint_feature(index)
+        if kind == "crossings":
+            row = self.layers["crossings"].iloc[index]
+            title, rows = mc.crossing_details(row, is_line=index >= len(self.crossings.xy))
+            return Feature("crossings", index, title, rows, geometry=row.geometry)
         if kind == "unserved":
             row = self.layers["unserved"].iloc[index]
             return Feature(
@@ -533,6 +552,14 @@ def scene_from_layers(
             )
         step()
 
+    # Far-side trenches over the cables; the crossings' symbols are drawn per frame.
+    crossings, n_points = mc.crossings_frame(layers)
+    layers["crossings"] = crossings
+    cross_geoms = np.asarray(crossings.geometry.values)
+    if len(crossings) > n_points:
+        batches.append(_line_batch("crossings", ms.FAR_SIDE_TRENCH, cross_geoms[n_points:]))
+    cross_xy = shapely.get_coordinates(cross_geoms[:n_points]) if n_points else np.zeros((0, 2))
+
     sp = layers["splitters"]
     sp_xy = shapely.get_coordinates(sp.geometry.values) if len(sp) else np.zeros((0, 2))
     last = sp["stage"].to_numpy() == sp["stage"].max() if len(sp) else np.zeros(0, bool)
@@ -565,7 +592,12 @@ def scene_from_layers(
         "drops": shapely.STRtree(drops.geometry.values),
         "distribution": shapely.STRtree(layers["distribution"].geometry.values),
         "feeder": shapely.STRtree(layers["feeder"].geometry.values),
+        "crossings": shapely.STRtree(cross_geoms[:n_points]),
+        "crossing_lines": shapely.STRtree(cross_geoms[n_points:]),
     }
+    under = {layer: np.zeros(n_points, dtype=bool) for layer in ("joints", "splitters")}
+    for layer, shared in under.items():
+        shared[trees[layer].query(cross_geoms[:n_points], "dwithin", mc.SHARED_M)[0]] = True
     step()
     return MapScene(
         bounds=bounds,
@@ -581,6 +613,8 @@ def scene_from_layers(
         trench_methods=frozenset(str(m) for m in np.unique(method)),
         _trees=trees,
         joints=Symbols(joint_xy, joint_kind),
+        crossings=Symbols(cross_xy, mc.symbol_kinds(crossings, n_points)),
+        crossing_under=under,
     )
 
 

@@ -32,6 +32,14 @@ FDP_FILL = "#ffffff"
 FDP_EDGE = pal.DISTRIBUTION
 SPLITTER_EDGE = pal.SPLITTER_EDGE
 SPLITTER_STAGE1 = pal.SPLITTER_STAGE1
+#: Road crossings (red) and barrier bores (purple): ``+`` symbols, as the exported styles.
+CROSSING = pal.CROSSING
+BARRIER_CROSSING = pal.BARRIER_CROSSING
+#: Half-length (px) of a crossing's ``+`` arms by kind: drop, far side, junction, barrier
+#: (the exports' 11, 13, 16 and 16 px symbols, a little smaller for the window).
+CROSSING_ARM_PX = (4.5, 5.0, 6.0, 6.0)
+#: Stroke width (px) of a crossing's ``+`` (drawn over a white halo).
+CROSSING_PEN_PX = 2.4
 HIGHLIGHT = "#ffab00"
 #: A traced path and the premises behind a splitter or port (click-to-trace).
 #: Violet: apart from the red feeder, the blue distribution and the orange selection.
@@ -113,3 +121,7 @@ def area_fill(index: int) -> FillStyle:
     """A service area's fill: its colour of the group palette, lighter, so streets show."""
     fill = QColor(GROUP_FILLS[index % len(GROUP_FILLS)]).lighter(112)
     return FillStyle(fill.name(), AREA_EDGE)
+
+
+#: A far-side trench (along the far side of a main road): dashed, in the road crossings' red.
+FAR_SIDE_TRENCH = LineStyle(CROSSING, 2.0, dash=True)

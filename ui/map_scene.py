@@ -5,8 +5,9 @@
 in the district's metric CRS) as a few :class:`QPainterPath` batches per
 style, each cut into spatial tiles so a zoomed-in frame draws only the tiles
 it sees, with a simplified copy of each tile for frames zoomed far out. Point
-symbols (OLT, splitters, unserved homes) stay NumPy arrays, transformed and
-culled per frame. Hit-testing uses shapely STRtrees on the metric layers.
+symbols (OLT, splitters, joints, road and barrier crossings, unserved homes)
+stay NumPy arrays, transformed and culled per frame. Hit-testing uses
+shapely STRtrees on the metric layers.
 
 Everything here is a plain value (no widget), so the scene is built in the
 worker thread that planned and the GUI thread only draws it.

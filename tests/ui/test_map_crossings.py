@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QImage
 
 from fttx_planner.design.planner import plan_district
@@ -128,15 +128,21 @@ def test_picking_a_crossing_gives_its_details(balzers: Plan, scene: MapScene) ->
     assert dict(f.rows)["Item"] == "trench footway"
 
 
-def test_hidden_crossings_are_neither_picked_nor_drawn(scene: MapScene, canvas: MapCanvas) -> None:
+def test_hidden_crossings_are_neither_picked_nor_drawn(
+    qtbot: Any, balzers: Plan, scene: MapScene, canvas: MapCanvas
+) -> None:
     canvas.set_scene(scene)
     x, y = scene.crossings.xy[scene.crossings.kind == mc.KINDS.index("junction")][0]
     assert scene.pick(x, y, 0.5, DEFAULT_VISIBLE).kind == "crossings"
     hit = scene.pick(x, y, 0.5, DEFAULT_VISIBLE - {"crossings"})
     assert hit is None or hit.kind != "crossings"
     shown = _zoom_to(canvas, x, y)
-    f = canvas.select_at(QPointF(W / 2, H / 2))
+    with qtbot.waitSignal(canvas.selected, timeout=2000) as clicked:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(W // 2, H // 2))
+    f = clicked.args[0]
     assert f is not None and f.kind == "crossings" and f.title == "Road crossing (junction)"
+    price = f"{balzers.catalogue.cost('road_crossing'):,.0f} EUR"
+    assert "Road crossing (junction)" in f.html() and f"Cost: {price}" in f.text()
     labels = [label for _, label, _ in canvas.legend_entries()]
     assert "Road crossing" in labels and "Far-side trench" in labels
     assert "Barrier crossing (bore)" not in labels  # Balzers has no bore

@@ -293,18 +293,24 @@ def layer_style(name: str, gdf: gpd.GeoDataFrame) -> LayerStyle:
     return default_style(name, gdf)
 
 
+#: Layers that may mix geometry kinds in a plan (crossing points, far-side trench lines).
+MIXED_LAYERS = frozenset({"crossings"})
+
+
 def split_by_geometry(layers: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
     """Layers whose features mix points, lines and polygons, as one table per kind.
 
     A GeoPackage table (and a QGIS layer) has one geometry type, so such a
     layer becomes ``<name>_areas``, ``<name>_lines`` and ``<name>_points``;
-    other layers keep their name.
+    other layers keep their name. A layer of :data:`MIXED_LAYERS` is split
+    even when a plan has one kind only, so its tables have the same names in
+    every plan (a region merges its areas' tables by name).
     """
     out: dict[str, gpd.GeoDataFrame] = {}
     for name, gdf in layers.items():
         dims = shapely.get_dimensions(np.asarray(gdf.geometry.values))
         present = sorted(set(dims[dims >= 0].tolist()), reverse=True)
-        if len(present) <= 1:
+        if len(present) == 0 or (len(present) == 1 and name not in MIXED_LAYERS):
             out[name] = gdf
             continue
         for dim, kind in zip((2, 1, 0), ("fill", "line", "marker"), strict=True):

@@ -407,6 +407,8 @@ def build_design_graph(
             district, taps, street_of, path, streets.edge_geometry[all_ids], drop_prices,
             max_drop_m, entry_of,
         )  # fmt: skip
+        along_m = along_m.copy()
+        along_m[shared.building] = 0.0  # no longer along a drop path
     reason = np.full(k, "", dtype=object)
     too_far = (homes > 0) & (street_of < 0)
     other_comp = too_far & (near_dist <= max_drop_m)
@@ -517,6 +519,8 @@ def _shared(
         np.stack([taps.tap_xy[straight], taps.entry_xy[straight]], axis=1)
     )
     barriers = district.barriers
+    tap_streets = np.full(len(street_of), None, dtype=object)
+    tap_streets[served] = district.streets.edge_geometry[street_of[served]]
     shared = shared_drops(
         district.buildings.footprint,
         route,
@@ -529,8 +533,9 @@ def _shared(
             None if barriers is None else barriers.kind,
         ),
         streets,
+        tap_streets,
     )
-    b, h = shared.building, shared.host
+    b, h = shared.building, shared.root
     if len(b) == 0:
         return taps, street_of, path, shared
     street_of = street_of.copy()

@@ -43,6 +43,8 @@ from fttx_planner.network.taps import MIN_DROP_M, BarrierIndex, nearest_entry
 PASSES = 3
 #: Branches tried per building and round when the best one is not buildable.
 _TRIES = 3
+#: A branch leaving its host's drop this near the street leaves at the tap (m).
+AT_TAP_M = 1.0
 #: A shared drop is kept only when it saves at least this much (EUR).
 MIN_SAVING_EUR = 1.0
 
@@ -74,6 +76,9 @@ class SharedDrops:
     ----------
     building, host
         ``(n,)`` the building and the building whose drop it shares.
+    root
+        ``(n,)`` the building whose drop, in its own trench, leaves the street
+        where this one is tapped (the host, or the host's root in a chain).
     length_m
         ``(n,)`` the drop cable's route length from the tap to the entry (m).
     from_m
@@ -89,6 +94,7 @@ class SharedDrops:
 
     building: np.ndarray
     host: np.ndarray
+    root: np.ndarray
     length_m: np.ndarray
     from_m: np.ndarray
     dug_m: np.ndarray
@@ -105,6 +111,7 @@ def shared_drops(
     entry_of: dict[int, np.ndarray],
     barriers: BarrierIndex,
     streets: np.ndarray,
+    tap_streets: np.ndarray,
 ) -> SharedDrops:
     """Run set-back drops in their neighbours' drops where that is cheaper.
 
@@ -128,6 +135,10 @@ def shared_drops(
         The ground barriers a drop must not cross.
     streets
         Geometries of the streets that carry trenches (a branch crosses none).
+    tap_streets
+        ``(k,)`` the street geometry each served building is tapped on: a
+        branch leaving at its host's tap stays on the host's side of it (a
+        crossing to the far side is priced apart, by the road's class).
 
     Returns
     -------
@@ -144,6 +155,7 @@ def shared_drops(
     dug = dug_drop_m(length, prices.free_m)
     entry = np.full((k, 2), np.nan)
     from_m = np.zeros(k)
+    root_of = np.arange(k)  # whose tap a drop leaves the street at
     frozen = np.zeros(k, dtype=bool)  # a host keeps its route
     clean = np.asarray(clean, dtype=bool).copy()
     building_tree = shapely.STRtree(footprints)
@@ -160,6 +172,7 @@ def shared_drops(
         saving = own_cost[b] - _cost(prices, new_len, new_dug)
         ok = saving >= MIN_SAVING_EUR
         routes = np.empty(len(b), dtype=object)  # the joined routes, as checked
+        ok &= _same_side(route[h], a, ent, tap_streets[root_of[h]])
         chosen = _buildable(
             b, route[h], a, ent, foot, saving, ok, routes, building_tree, footprints, barriers,
             street_tree,
@@ -171,6 +184,7 @@ def shared_drops(
                 continue  # the host was re-routed this round, or b hosts others
             route[bi], length[bi], dug[bi] = routes[i], float(new_len[i]), float(new_dug[i])
             host_of[bi], entry[bi], from_m[bi] = hi, ent[i], float(a[i])
+            root_of[bi] = root_of[hi]
             moved[bi] = frozen[hi] = clean[bi] = True
         if not moved.any():
             break
@@ -178,6 +192,7 @@ def shared_drops(
     return SharedDrops(
         building=rows,
         host=host_of[rows],
+        root=root_of[rows],
         length_m=length[rows],
         from_m=from_m[rows],
         dug_m=dug[rows],
@@ -269,6 +284,37 @@ def _buildable(
         if not bad.any():
             break
     return np.fromiter(chosen.values(), dtype=np.int64, count=len(chosen))
+
+
+def _same_side(
+    host_route: np.ndarray, a_m: np.ndarray, entry: np.ndarray, tap_street: np.ndarray
+) -> np.ndarray:
+    """``(n,)`` bool: a branch leaving within :data:`AT_TAP_M` of the street keeps to its side.
+
+    A branch from the host's tap itself would otherwise cross the street to
+    the far side unpriced. Farther up the host's drop it is off the street.
+    """
+    out = np.ones(len(a_m), dtype=bool)
+    near = np.flatnonzero(a_m < AT_TAP_M)
+    if len(near) == 0:
+        return out
+    route, street = host_route[near], tap_street[near]
+    tap = shapely.get_point(route, 0)
+    at = shapely.line_locate_point(street, tap)
+    ahead = shapely.get_coordinates(shapely.line_interpolate_point(street, at + 0.5))
+    behind = shapely.get_coordinates(shapely.line_interpolate_point(street, at - 0.5))
+    along = ahead - behind
+    tap_xy = shapely.get_coordinates(tap)
+    host_xy = shapely.get_coordinates(
+        shapely.line_interpolate_point(route, np.minimum(AT_TAP_M, shapely.length(route)))
+    )
+
+    def side(xy: np.ndarray) -> np.ndarray:
+        d = xy - tap_xy
+        return np.sign(along[:, 0] * d[:, 1] - along[:, 1] * d[:, 0])
+
+    out[near] = side(host_xy) * side(entry[near]) >= 0
+    return out
 
 
 def _through_other(

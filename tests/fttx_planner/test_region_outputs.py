@@ -141,3 +141,7 @@ def test_an_area_layer_of_points_and_lines_is_written_as_one_table_per_kind(
     path = write_layers({"crossings": crossings}, tmp_path / "plan.gpkg")
     tables = {str(name): str(kind) for name, kind in pyogrio.list_layers(path)}
     assert tables == {"crossings_points": "Point", "crossings_lines": "LineString"}
+    # An area with crossing points only writes the same table name (the region
+    # merges its areas' tables by name).
+    path = write_layers({"crossings": crossings.iloc[:1]}, tmp_path / "points.gpkg")
+    assert [str(name) for name, _ in pyogrio.list_layers(path)] == ["crossings_points"]

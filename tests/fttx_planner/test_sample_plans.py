@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from fttx_planner.design.planner import plan_district
 from fttx_planner.params import DesignParams
@@ -32,6 +34,18 @@ def test_sample_plan_is_valid(sample_plan: Plan) -> None:
     assert sample_plan.homes_passed > 1000
     # Nearly every home is served; the rest carry reasons (checked above).
     assert sample_plan.homes_unserved <= 0.02 * sample_plan.homes_passed
+
+
+def test_shared_drops_leave_the_street_at_their_tap_node(sample_plan: Plan) -> None:
+    """A shared drop, also one in a chain, starts at its tap node and is as long as priced."""
+    a, g = sample_plan.access, sample_plan.graph
+    assert a.shared_m is not None and a.drop_path is not None
+    shared = np.flatnonzero((a.node >= 0) & (a.shared_m > 0))
+    assert len(shared) > 0
+    routes = a.drop_path[shared]
+    start = shapely.get_coordinates(shapely.get_point(routes, 0))
+    assert np.hypot(*(start - g.node_xy[a.node[shared]]).T).max() < 1e-6
+    assert np.abs(shapely.length(routes) - a.drop_m[shared]).max() < 0.6
 
 
 def test_sample_plan_is_deterministic(sample_plan: Plan) -> None:

@@ -82,7 +82,8 @@ def test_sharing_is_kept_only_where_it_costs_less() -> None:
     tap = np.array([[55.0, 0.0], [69.2, 0.0], [85.2, 0.0]])
     entry = np.array([[55.0, 10.0], [69.2, 60.0], [85.2, 40.0]])
     route = shapely.linestrings(np.stack([tap, entry], axis=1))
-    args = (np.ones(3, dtype=bool), 250.0, {}, BarrierIndex(None, None), d.streets.edge_geometry)
+    street = d.streets.edge_geometry
+    args = (np.ones(3, dtype=bool), 250.0, {}, BarrierIndex(None, None), street, street[[0] * 3])
     priced = shared_drops(fp, route, args[0], DropPrices(20.0, 32.0, 1.0), *args[1:])
     assert priced.building.tolist() == [_C] and priced.host.tolist() == [_B]
     assert priced.dug_m[0] == pytest.approx(11.0)
@@ -100,7 +101,8 @@ def test_no_shared_drop_through_or_inside_another_building() -> None:
     entry = np.array([[55.0, 10.0], [69.2, 60.0], [85.2, 40.0]])
     route = shapely.linestrings(np.stack([tap, entry], axis=1))
     prices = DropPrices(20.0, 32.0, 1.0)
-    rest = (250.0, {}, BarrierIndex(None, None), d.streets.edge_geometry)
+    street = d.streets.edge_geometry
+    rest = (250.0, {}, BarrierIndex(None, None), street, street[[0] * 4])
     clean = np.ones(4, dtype=bool)
     # A yard roof mapped as a building over B's drop and C's branch: the whole
     # route lies inside it, which ``crosses`` alone would let through.
@@ -114,3 +116,44 @@ def test_no_shared_drop_through_or_inside_another_building() -> None:
     # Without a shed C shares B's drop.
     fp = np.append(d.buildings.footprint, shapely.box(150.0, 30.0, 160.0, 40.0))
     assert shared_drops(fp, np.append(route, None), clean, prices, *rest).building.tolist() == [_C]
+
+
+_STREET = shapely.LineString([(-50, 0), (200, 0)])
+_NO_BARRIERS = BarrierIndex(None, None)
+
+
+def test_a_row_of_houses_chains_and_each_is_tapped_where_the_first_drop_leaves() -> None:
+    """B's long drop hosts C; D, nearer C's branch than B's drop, branches off C's."""
+    b_house = shapely.box(-5, 100, 5, 110)
+    c_house = shapely.Polygon([(15, 70), (25, 60), (25, 70)])  # nearest B's drop at (15, 70)
+    d_house = shapely.box(30, 75, 40, 85)
+    fp = np.array([b_house, c_house, d_house])
+    route = shapely.linestrings(
+        np.array([[[0, 0], [0, 100]], [[25, 0], [25, 60]], [[60, 0], [40, 75]]], dtype=float)
+    )
+    out = shared_drops(
+        fp, route, np.ones(3, dtype=bool), DropPrices(20.0, 32.0, 1.0), 250.0, {},
+        _NO_BARRIERS, np.array([_STREET]), np.array([_STREET] * 3),
+    )  # fmt: skip
+    assert out.building.tolist() == [1, 2]
+    assert out.host.tolist() == [0, 1]
+    assert out.root.tolist() == [0, 0]  # D is tapped where B's drop leaves the street
+    d_route = out.path[1]
+    assert shapely.get_coordinates(d_route)[0].tolist() == [0.0, 0.0]
+    assert d_route.length == pytest.approx(out.length_m[1])
+    assert out.length_m[1] == pytest.approx(70 + 15 + np.hypot(15, 5))
+
+
+def test_a_branch_from_the_host_s_tap_does_not_cross_to_the_far_side() -> None:
+    """The host's drop leaves the street northwards; a house south of it keeps its own drop.
+
+    Its nearest point on the host's drop is the tap, on the street's centreline:
+    a branch from there crosses the street, which the sharing does not price.
+    """
+    host = shapely.box(45, 20, 55, 30)
+    south = shapely.box(45, -35, 55, -25)  # its own drop runs 55 m to another street
+    fp = np.array([host, south])
+    route = shapely.linestrings(np.array([[[50, 0], [50, 20]], [[100, -80], [55, -35]]], float))
+    args = (np.ones(2, dtype=bool), DropPrices(20.0, 32.0, 1.0), 250.0, {}, _NO_BARRIERS)
+    out = shared_drops(fp, route, *args, np.array([_STREET]), np.array([_STREET] * 2))
+    assert len(out.building) == 0

@@ -36,12 +36,16 @@ from ui.comparison_view import ComparisonView
 from ui.finance_view import FinanceView
 from ui.forms import ModelForm
 from ui.map_canvas import MapCanvas
-from ui.map_scene import LAYERS, Feature
+from ui.map_scene import DEFAULT_VISIBLE, LAYERS, Feature
 from ui.map_tools import PointPicker
 from ui.panels import DetailsPanel, DistrictPanel, SummaryPanel
 from ui.results_view import ResultsView
 from ui.scenarios_view import ScenariosView
 from ui.window_base import TABS, WindowBase
+
+#: Map layers added after settings began to list the layers they knew
+#: (``map/known_layers``): settings without that list have not seen them.
+LAYERS_NEWER_THAN_OLD_SETTINGS = frozenset({"crossings"})
 
 #: Sections of the design-parameter panel; fields not named go to "Other".
 DESIGN_SECTIONS = {
@@ -344,11 +348,19 @@ class WindowLayout(WindowBase):
             self.restoreState(QByteArray(state))
             self._layout_pending = False  # the user's own arrangement
         saved_layers = st.value("map/layers")
+        # Layers the app gained since the settings were saved open as by default.
+        known = st.value("map/known_layers")
+        known_names = (
+            set([known] if isinstance(known, str) else known)
+            if isinstance(known, list | str)
+            else set(LAYERS) - LAYERS_NEWER_THAN_OLD_SETTINGS
+        )
+        new = {n for n in DEFAULT_VISIBLE if n not in known_names}
         if isinstance(saved_layers, list | str):
             names = [saved_layers] if isinstance(saved_layers, str) else saved_layers
-            self.canvas.visible_layers = {n for n in names if n in LAYERS}
+            self.canvas.visible_layers = {n for n in names if n in LAYERS} | new
         elif saved_layers is not None and not saved_layers:
-            self.canvas.visible_layers = set()
+            self.canvas.visible_layers = new
         legend = st.value("map/legend", True)
         self.canvas.show_legend = legend not in (False, "false", 0, "0")
         auto = st.value("plan/auto", True) if auto_replan is None else auto_replan
@@ -369,6 +381,7 @@ class WindowLayout(WindowBase):
         st.setValue("window/state", self.saveState())
         st.setValue("window/tab", self.tabs.currentIndex())
         st.setValue("map/layers", sorted(self.canvas.visible_layers) or [])
+        st.setValue("map/known_layers", sorted(LAYERS))
         st.setValue("map/legend", self.canvas.show_legend)
         st.setValue("plan/auto", self.act_auto.isChecked())
         st.sync()

@@ -10,6 +10,7 @@ import pytest
 
 from fttx_planner.params import Deployment, DesignParams
 from ui import tasks
+from ui.map_scene import LAYERS
 from ui.project import DistrictRef
 from ui.session import default_sample
 
@@ -273,6 +274,19 @@ def test_layout_and_choices_are_remembered(qtbot: Any, make_window: Any, setting
     assert not again.canvas.show_legend
     assert again.tabs.currentIndex() == 2
     assert not again.act_auto.isChecked()
+
+
+def test_a_map_layer_newer_than_the_saved_settings_opens_as_by_default(
+    make_window: Any, settings: Any
+) -> None:
+    """Settings saved before the crossings layer existed list no known layers."""
+    settings.setValue("map/layers", ["buildings", "drops", "streets"])
+    window = make_window()
+    assert window.canvas.visible_layers == {"buildings", "drops", "streets", "crossings"}
+    # Once the settings know a layer, hiding it is remembered.
+    settings.setValue("map/known_layers", sorted(LAYERS))
+    again = make_window()
+    assert again.canvas.visible_layers == {"buildings", "drops", "streets"}
 
 
 def test_manual_replanning_marks_the_plan_stale(

@@ -71,11 +71,26 @@ def drop_lines(
     else:
         geom = dict(zip(used.tolist(), g.edge_geometry(plan.district, used), strict=True))
     for i, path in zip(along.tolist(), edges_of, strict=True):
-        parts = [geom[e] for e in path] + [out[i]]
-        merged = shapely.line_merge(shapely.union_all(parts))
-        # line_merge keeps no direction: the drop starts at its distribution point.
-        ends = shapely.get_coordinates(merged)[[0, -1]] - g.node_xy[fdp_node[i]]
-        if shapely.get_type_id(merged) == 1 and np.hypot(*ends[1]) < np.hypot(*ends[0]):
-            merged = shapely.reverse(merged)
-        out[i] = merged
+        # From the distribution point down the trench to the tap, then in.
+        pieces = [geom[e] for e in reversed(path)] + [out[i]]
+        out[i] = _chained(pieces, g.node_xy[fdp_node[i]])
     return out
+
+
+def _chained(pieces: list[Any], start_xy: np.ndarray) -> shapely.LineString:
+    """One line through the pieces in order, each turned to continue from the last.
+
+    Unlike merging their union, this keeps a drop that runs back along its
+    own trench (a route up another drop that follows the street) one line.
+    """
+    coords = [np.asarray(start_xy, dtype=float).reshape(1, 2)]
+    for piece in pieces:
+        xy = np.asarray(shapely.get_coordinates(piece))
+        end = coords[-1][-1]
+        if np.hypot(*(xy[-1] - end)) < np.hypot(*(xy[0] - end)):
+            xy = xy[::-1]
+        coords.append(xy)
+    line = np.vstack(coords)
+    keep = np.ones(len(line), dtype=bool)
+    keep[1:] = (np.abs(np.diff(line, axis=0)) > 1e-9).any(axis=1)
+    return shapely.LineString(line[keep])

@@ -8,6 +8,7 @@ import pytest
 import shapely
 
 from fttx_planner.design.planner import plan_district
+from fttx_planner.export.layers import plan_layers
 from fttx_planner.params import DesignParams
 from fttx_planner.pipeline import existing_infra, run_plan
 from fttx_planner.plan import Plan
@@ -46,6 +47,14 @@ def test_shared_drops_leave_the_street_at_their_tap_node(sample_plan: Plan) -> N
     start = shapely.get_coordinates(shapely.get_point(routes, 0))
     assert np.hypot(*(start - g.node_xy[a.node[shared]]).T).max() < 1e-6
     assert np.abs(shapely.length(routes) - a.drop_m[shared]).max() < 0.6
+
+
+def test_every_exported_drop_is_one_line_as_long_as_priced(sample_plan: Plan) -> None:
+    """Also a drop whose route runs back along its own trench (Porto had four in two pieces)."""
+    drops = plan_layers(sample_plan, wgs84=False)["drops"]
+    assert (drops.geom_type == "LineString").all()
+    lengths = shapely.length(drops.geometry.values)
+    assert np.abs(lengths - drops["length_m"].to_numpy()).max() < 1.0
 
 
 def test_sample_plan_is_deterministic(sample_plan: Plan) -> None:

@@ -481,11 +481,17 @@ def build_design_graph(
 
 
 def _from_node(routes: np.ndarray, start_xy: np.ndarray) -> np.ndarray:
-    """The routes with their first point moved onto their tap node."""
+    """The routes led from their tap node along the street to where they were checked.
+
+    The node lies up to half :data:`TAP_MERGE_M` along the street from the
+    exact tap; the route from there on is the one checked against buildings,
+    so it is kept as it is (moving its first point could clip a corner).
+    """
     out = np.empty(len(routes), dtype=object)
     for i, (route, xy) in enumerate(zip(routes, start_xy, strict=True)):
-        coords = np.asarray(shapely.get_coordinates(route)).copy()
-        coords[0] = xy
+        coords = np.asarray(shapely.get_coordinates(route))
+        if np.hypot(*(coords[0] - xy)) > 1e-9:
+            coords = np.vstack([xy, coords])
         out[i] = shapely.LineString(coords)
     return out
 

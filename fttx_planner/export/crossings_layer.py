@@ -44,7 +44,6 @@ import shapely
 import shapely.ops
 
 from fttx_planner.network.crossings import junction_crossings, main_roads
-from fttx_planner.network.graph import civil_costs
 from fttx_planner.plan import Plan
 
 #: Distance of a far-side trench line from the street's centreline (m).
@@ -56,16 +55,12 @@ COLUMNS = ("kind", "item", "cost_eur", "building_osm_id", "highway", "barrier", 
 def main_road_edges(plan: Plan) -> np.ndarray:
     """``(e,)`` bool per design-graph edge: it lies on a main road, as the BOM takes it.
 
-    The one place the layer decides what a main road is (for junction
-    crossings): the civil costs' ``main_road`` by street edge, as
-    :func:`~fttx_planner.costing.bom.build_bom` reads it.
+    The classes the parameters make main roads
+    (:func:`~fttx_planner.network.crossings.main_roads`), the mask
+    :func:`~fttx_planner.network.graph.civil_costs` gives the bill of materials.
     """
-    main = civil_costs(
-        plan.district, plan.catalogue, crossing_highways=main_roads(plan.params)
-    ).main_road
-    if main is None:  # no main roads: no junction crossing (as the BOM)
-        return np.zeros(len(plan.graph.edge_street), dtype=bool)
-    return np.asarray(main[plan.graph.edge_street], dtype=bool)
+    highway = plan.district.streets.edge_highway[plan.graph.edge_street]
+    return np.isin(highway, list(main_roads(plan.params)))
 
 
 def crossings_layer(plan: Plan) -> gpd.GeoDataFrame:

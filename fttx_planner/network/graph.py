@@ -393,19 +393,25 @@ def build_design_graph(
         barrier_kind=None if barriers is None else barriers.kind,
     )
     street_of = np.where(taps.edge >= 0, edge_ids[comp_local[np.maximum(taps.edge, 0)]], -1)
+    # What the routed and the shared drops avoid, indexed once for both.
     entry_of = entrances_of(
         shapely.STRtree(district.buildings.footprint),
         district.buildings.footprint,
         district.entrances,
     )
-    taps, street_of, path, along_m = _along_footways(
-        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m, entry_of
+    barrier_index = BarrierIndex(
+        None if barriers is None else barriers.geometry,
+        None if barriers is None else barriers.kind,
     )
+    taps, street_of, path, along_m = _along_footways(
+        district, graph_ids, edge_ids[comp_local], taps, street_of, wanted, max_drop_m, entry_of,
+        barrier_index,
+    )  # fmt: skip
     shared = None
     if drop_prices is not None:
         taps, street_of, path, shared = _shared(
             district, taps, street_of, path, streets.edge_geometry[all_ids], drop_prices,
-            max_drop_m, entry_of,
+            max_drop_m, entry_of, barrier_index,
         )  # fmt: skip
         along_m = along_m.copy()
         along_m[shared.building] = 0.0  # no longer along a drop path
@@ -512,6 +518,7 @@ def _shared(
     prices: DropPrices,
     max_drop_m: float,
     entry_of: dict[int, np.ndarray],
+    barriers: BarrierIndex,
 ) -> tuple[Taps, np.ndarray, np.ndarray, SharedDrops]:
     """Set-back drops run in their neighbours' drops where cheaper (:mod:`.spurs`).
 
@@ -524,7 +531,6 @@ def _shared(
     route[straight] = shapely.linestrings(
         np.stack([taps.tap_xy[straight], taps.entry_xy[straight]], axis=1)
     )
-    barriers = district.barriers
     tap_streets = np.full(len(street_of), None, dtype=object)
     tap_streets[served] = district.streets.edge_geometry[street_of[served]]
     shared = shared_drops(
@@ -534,10 +540,7 @@ def _shared(
         prices,
         max_drop_m,
         entry_of,
-        BarrierIndex(
-            None if barriers is None else barriers.geometry,
-            None if barriers is None else barriers.kind,
-        ),
+        barriers,
         streets,
         tap_streets,
     )
@@ -574,6 +577,7 @@ def _along_footways(
     wanted: np.ndarray,
     max_drop_m: float,
     entry_of: dict[int, np.ndarray],
+    barriers: BarrierIndex,
 ) -> tuple[Taps, np.ndarray, np.ndarray, np.ndarray]:
     """Drops routed along footways, steps and paths where that is better than straight.
 
@@ -592,7 +596,6 @@ def _along_footways(
     ends = np.concatenate([streets.edge_u[tap_edges], streets.edge_v[tap_edges]])
     nodes, first = np.unique(ends, return_index=True)
     node_edge = np.concatenate([tap_edges, tap_edges])[first]
-    barriers = district.barriers
     # Where the straight drop crosses nothing, a route must be shorter to replace it.
     clean = (taps.edge >= 0) & (taps.buildings_crossed == 0) & (taps.barrier == "")
     routed = footway_drops(
@@ -604,10 +607,7 @@ def _along_footways(
         np.where(clean, taps.distance_m, np.inf),
         max_drop_m,
         entry_of,
-        BarrierIndex(
-            None if barriers is None else barriers.geometry,
-            None if barriers is None else barriers.kind,
-        ),
+        barriers,
     )
     b = routed.building
     if len(b) == 0:
